@@ -1,0 +1,32 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import { errors as limiterErrors } from '@adonisjs/limiter'
+import User from '#auth/models/user'
+import AuditLog from '#audit/audit_log'
+import { loginPerAccount, loginPerIp } from '#start/limiter'
+
+/**
+ * Checks e-mail and password under the login rate limits: failures count against the
+ * account+IP and against the IP; success clears the account's count. Throws the limiter's
+ * 429 (with Retry-After) or E_INVALID_CREDENTIALS.
+ */
+export async function attemptLogin(ctx: HttpContext, email: string, password: string) {
+  const ip = ctx.request.ip()
+  const limits = [
+    { limiter: loginPerAccount, key: `login_${email}_${ip}` },
+    { limiter: loginPerIp, key: `login_ip_${ip}` },
+  ]
+  for (const { limiter, key } of limits) {
+    const state = await limiter.get(key)
+    if (state && state.remaining <= 0) throw new limiterErrors.ThrottleException(state)
+  }
+
+  try {
+    const user = await User.verifyCredentials(email, password)
+    await loginPerAccount.delete(limits[0].key)
+    return user
+  } catch (error) {
+    for (const { limiter, key } of limits) await limiter.increment(key)
+    await AuditLog.record({ action: 'auth.login_failed', meta: { email } }, ctx)
+    throw error
+  }
+}

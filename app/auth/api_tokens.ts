@@ -1,0 +1,32 @@
+import db from '@adonisjs/lucid/services/db'
+import User from '#auth/models/user'
+import type Workspace from '#tenancy/models/workspace'
+
+/**
+ * Issues a personal API token bound to `workspace` with `abilities`.
+ * Returns the plain secret, which is shown once and never stored.
+ */
+export async function issueApiToken(user: User, workspace: Workspace, name: string, abilities: string[]) {
+  const token = await User.accessTokens.create(user, abilities, { name })
+  await db.from('auth_access_tokens').where('id', token.identifier as number).update({ workspace_id: workspace.id })
+  return { id: token.identifier as number, secret: token.value!.release() }
+}
+
+export async function tokenWorkspaceId(tokenId: string | number | bigint): Promise<number | null> {
+  const row = await db.from('auth_access_tokens').select('workspace_id').where('id', Number(tokenId)).first()
+  return row?.workspace_id ?? null
+}
+
+/** Tokens of one workspace (every member's), newest first, for the settings page. */
+export function tokensOfWorkspace(workspaceId: number) {
+  return db
+    .from('auth_access_tokens as t')
+    .join('users as u', 'u.id', 't.tokenable_id')
+    .select('t.id', 't.name', 't.abilities', 't.created_at', 't.last_used_at', 'u.full_name as owner_name', 't.tokenable_id as owner_id')
+    .where('t.workspace_id', workspaceId)
+    .orderBy('t.created_at', 'desc')
+}
+
+export async function revokeApiToken(workspaceId: number, tokenId: number) {
+  return db.from('auth_access_tokens').where('workspace_id', workspaceId).where('id', tokenId).delete()
+}

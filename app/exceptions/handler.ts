@@ -1,0 +1,41 @@
+import app from '@adonisjs/core/services/app'
+import { type HttpContext, ExceptionHandler } from '@adonisjs/core/http'
+import type { StatusPageRange, StatusPageRenderer } from '@adonisjs/core/types/http'
+
+/**
+ * Errors never leak a stack trace outside development. Browsers get a branded status
+ * page; the API, HTMX and JSON callers get `{ errors: [{ message, field? }] }`.
+ */
+export default class HttpExceptionHandler extends ExceptionHandler {
+  protected debug = app.inDev
+  protected renderStatusPages = !app.inDev
+
+  protected statusPages: Record<StatusPageRange, StatusPageRenderer> = {
+    '400..599': (error, ctx) => {
+      if (wantsJson(ctx)) {
+        return ctx.response.status(error.status).send({ errors: [{ message: safeMessage(error) }] })
+      }
+      return ctx.view.render('pages/errors/status', { status: error.status, message: safeMessage(error) })
+    },
+  }
+
+  async handle(error: any, ctx: HttpContext) {
+    if (error?.code === 'E_VALIDATION_ERROR' && (ctx.request.header('hx-request') || wantsJson(ctx))) {
+      return ctx.response.status(422).send({ errors: error.messages })
+    }
+    return super.handle(error, ctx)
+  }
+
+  async report(error: unknown, ctx: HttpContext) {
+    return super.report(error, ctx)
+  }
+}
+
+function wantsJson(ctx: HttpContext) {
+  return ctx.request.url().startsWith('/api/') || ctx.request.accepts(['html', 'json']) === 'json'
+}
+
+/** Client errors explain themselves; server errors say only that something failed. */
+function safeMessage(error: { status: number; message: string }) {
+  return error.status >= 500 ? 'Something went wrong on our side. It has been logged.' : error.message
+}

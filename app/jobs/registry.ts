@@ -1,0 +1,113 @@
+import { Queue, Worker, type Job, type JobsOptions, type ConnectionOptions } from 'bullmq'
+import env from '#start/env'
+import logger from '@adonisjs/core/services/logger'
+
+/**
+ * Typed job definitions. A definition names its queue, how often it retries (with
+ * exponential backoff) and, for scheduled work, its repeat rule. Payloads that belong to
+ * a tenant carry `workspaceId`, which the failed-jobs page uses to show each organization
+ * only its own jobs.
+ */
+export interface JobDefinition<Payload> {
+  name: string
+  queue?: string
+  attempts?: number
+  /** First retry delay in ms; doubles each attempt. */
+  backoff?: number
+  repeat?: { every: number } | { pattern: string }
+  handle(payload: Payload, job: Job<Payload>): Promise<void>
+}
+
+export function defineJob<Payload = Record<string, never>>(definition: JobDefinition<Payload>) {
+  return definition
+}
+
+export const DEFAULT_QUEUE = 'default'
+
+function connection(): ConnectionOptions {
+  return {
+    host: env.get('REDIS_HOST'),
+    port: env.get('REDIS_PORT'),
+    password: env.get('REDIS_PASSWORD') || undefined,
+    // BullMQ workers block on Redis; ioredis must not give up on them.
+    maxRetriesPerRequest: null,
+  }
+}
+
+class JobRegistry {
+  #definitions = new Map<string, JobDefinition<any>>()
+  #queues = new Map<string, Queue>()
+
+  register(...definitions: JobDefinition<any>[]) {
+    for (const definition of definitions) {
+      if (this.#definitions.has(definition.name)) throw new Error(`Job "${definition.name}" is registered twice`)
+      this.#definitions.set(definition.name, definition)
+    }
+  }
+
+  definitions() {
+    return [...this.#definitions.values()]
+  }
+
+  queueNames() {
+    return [...new Set(this.definitions().map((d) => d.queue ?? DEFAULT_QUEUE))]
+  }
+
+  queue(name: string) {
+    let queue = this.#queues.get(name)
+    if (!queue) {
+      queue = new Queue(name, { connection: connection(), prefix: 'sb' })
+      this.#queues.set(name, queue)
+    }
+    return queue
+  }
+
+  /** Enqueues a job; returns once Redis holds it. */
+  dispatch<P>(definition: JobDefinition<P>, payload: P, options: JobsOptions = {}) {
+    return this.queue(definition.queue ?? DEFAULT_QUEUE).add(definition.name, payload, {
+      attempts: definition.attempts ?? 5,
+      backoff: { type: 'exponential', delay: definition.backoff ?? 1000 },
+      removeOnComplete: { age: 24 * 3600, count: 1000 },
+      removeOnFail: { age: 14 * 24 * 3600 },
+      ...options,
+    })
+  }
+
+  /** Registers repeatable jobs' schedules (idempotent, safe on every worker start). */
+  async schedule() {
+    for (const definition of this.definitions()) {
+      if (!definition.repeat) continue
+      await this.queue(definition.queue ?? DEFAULT_QUEUE).upsertJobScheduler(definition.name, definition.repeat, {
+        name: definition.name,
+        data: {},
+      })
+    }
+  }
+
+  /** Starts one BullMQ worker per queue; each job runs its definition's handler. */
+  startWorkers(concurrency = 5) {
+    return this.queueNames().map(
+      (name) =>
+        new Worker(
+          name,
+          async (job) => {
+            const definition = this.#definitions.get(job.name)
+            if (!definition) throw new Error(`No job definition named "${job.name}"`)
+            await definition.handle(job.data, job)
+          },
+          { connection: connection(), prefix: 'sb', concurrency }
+        )
+          .on('failed', (job, error) =>
+            logger.warn({ job: job?.name, id: job?.id, attempt: job?.attemptsMade, err: error }, 'job failed')
+          )
+          .on('error', (error) => logger.error({ err: error }, 'worker error'))
+    )
+  }
+
+  async close() {
+    await Promise.all([...this.#queues.values()].map((queue) => queue.close()))
+    this.#queues.clear()
+  }
+}
+
+export const jobs = new JobRegistry()

@@ -1,0 +1,24 @@
+import env from '#start/env'
+import app from '@adonisjs/core/services/app'
+import { defineConfig, stores } from '@adonisjs/session'
+
+const sessionConfig = defineConfig({
+  enabled: true,
+  cookieName: 'sb-session',
+  clearWithBrowser: false,
+  age: '14d',
+  cookie: {
+    path: '/',
+    httpOnly: true,
+    // Secure cookies whenever the app is served over HTTPS (APP_URL says so).
+    secure: env.get('APP_URL', '').startsWith('https://'),
+    sameSite: 'lax',
+  },
+  store: env.get('SESSION_DRIVER'),
+  stores: {
+    cookie: stores.cookie(),
+    redis: stores.redis({ connection: 'main' }),
+  },
+})
+
+export default sessionConfig

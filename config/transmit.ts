@@ -1,0 +1,19 @@
+import env from '#start/env'
+import { defineConfig } from '@adonisjs/transmit'
+import { redis } from '@adonisjs/transmit/transports'
+
+/**
+ * SSE through Redis pub/sub, so the worker process (and every web replica)
+ * can broadcast to browsers connected to any web process.
+ */
+export default defineConfig({
+  pingInterval: '30s',
+  transport: {
+    driver: redis({
+      host: env.get('REDIS_HOST'),
+      port: env.get('REDIS_PORT'),
+      password: env.get('REDIS_PASSWORD'),
+      keyPrefix: 'transmit',
+    }),
+  },
+})

@@ -1,0 +1,12 @@
+/*
+| Rate limits. Login attempts count per account+IP (5 a minute, then locked for
+| 15 minutes) and per IP across accounts (30 a minute): 429 with Retry-After.
+*/
+import limiter from '@adonisjs/limiter/services/main'
+
+export const loginPerAccount = limiter.use({ requests: 5, duration: '1 min', blockDuration: '15 mins' })
+export const loginPerIp = limiter.use({ requests: 30, duration: '1 min', blockDuration: '5 mins' })
+
+export const throttleMail = limiter.define('mail', (ctx) =>
+  limiter.allowRequests(5).every('10 mins').usingKey(`mail_${ctx.request.ip()}`)
+)

@@ -1,0 +1,16 @@
+/*
+| Edge globals shared by every view.
+*/
+import edge from 'edge.js'
+import { navigation } from '#ui/navigation'
+import { workspacesOf } from '#tenancy/access'
+import { unreadCount } from '#notifications/notifications_controller'
+
+edge.global('navigation', navigation)
+edge.global('workspacesOf', workspacesOf)
+edge.global('unreadCount', unreadCount)
+edge.global('formatDate', (value: { toFormat?: (f: string) => string } | Date | null, locale = 'en') => {
+  if (!value) return ''
+  const date = value instanceof Date ? value : new Date(String(value))
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(date)
+})
