@@ -10,14 +10,14 @@ const authConfig = defineConfig({
     web: sessionGuard({
       useRememberMeTokens: false,
       provider: sessionUserProvider({
-        model: () => import('#auth/user'),
+        model: () => import('#auth/models/user'),
       }),
     }),
     // /api/v1: personal access tokens, each bound to one workspace and a set of abilities.
     api: tokensGuard({
       provider: tokensUserProvider({
         tokens: 'accessTokens',
-        model: () => import('#auth/user'),
+        model: () => import('#auth/models/user'),
       }),
     }),
   },

@@ -12,7 +12,7 @@ export async function issueApiToken(user: User, workspace: Workspace, name: stri
   return { id: token.identifier as number, secret: token.value!.release() }
 }
 
-export async function tokenWorkspaceId(tokenId: string | number | bigint): Promise<number | null> {
+export async function tokenWorkspaceId(tokenId: string | number | BigInt): Promise<number | null> {
   const row = await db.from('auth_access_tokens').select('workspace_id').where('id', Number(tokenId)).first()
   return row?.workspace_id ?? null
 }

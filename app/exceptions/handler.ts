@@ -1,6 +1,8 @@
 import app from '@adonisjs/core/services/app'
 import { type HttpContext, ExceptionHandler } from '@adonisjs/core/http'
 import type { StatusPageRange, StatusPageRenderer } from '@adonisjs/core/types/http'
+import i18nManager from '@adonisjs/i18n/services/main'
+import { brandForHost } from '#tenancy/brand'
 
 /**
  * Errors never leak a stack trace outside development. Browsers get a branded status
@@ -11,17 +13,29 @@ export default class HttpExceptionHandler extends ExceptionHandler {
   protected renderStatusPages = !app.inDev
 
   protected statusPages: Record<StatusPageRange, StatusPageRenderer> = {
-    '400..599': (error, ctx) => {
+    '400..599': async (error, ctx) => {
       if (wantsJson(ctx)) {
         return ctx.response.status(error.status).send({ errors: [{ message: safeMessage(error) }] })
       }
-      return ctx.view.render('pages/errors/status', { status: error.status, message: safeMessage(error) })
+      // Unmatched routes skip router middleware: brand and language are resolved here then.
+      const i18n = ctx.i18n ?? i18nManager.locale(i18nManager.getSupportedLocaleFor(ctx.request.languages()) ?? 'en')
+      return ctx.view.render('pages/errors/status', {
+        status: error.status,
+        message: safeMessage(error),
+        brand: ctx.brand ?? (await brandForHost(ctx.request.hostname() ?? '')),
+        i18n,
+        t: i18n.t.bind(i18n),
+      })
     },
   }
 
   async handle(error: any, ctx: HttpContext) {
     if (error?.code === 'E_VALIDATION_ERROR' && (ctx.request.header('hx-request') || wantsJson(ctx))) {
       return ctx.response.status(422).send({ errors: error.messages })
+    }
+    // Shield redirects back on a bad CSRF token; scripts and HTMX get a plain 403 instead.
+    if (error?.code === 'E_BAD_CSRF_TOKEN' && (ctx.request.header('hx-request') || wantsJson(ctx))) {
+      return ctx.response.status(403).send({ errors: [{ message: 'The page expired. Reload it and try again.' }] })
     }
     return super.handle(error, ctx)
   }

@@ -1,0 +1,50 @@
+# syntax=docker/dockerfile:1
+#
+# Switchboard: one image for the web server (default command) and the worker
+# (`node ace.js queue:work`). See docker-compose.yml for the whole stack.
+#
+#   docker build -t switchboard .
+#   docker run --env-file .env -p 3333:3333 switchboard
+
+ARG NODE_IMAGE=node:20-bookworm-slim
+
+# --- base: the runtime every stage shares ----------------------------------------------
+FROM ${NODE_IMAGE} AS base
+WORKDIR /app
+
+# --- deps: every dependency (dev ones too: TypeScript, Vite, the assembler) --------------
+FROM base AS deps
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+
+# --- build: `node ace build` compiles TypeScript into ./build, runs `vite build` (through
+# the @adonisjs/vite build hook) and copies views, lang files, public/ (with the built
+# assets), package.json and package-lock.json next to the compiled code. It also writes a
+# plain build/ace.js that imports ./bin/console.js without ts-node.
+FROM deps AS build
+COPY . .
+RUN node ace build
+
+# --- production: compiled app + production dependencies only, run as a non-root user ----
+FROM base AS production
+ENV NODE_ENV=production \
+    HOST=0.0.0.0 \
+    PORT=3333
+
+COPY --from=build /app/build ./
+RUN npm ci --omit=dev --no-audit --no-fund \
+    && npm cache clean --force \
+    && mkdir -p storage tmp \
+    && chown node:node storage tmp
+
+# The app's files stay root-owned (read-only for the app); uploads and the mailbox
+# (storage/, tmp/) belong to the `node` user and are volumes in docker-compose.yml.
+USER node
+
+EXPOSE 3333
+
+# GET /health is 200 when PostgreSQL and Redis answer, 503 otherwise.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3333) + '/health', { signal: AbortSignal.timeout(4000) }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+
+CMD ["node", "bin/server.js"]

@@ -1,0 +1,100 @@
+/*
+ * The admin's browser side: HTMX for server-rendered partials, Alpine for small
+ * interactions, transmit (SSE) for live updates. No framework, no client routing.
+ */
+import htmx from 'htmx.org'
+import Alpine from 'alpinejs'
+import { Transmit } from '@adonisjs/transmit-client'
+
+window.htmx = htmx
+
+// Every HTMX request carries the CSRF token from the XSRF cookie set by shield.
+document.addEventListener('htmx:configRequest', (event) => {
+  const token = document.cookie.match(/(?:^|; )XSRF-TOKEN=([^;]+)/)?.[1]
+  if (token) event.detail.headers['X-XSRF-TOKEN'] = decodeURIComponent(token)
+})
+
+// 422 from an HTMX form: show each field's message beside the field.
+document.addEventListener('htmx:responseError', (event) => {
+  const { xhr, elt } = event.detail
+  if (xhr.status !== 422) {
+    window.dispatchEvent(new CustomEvent('toast', { detail: { type: 'error', message: xhr.status === 403 ? 'You may not do that.' : 'Something went wrong.' } }))
+    return
+  }
+  const form = elt.closest('form') ?? elt
+  form.querySelectorAll('[data-error-for]').forEach((node) => (node.textContent = ''))
+  form.querySelectorAll('[aria-invalid]').forEach((node) => node.removeAttribute('aria-invalid'))
+  for (const error of JSON.parse(xhr.responseText).errors ?? []) {
+    const slot = form.querySelector(`[data-error-for="${error.field}"]`)
+    if (slot) slot.textContent = error.message
+    form.querySelector(`[name="${error.field}"]`)?.setAttribute('aria-invalid', 'true')
+  }
+})
+
+function applyTheme(theme) {
+  const dark = theme === 'dark' || (theme === 'system' && matchMedia('(prefers-color-scheme: dark)').matches)
+  document.documentElement.classList.toggle('dark', dark)
+  document.documentElement.dataset.theme = theme
+}
+
+Alpine.data('themeSwitcher', (initial) => ({
+  theme: initial,
+  set(theme) {
+    this.theme = theme
+    applyTheme(theme)
+    htmx.ajax('PUT', '/settings/theme', { values: { theme }, swap: 'none' })
+  },
+}))
+
+Alpine.data('toasts', (initial = []) => ({
+  items: [],
+  init() {
+    initial.forEach((toast) => this.push(toast))
+    window.addEventListener('toast', (event) => this.push(event.detail))
+  },
+  push(toast) {
+    const id = Math.random()
+    this.items.push({ id, ...toast })
+    setTimeout(() => this.dismiss(id), 5000)
+  },
+  dismiss(id) {
+    this.items = this.items.filter((item) => item.id !== id)
+  },
+}))
+
+// The bell: unread count kept live over SSE on the user's own channel.
+Alpine.data('notificationBell', (userId, unread) => ({
+  unread,
+  async init() {
+    const transmit = new Transmit({ baseUrl: window.location.origin })
+    const subscription = transmit.subscription(`users/${userId}`)
+    await subscription.create()
+    subscription.onMessage((message) => {
+      if (message.type !== 'notification') return
+      this.unread += 1
+      window.dispatchEvent(new CustomEvent('toast', { detail: { type: 'info', message: message.title } }))
+      document.title = `(${this.unread}) ${document.title.replace(/^\(\d+\)\s*/, '')}`
+    })
+  },
+}))
+
+// Keyboard shortcuts: "?" opens the sheet; "g d" goes to the dashboard.
+Alpine.data('shortcuts', () => ({
+  open: false,
+  last: null,
+  onKey(event) {
+    if (event.target.closest('input, textarea, select, [contenteditable]')) return
+    if (event.key === '?') this.open = !this.open
+    else if (event.key === 'Escape') this.open = false
+    else if (this.last === 'g' && event.key === 'd') document.querySelector('[data-shortcut="dashboard"]')?.click()
+    this.last = event.key
+  },
+}))
+
+applyTheme(document.documentElement.dataset.theme || 'system')
+matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () =>
+  applyTheme(document.documentElement.dataset.theme)
+)
+
+window.Alpine = Alpine
+Alpine.start()

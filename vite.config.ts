@@ -1,0 +1,15 @@
+import { defineConfig } from 'vite'
+import adonisjs from '@adonisjs/vite/client'
+import tailwindcss from '@tailwindcss/vite'
+
+export default defineConfig({
+  plugins: [
+    tailwindcss(),
+    adonisjs({
+      entrypoints: ['resources/css/app.css', 'resources/js/app.js'],
+      reload: ['resources/views/**/*.edge'],
+    }),
+  ],
+  // Tests run the dev server in-process; they need no hot reload (nor its port).
+  server: process.env.NODE_ENV === 'test' ? { hmr: false } : undefined,
+})
