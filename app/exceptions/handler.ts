@@ -19,13 +19,12 @@ export default class HttpExceptionHandler extends ExceptionHandler {
       }
       // Unmatched routes skip router middleware: brand and language are resolved here then.
       const i18n = ctx.i18n ?? i18nManager.locale(i18nManager.getSupportedLocaleFor(ctx.request.languages()) ?? 'en')
-      return ctx.view.render('pages/errors/status', {
-        status: error.status,
-        message: safeMessage(error),
+      ctx.view.share({
         brand: ctx.brand ?? (await brandForHost(ctx.request.hostname() ?? '')),
         i18n,
         t: i18n.t.bind(i18n),
       })
+      return ctx.view.render('pages/errors/status', { status: error.status, message: safeMessage(error) })
     },
   }
 

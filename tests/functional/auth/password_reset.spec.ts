@@ -1,0 +1,48 @@
+import { test } from '@japa/runner'
+import testUtils from '@adonisjs/core/services/test_utils'
+import hash from '@adonisjs/core/services/hash'
+import User from '#auth/models/user'
+import { workspaceWithMember } from '#database/factories/index'
+import { latestMailTo, linkIn } from '#tests/helpers/mailbox'
+
+test.group('Password reset', (group) => {
+  group.each.setup(() => testUtils.db().withGlobalTransaction())
+
+  test('the e-mailed link sets a new password, once', async ({ client, assert }) => {
+    const { user } = await workspaceWithMember('agent')
+    const ask = await client.post('/forgot-password').form({ email: user.email }).withCsrfToken().redirects(0)
+    ask.assertStatus(302)
+
+    const mail = await latestMailTo(user.email)
+    assert.exists(mail)
+    const link = linkIn(mail!)
+    assert.match(link.pathname, /^\/reset-password\//)
+
+    const form = await client.get(link.pathname)
+    form.assertStatus(200)
+    const reset = await client
+      .post(link.pathname)
+      .form({ password: 'a brand new secret', passwordConfirmation: 'a brand new secret' })
+      .withCsrfToken()
+      .redirects(0)
+    reset.assertHeader('location', '/login')
+    const reloaded = await User.findOrFail(user.id)
+    assert.isTrue(await hash.verify(reloaded.password, 'a brand new secret'))
+
+    const again = await client
+      .post(link.pathname)
+      .form({ password: 'yet another secret', passwordConfirmation: 'yet another secret' })
+      .withCsrfToken()
+      .redirects(0)
+    again.assertHeader('location', '/forgot-password')
+    await reloaded.refresh()
+    assert.isTrue(await hash.verify(reloaded.password, 'a brand new secret'))
+  })
+
+  test('an unknown address gets the same answer and no mail', async ({ client, assert }) => {
+    const ask = await client.post('/forgot-password').form({ email: 'nobody@example.com' }).withCsrfToken().redirects(0)
+    ask.assertStatus(302)
+    ask.assertFlashMessage('success')
+    assert.isUndefined(await latestMailTo('nobody@example.com'))
+  })
+})

@@ -1,0 +1,64 @@
+import { test } from '@japa/runner'
+import testUtils from '@adonisjs/core/services/test_utils'
+import { makeOrganizationStaff, workspaceWithMember } from '#database/factories/index'
+import { inviteMember } from '#tenancy/actions/invite_member'
+import { issueApiToken } from '#auth/api_tokens'
+import { notify } from '#notifications/notify'
+
+test.group('Admin pages', (group) => {
+  group.each.setup(() => testUtils.db().withGlobalTransaction())
+
+  test('every page of the shell renders for an owner who is organization staff', async ({ client, assert }) => {
+    const { user, workspace } = await workspaceWithMember('owner')
+    await makeOrganizationStaff(workspace, user, 'owner')
+    // Some content on each list, so the rows render too.
+    await inviteMember({ workspace, email: 'new@example.com', role: 'agent', invitedBy: user })
+    await issueApiToken(user, workspace, 'ci', ['workspace.view'])
+    await notify({ userId: user.id, workspaceId: workspace.id, title: 'Hello there' })
+
+    const pages = [
+      `/w/${workspace.slug}`,
+      `/w/${workspace.slug}/settings`,
+      `/w/${workspace.slug}/members`,
+      `/w/${workspace.slug}/api-tokens`,
+      `/w/${workspace.slug}/audit`,
+      `/w/${workspace.slug}/branding`,
+      `/w/${workspace.slug}/jobs`,
+      '/settings/profile',
+      '/settings/security',
+      '/settings/two-factor',
+      '/notifications',
+    ]
+    for (const url of pages) {
+      const response = await client.get(url).loginAs(user)
+      assert.equal(response.status(), 200, `${url} answers 200`)
+      assert.include(response.text(), '<html', `${url} is a full page`)
+    }
+  })
+
+  test('the bell partial renders alone for HTMX', async ({ client, assert }) => {
+    const { user, workspace } = await workspaceWithMember('agent')
+    await notify({ userId: user.id, workspaceId: workspace.id, title: 'A customer wrote' })
+    const partial = await client.get('/notifications').header('hx-request', 'true').loginAs(user)
+    partial.assertStatus(200)
+    assert.include(partial.text(), 'A customer wrote')
+    assert.notInclude(partial.text(), '<html')
+  })
+
+  test('guest pages render', async ({ client }) => {
+    for (const url of ['/login', '/signup', '/forgot-password']) {
+      const response = await client.get(url)
+      response.assertStatus(200)
+    }
+  })
+
+  test('the interface speaks Russian to a user who chose it', async ({ client, assert }) => {
+    const { user, workspace } = await workspaceWithMember('agent')
+    user.locale = 'ru'
+    await user.save()
+    const page = await client.get(`/w/${workspace.slug}`).loginAs(user)
+    assert.include(page.text(), 'Обзор')
+    const guest = await client.get('/login').header('accept-language', 'ru-RU,ru;q=0.9')
+    assert.include(guest.text(), 'Вход')
+  })
+})
