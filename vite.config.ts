@@ -10,6 +10,10 @@ export default defineConfig({
       reload: ['resources/views/**/*.edge'],
     }),
   ],
-  // Tests run the dev server in-process; they need no hot reload (nor its port).
-  server: process.env.NODE_ENV === 'test' ? { hmr: false } : undefined,
+  server: {
+    // White-label custom domains reach the app (and so the dev server) under any host name.
+    allowedHosts: true,
+    // Tests run the dev server in-process; they need no hot reload (nor its port).
+    hmr: process.env.NODE_ENV === 'test' ? false : undefined,
+  },
 })

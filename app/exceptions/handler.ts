@@ -32,6 +32,10 @@ export default class HttpExceptionHandler extends ExceptionHandler {
     if (error?.code === 'E_VALIDATION_ERROR' && (ctx.request.header('hx-request') || wantsJson(ctx))) {
       return ctx.response.status(422).send({ errors: error.messages })
     }
+    // The auth guard's own 401 is plain text without a JSON Accept header; API callers always get JSON.
+    if (error?.code === 'E_UNAUTHORIZED_ACCESS' && wantsJson(ctx)) {
+      return ctx.response.status(401).send({ errors: [{ message: 'Invalid or missing API token' }] })
+    }
     // Shield redirects back on a bad CSRF token; scripts and HTMX get a plain 403 instead.
     if (error?.code === 'E_BAD_CSRF_TOKEN' && (ctx.request.header('hx-request') || wantsJson(ctx))) {
       return ctx.response.status(403).send({ errors: [{ message: 'The page expired. Reload it and try again.' }] })

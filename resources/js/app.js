@@ -66,7 +66,11 @@ Alpine.data('toasts', (initial = []) => ({
 Alpine.data('notificationBell', (userId, unread) => ({
   unread,
   async init() {
-    const transmit = new Transmit({ baseUrl: window.location.origin })
+    const transmit = new Transmit({
+      baseUrl: window.location.origin,
+      // crypto.randomUUID exists only in secure contexts; a self-hosted admin may be plain http.
+      uidGenerator: () => Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join(''),
+    })
     const subscription = transmit.subscription(`users/${userId}`)
     await subscription.create()
     subscription.onMessage((message) => {

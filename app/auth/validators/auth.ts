@@ -1,6 +1,8 @@
 import vine from '@vinejs/vine'
 
-const email = () => vine.string().trim().email().normalizeEmail({ all_lowercase: true }).maxLength(254)
+// Lower-casing only: normalizeEmail() would also drop dots from Gmail addresses and so
+// change which account an address names.
+const email = () => vine.string().trim().email().toLowerCase().maxLength(254)
 const newPassword = () => vine.string().minLength(8).maxLength(128)
 
 export const signupValidator = vine.compile(

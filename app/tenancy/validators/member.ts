@@ -3,7 +3,7 @@ import { ROLES } from '#access/roles'
 
 export const inviteMemberValidator = vine.compile(
   vine.object({
-    email: vine.string().trim().email().normalizeEmail({ all_lowercase: true }).maxLength(254),
+    email: vine.string().trim().email().toLowerCase().maxLength(254),
     role: vine.enum(ROLES),
   })
 )

@@ -118,6 +118,32 @@ test.group('Roles: what each role may open and change', (group) => {
     assert.include(fields, 'role')
     await ownMembership.refresh()
     assert.equal(ownMembership.role, 'owner')
+
+    const removal = await client
+      .delete(`/w/${workspace.slug}/members/${ownMembership.id}`)
+      .loginAs(owner)
+      .withCsrfToken()
+      .header('accept', 'application/json')
+      .redirects(0)
+    removal.assertStatus(422)
+    assert.isNotNull(await Membership.find(ownMembership.id))
+  })
+
+  test('an admin cannot remove an owner', async ({ client, assert }) => {
+    const { workspace, user: owner } = await workspaceWithMember('owner')
+    await addMember(workspace, 'owner')
+    const admin = await addMember(workspace, 'admin')
+    const ownerMembership = await membershipOf(workspace, owner)
+
+    const response = await client
+      .delete(`/w/${workspace.slug}/members/${ownerMembership.id}`)
+      .loginAs(admin)
+      .withCsrfToken()
+      .header('accept', 'application/json')
+      .redirects(0)
+
+    response.assertStatus(403)
+    assert.isNotNull(await Membership.find(ownerMembership.id))
   })
 
   test('branding is for organization staff only, not for a workspace admin', async ({ client }) => {

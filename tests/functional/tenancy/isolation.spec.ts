@@ -161,4 +161,38 @@ test.group('Tenant isolation', (group) => {
     removal.assertStatus(404)
     assert.isNotNull(await Membership.find(theirMembership.id))
   })
+
+  test('an owner cannot revoke another workspace\'s API token or invitation through their own workspace URL', async ({ client, assert }) => {
+    const { workspace: mine, user: owner } = await workspaceWithMember('owner')
+    const { workspace: theirs, user: theirOwner } = await workspaceWithMember('owner')
+    const theirToken = await issueApiToken(theirOwner, theirs, 'their token', ['workspace.view'])
+    const theirInvitation = await Invitation.create({
+      workspaceId: theirs.id,
+      email: 'their-invitee@example.com',
+      role: 'viewer',
+      tokenHash: 'y'.repeat(64),
+      invitedById: theirOwner.id,
+      expiresAt: DateTime.now().plus({ days: 7 }),
+    })
+
+    const tokenRevoke = await client
+      .delete(`/w/${mine.slug}/api-tokens/${theirToken.id}`)
+      .loginAs(owner)
+      .withCsrfToken()
+      .header('accept', 'application/json')
+      .redirects(0)
+    tokenRevoke.assertStatus(404)
+    const stillWorks = await client.get('/api/v1/workspace').bearerToken(theirToken.secret)
+    stillWorks.assertStatus(200)
+    assert.equal(stillWorks.body().data.slug, theirs.slug)
+
+    const invitationRevoke = await client
+      .delete(`/w/${mine.slug}/invitations/${theirInvitation.id}`)
+      .loginAs(owner)
+      .withCsrfToken()
+      .header('accept', 'application/json')
+      .redirects(0)
+    invitationRevoke.assertStatus(404)
+    assert.isNotNull(await Invitation.find(theirInvitation.id))
+  })
 })

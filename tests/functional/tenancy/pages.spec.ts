@@ -33,6 +33,7 @@ test.group('Admin pages', (group) => {
       const response = await client.get(url).loginAs(user)
       assert.equal(response.status(), 200, `${url} answers 200`)
       assert.include(response.text(), '<html', `${url} is a full page`)
+      assert.notMatch(response.text(), /@!?[a-zA-Z_.]+\(/, `${url} has no unrendered Edge tag`)
     }
   })
 
@@ -45,10 +46,11 @@ test.group('Admin pages', (group) => {
     assert.notInclude(partial.text(), '<html')
   })
 
-  test('guest pages render', async ({ client }) => {
-    for (const url of ['/login', '/signup', '/forgot-password']) {
+  test('guest pages render their forms', async ({ client, assert }) => {
+    for (const [url, field] of [['/login', 'password'], ['/signup', 'organizationName'], ['/forgot-password', 'email']]) {
       const response = await client.get(url)
       response.assertStatus(200)
+      assert.match(response.text(), new RegExp(`<input[^>]+name="${field}"`), `${url} has its ${field} input`)
     }
   })
 
