@@ -12,7 +12,5 @@ export async function sendPasswordReset(email: string, brand: Brand, ctx?: HttpC
   if (!user) return
   const token = await UserToken.issue(user, 'password_reset', { hours: 1 })
   const url = absoluteUrl('auth.reset_password.show', { token }, ctx)
-  await mail.send(
-    new BrandedMail(user.email, `Reset your ${brand.productName} password`, 'reset_password', { url, name: user.fullName }, brand)
-  )
+  await mail.send(new BrandedMail(user.email, 'reset_password', { url, name: user.fullName }, brand, user.locale))
 }

@@ -9,7 +9,5 @@ import type { Brand } from '#tenancy/brand'
 export async function sendVerificationEmail(user: User, brand: Brand, ctx?: HttpContext) {
   const token = await UserToken.issue(user, 'email_verification', { hours: 48 })
   const url = absoluteUrl('auth.verify_email', { token }, ctx)
-  await mail.send(
-    new BrandedMail(user.email, `Confirm your e-mail for ${brand.productName}`, 'verify_email', { url, name: user.fullName }, brand)
-  )
+  await mail.send(new BrandedMail(user.email, 'verify_email', { url, name: user.fullName }, brand, user.locale))
 }

@@ -30,13 +30,14 @@ export async function inviteMember(
   const organization = await Organization.findOrFail(input.workspace.organizationId)
   const brand = brandOf(organization)
   const url = absoluteUrl('invitations.show', { token }, ctx)
+  // The invitee has no account (or no known language) yet: the workspace's language it is.
   await mail.send(
     new BrandedMail(
       input.email,
-      `${input.invitedBy.fullName} invited you to ${input.workspace.name} on ${brand.productName}`,
       'invitation',
       { url, inviter: input.invitedBy.fullName, workspace: input.workspace.name, role: input.role },
-      brand
+      brand,
+      input.workspace.locale
     )
   )
   await AuditLog.record(

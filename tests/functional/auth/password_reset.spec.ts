@@ -46,3 +46,17 @@ test.group('Password reset', (group) => {
     assert.isUndefined(await latestMailTo('nobody@example.com'))
   })
 })
+
+test.group('Password reset in the user’s language', (group) => {
+  group.each.setup(() => testUtils.db().withGlobalTransaction())
+
+  test('a Russian-speaking user gets the mail in Russian', async ({ client, assert }) => {
+    const { user } = await workspaceWithMember('agent')
+    user.locale = 'ru'
+    await user.save()
+    await client.post('/forgot-password').form({ email: user.email }).withCsrfToken().redirects(0)
+    const mail = await latestMailTo(user.email)
+    assert.equal(mail!.subject, 'Сброс пароля Switchboard')
+    assert.include(mail!.html, 'Задать новый пароль')
+  })
+})
