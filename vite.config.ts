@@ -13,7 +13,7 @@ export default defineConfig({
   server: {
     // White-label custom domains reach the app (and so the dev server) under any host name.
     allowedHosts: true,
-    // Tests run the dev server in-process; they need no hot reload (nor its port).
-    hmr: process.env.NODE_ENV === 'test' ? false : undefined,
+    // Tests run the dev server in-process; they need no hot reload (nor its WebSocket port).
+    ...(process.env.NODE_ENV === 'test' ? { hmr: false, ws: false } : {}),
   },
 })

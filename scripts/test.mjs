@@ -5,8 +5,11 @@
  * The test configuration is given as real environment variables to every child: they win
  * over .env (and over a developer's .env.test) in @adonisjs/env, so no file is written.
  *   DB_DATABASE=switchboard_test (TEST_DB_DATABASE to change), NODE_ENV=test,
- *   MAIL_MAILER=file, LIMITER_STORE=redis, SESSION_DRIVER=cookie,
+ *   MAIL_MAILER=file, LIMITER_STORE=redis, SESSION_DRIVER=memory,
  *   PORT=3334 unless PORT is given (so a running quickstart on 3333 does not collide).
+ * SESSION_DRIVER must be memory: the Japa session plugins (@adonisjs/session api_client and
+ * browser_client, behind withSession / withCsrfToken / loginAs) write the session into the
+ * memory store and send only its id; a cookie-store server never sees that data.
  *
  * Steps: dependencies, .env with an APP_KEY, PostgreSQL and Redis checks, the test
  * database, `node ace migration:fresh --force`, assets once, then `node ace test`.
@@ -29,7 +32,7 @@ async function main() {
     DB_DATABASE: process.env.TEST_DB_DATABASE || 'switchboard_test',
     MAIL_MAILER: 'file',
     LIMITER_STORE: 'redis',
-    SESSION_DRIVER: 'cookie',
+    SESSION_DRIVER: 'memory',
     PORT: process.env.PORT || '3334',
   }
   const config = loadConfig(ROOT, testEnv)

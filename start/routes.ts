@@ -20,6 +20,7 @@ const TwoFactorController = () => import('#auth/controllers/two_factor_controlle
 const NotificationsController = () => import('#notifications/notifications_controller')
 const DashboardController = () => import('#tenancy/controllers/dashboard_controller')
 const WorkspaceSettingsController = () => import('#tenancy/controllers/workspace_settings_controller')
+const WorkspacesController = () => import('#tenancy/controllers/workspaces_controller')
 const MembersController = () => import('#tenancy/controllers/members_controller')
 const ApiTokensController = () => import('#auth/controllers/api_tokens_controller')
 const AuditLogController = () => import('#audit/audit_log_controller')
@@ -90,6 +91,7 @@ router
 
     router.get('/audit', [AuditLogController, 'index']).as('audit.index').use(middleware.can('audit.view'))
 
+    router.post('/workspaces', [WorkspacesController, 'store']).as('workspaces.store').use(middleware.can('organization.manage'))
     router.get('/branding', [BrandingController, 'show']).as('branding.show').use(middleware.can('organization.manage'))
     router.put('/branding', [BrandingController, 'update']).as('branding.update').use(middleware.can('organization.manage'))
 

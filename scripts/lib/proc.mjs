@@ -68,10 +68,15 @@ export async function ensureDependencies(root = ROOT) {
 
 /**
  * Starts a long-running child whose output lines are prefixed with `[name]`.
+ * It gets its own process group (not on Windows), so a terminal's Ctrl+C reaches only us
+ * and we decide how each child is stopped; it is sent SIGTERM if we exit first.
  * Returns the ChildProcess.
  */
 export function startService(name, command, args, { env = process.env, cwd = ROOT } = {}) {
-  const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: !isWindows })
+  process.once('exit', () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM')
+  })
   const prefix = `[${name}] `
   for (const [stream, out] of [
     [child.stdout, process.stdout],

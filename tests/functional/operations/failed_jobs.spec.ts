@@ -24,7 +24,9 @@ test.group('Failed jobs', (group) => {
   group.setup(() => {
     if (!jobs.definitions().some((d) => d.name === explode.name)) jobs.register(explode)
     const workers = jobs.startWorkers(1)
-    return () => Promise.all(workers.map((worker) => worker.close()))
+    return async () => {
+      await Promise.all(workers.map((worker) => worker.close()))
+    }
   })
   group.each.setup(() => testUtils.db().withGlobalTransaction())
 

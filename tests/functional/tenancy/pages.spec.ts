@@ -64,3 +64,36 @@ test.group('Admin pages', (group) => {
     assert.include(guest.text(), 'Вход')
   })
 })
+
+test.group('New workspaces', (group) => {
+  group.each.setup(() => testUtils.db().withGlobalTransaction())
+
+  test('organization staff add a workspace to their organization from the switcher', async ({ client, assert }) => {
+    const { default: Workspace } = await import('#tenancy/models/workspace')
+    const { user, workspace } = await workspaceWithMember('owner')
+    await makeOrganizationStaff(workspace, user, 'admin')
+    const dashboard = await client.get(`/w/${workspace.slug}`).loginAs(user)
+    assert.include(dashboard.text(), 'name="name"')
+
+    const created = await client
+      .post(`/w/${workspace.slug}/workspaces`)
+      .form({ name: 'Second Client' })
+      .loginAs(user)
+      .withCsrfToken()
+      .redirects(0)
+    const fresh = await Workspace.findByOrFail('name', 'Second Client')
+    created.assertHeader('location', `/w/${fresh.slug}`)
+    assert.equal(fresh.organizationId, workspace.organizationId)
+  })
+
+  test('a workspace owner who is not organization staff cannot', async ({ client }) => {
+    const { user, workspace } = await workspaceWithMember('owner')
+    const refused = await client
+      .post(`/w/${workspace.slug}/workspaces`)
+      .form({ name: 'Sneaky' })
+      .loginAs(user)
+      .withCsrfToken()
+      .redirects(0)
+    refused.assertStatus(403)
+  })
+})
