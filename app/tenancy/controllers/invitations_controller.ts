@@ -31,8 +31,8 @@ export default class InvitationsController {
       }
     } else if (!input.fullName || !input.password) {
       throw new errors.E_VALIDATION_ERROR([
-        ...(!input.fullName ? [{ field: 'fullName', message: ctx.i18n.t('validation.required_field'), rule: 'required' }] : []),
-        ...(!input.password ? [{ field: 'password', message: ctx.i18n.t('validation.required_field'), rule: 'required' }] : []),
+        ...(!input.fullName ? [{ field: 'fullName', message: ctx.i18n.t('validator.shared.messages.required_field'), rule: 'required' }] : []),
+        ...(!input.password ? [{ field: 'password', message: ctx.i18n.t('validator.shared.messages.required_field'), rule: 'required' }] : []),
       ])
     }
 

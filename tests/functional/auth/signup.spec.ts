@@ -78,3 +78,18 @@ test.group('Sign-up', (group) => {
     assert.isNull(await User.findBy('email', 'csrf@example.com'))
   })
 })
+
+test.group('Sign-up in Russian', (group) => {
+  group.each.setup(() => testUtils.db().withGlobalTransaction())
+
+  test('field messages follow the browser language', async ({ client, assert }) => {
+    const response = await client
+      .post('/signup')
+      .json({ fullName: 'A', email: 'ok@example.com', password: 'long-enough-1', organizationName: 'Org' })
+      .header('accept', 'application/json')
+      .header('accept-language', 'ru')
+      .withCsrfToken()
+    response.assertStatus(422)
+    assert.equal(response.body().errors[0].message, 'Поле Имя и фамилия должно быть не короче 2 символов')
+  })
+})
