@@ -100,4 +100,16 @@ test.group('Browser: the admin shell', (group) => {
     await page.keyboard.press('Escape')
     await page.getByTestId('shortcuts').waitFor({ state: 'hidden' })
   })
+
+  test('a form with a bad value shows the error beside the field, without losing the page', async ({ visit, browserContext, assert }) => {
+    const { user, workspace } = await workspaceWithMember('owner')
+    await browserContext.loginAs(user)
+    const page = await visit(`/w/${workspace.slug}/settings`)
+    await page.getByLabel('Name').fill('x')
+    await page.getByRole('button', { name: 'Save' }).click()
+    const error = page.locator('[data-error-for="name"]')
+    await error.filter({ hasText: /at least 2/ }).waitFor()
+    assert.equal(await page.getByLabel('Name').getAttribute('aria-invalid'), 'true')
+    assert.equal(await page.getByLabel('Name').inputValue(), 'x', 'what the user typed is kept')
+  })
 })
