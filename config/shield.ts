@@ -8,9 +8,9 @@ const shieldConfig = defineConfig({
   },
   csrf: {
     enabled: true,
-    // The API and webhooks authenticate by token/signature, not cookies; transmit's subscribe
-    // calls are same-site fetches guarded by SameSite=Lax and the session.
-    exceptRoutes: (ctx) => ['/api/', '/webhooks/', '/__transmit/'].some((prefix) => ctx.request.url().startsWith(prefix)),
+    // Shield runs only on browser routes (see start/kernel.ts `web`). Transmit's subscribe calls
+    // are same-site fetches guarded by SameSite=Lax cookies and the session.
+    exceptRoutes: (ctx) => ctx.request.url().startsWith('/__transmit/'),
     enableXsrfCookie: true,
     methods: ['POST', 'PUT', 'PATCH', 'DELETE'],
   },

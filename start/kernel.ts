@@ -16,12 +16,20 @@ server.use([
 
 router.use([
   () => import('@adonisjs/core/bodyparser_middleware'),
-  () => import('@adonisjs/session/session_middleware'),
-  () => import('@adonisjs/shield/shield_middleware'),
   () => import('@adonisjs/auth/initialize_auth_middleware'),
-  () => import('#middleware/brand_middleware'),
-  () => import('#middleware/locale_middleware'),
 ])
+
+/**
+ * What browser-facing routes need on top: session, CSRF and security headers, brand and
+ * language. Not for the token API, which must not create sessions or set cookies.
+ */
+const browser = router.named({
+  session: () => import('@adonisjs/session/session_middleware'),
+  shield: () => import('@adonisjs/shield/shield_middleware'),
+  brand: () => import('#middleware/brand_middleware'),
+  locale: () => import('#middleware/locale_middleware'),
+})
+export const web = () => [browser.session(), browser.shield(), browser.brand(), browser.locale()]
 
 export const middleware = router.named({
   auth: () => import('#middleware/auth_middleware'),

@@ -1,11 +1,12 @@
 /*
-| Routes. Every route is named and its controller lazily imported. Workspace pages live
-| under /w/:workspace (resolved and authorized by the `workspace` middleware); the public
-| API under /api/v1 (personal tokens bound to one workspace).
+| Routes. Every route is named and its controller lazily imported. Browser routes sit in the
+| group that applies `web()` (session, CSRF, brand, language); workspace pages under
+| /w/:workspace (resolved and authorized by the `workspace` middleware); the public API under
+| /api/v1 (personal tokens bound to one workspace, no session).
 */
 import router from '@adonisjs/core/services/router'
 import transmit from '@adonisjs/transmit/services/main'
-import { middleware } from '#start/kernel'
+import { middleware, web } from '#start/kernel'
 
 const HealthController = () => import('#core/health_controller')
 const HomeController = () => import('#tenancy/controllers/home_controller')
@@ -29,79 +30,84 @@ const FailedJobsController = () => import('#jobs/failed_jobs_controller')
 const ApiWorkspaceController = () => import('#tenancy/controllers/api_workspace_controller')
 
 router.get('/health', [HealthController, 'show']).as('health')
-router.get('/', [HomeController, 'show']).as('home')
-router.get('/branding/:organization/:file', [BrandingController, 'asset']).as('branding.asset')
-
-/* Signing in and out */
 router
   .group(() => {
-    router.get('/signup', [SignupController, 'show']).as('auth.signup.show')
-    router.post('/signup', [SignupController, 'store']).as('auth.signup.store')
-    router.get('/login', [LoginController, 'show']).as('auth.login.show')
-    router.post('/login', [LoginController, 'store']).as('auth.login.store')
-    router.get('/login/two-factor', [LoginController, 'showChallenge']).as('auth.two_factor_challenge.show')
-    router.post('/login/two-factor', [LoginController, 'verifyChallenge']).as('auth.two_factor_challenge.store')
-    router.get('/forgot-password', [PasswordResetController, 'showForgot']).as('auth.forgot_password.show')
-    router.post('/forgot-password', [PasswordResetController, 'sendLink']).as('auth.forgot_password.store')
+    router.get('/', [HomeController, 'show']).as('home')
+    router.get('/branding/:organization/:file', [BrandingController, 'asset']).as('branding.asset')
+
+    /* Signing in and out */
+    router
+      .group(() => {
+        router.get('/signup', [SignupController, 'show']).as('auth.signup.show')
+        router.post('/signup', [SignupController, 'store']).as('auth.signup.store')
+        router.get('/login', [LoginController, 'show']).as('auth.login.show')
+        router.post('/login', [LoginController, 'store']).as('auth.login.store')
+        router.get('/login/two-factor', [LoginController, 'showChallenge']).as('auth.two_factor_challenge.show')
+        router.post('/login/two-factor', [LoginController, 'verifyChallenge']).as('auth.two_factor_challenge.store')
+        router.get('/forgot-password', [PasswordResetController, 'showForgot']).as('auth.forgot_password.show')
+        router.post('/forgot-password', [PasswordResetController, 'sendLink']).as('auth.forgot_password.store')
+      })
+      .use(middleware.guest())
+
+    router.get('/reset-password/:token', [PasswordResetController, 'show']).as('auth.reset_password.show')
+    router.post('/reset-password/:token', [PasswordResetController, 'update']).as('auth.reset_password.update')
+    router.get('/verify-email/:token', [EmailVerificationController, 'verify']).as('auth.verify_email')
+    router.get('/invitations/:token', [InvitationsController, 'show']).as('invitations.show')
+    router.post('/invitations/:token', [InvitationsController, 'accept']).as('invitations.accept')
+
+    /* The signed-in user's own settings (not tied to a workspace) */
+    router
+      .group(() => {
+        router.post('/logout', [LoginController, 'destroy']).as('auth.logout')
+        router.post('/verify-email', [EmailVerificationController, 'resend']).as('auth.verify_email.resend')
+        router.get('/settings/profile', [ProfileController, 'show']).as('settings.profile.show')
+        router.put('/settings/profile', [ProfileController, 'update']).as('settings.profile.update')
+        router.put('/settings/theme', [ProfileController, 'updateTheme']).as('settings.theme.update')
+        router.get('/settings/security', [SecurityController, 'show']).as('settings.security.show')
+        router.put('/settings/security/password', [SecurityController, 'updatePassword']).as('settings.password.update')
+        router.delete('/settings/sessions/:id', [SecurityController, 'revokeSession']).as('settings.sessions.destroy')
+        router.get('/settings/two-factor', [TwoFactorController, 'create']).as('settings.two_factor.create')
+        router.post('/settings/two-factor', [TwoFactorController, 'store']).as('settings.two_factor.store')
+        router.post('/settings/two-factor/recovery-codes', [TwoFactorController, 'regenerate']).as('settings.two_factor.recovery_codes')
+        router.delete('/settings/two-factor', [TwoFactorController, 'destroy']).as('settings.two_factor.destroy')
+        router.get('/notifications', [NotificationsController, 'index']).as('notifications.index')
+        router.get('/workspaces/switcher', [WorkspacesController, 'switcher']).as('workspaces.switcher')
+        router.post('/notifications/read', [NotificationsController, 'markAllRead']).as('notifications.read')
+      })
+      .use(middleware.auth())
+
+    /* A workspace: /w/:workspace/... */
+    router
+      .group(() => {
+        router.get('/', [DashboardController, 'show']).as('dashboard')
+        router.get('/settings', [WorkspaceSettingsController, 'show']).as('settings.show').use(middleware.can('workspace.update'))
+        router.put('/settings', [WorkspaceSettingsController, 'update']).as('settings.update').use(middleware.can('workspace.update'))
+
+        router.get('/members', [MembersController, 'index']).as('members.index').use(middleware.can('members.view'))
+        router.post('/invitations', [MembersController, 'invite']).as('invitations.store').use(middleware.can('members.manage'))
+        router.delete('/invitations/:id', [MembersController, 'revokeInvitation']).as('invitations.destroy').use(middleware.can('members.manage'))
+        router.put('/members/:id', [MembersController, 'updateRole']).as('members.update').use(middleware.can('members.manage'))
+        router.delete('/members/:id', [MembersController, 'destroy']).as('members.destroy').use(middleware.can('members.manage'))
+
+        router.get('/api-tokens', [ApiTokensController, 'index']).as('api_tokens.index').use(middleware.can('tokens.manage'))
+        router.post('/api-tokens', [ApiTokensController, 'store']).as('api_tokens.store').use(middleware.can('tokens.manage'))
+        router.delete('/api-tokens/:id', [ApiTokensController, 'destroy']).as('api_tokens.destroy').use(middleware.can('tokens.manage'))
+
+        router.get('/audit', [AuditLogController, 'index']).as('audit.index').use(middleware.can('audit.view'))
+
+        router.post('/workspaces', [WorkspacesController, 'store']).as('workspaces.store').use(middleware.can('organization.manage'))
+        router.get('/branding', [BrandingController, 'show']).as('branding.show').use(middleware.can('organization.manage'))
+        router.put('/branding', [BrandingController, 'update']).as('branding.update').use(middleware.can('organization.manage'))
+
+        router.get('/jobs', [FailedJobsController, 'index']).as('jobs.index').use(middleware.can('jobs.manage'))
+        router.post('/jobs/:queue/:id/retry', [FailedJobsController, 'retry']).as('jobs.retry').use(middleware.can('jobs.manage'))
+        router.delete('/jobs/:queue/:id', [FailedJobsController, 'discard']).as('jobs.discard').use(middleware.can('jobs.manage'))
+      })
+      .prefix('/w/:workspace')
+      .as('workspace')
+      .use([middleware.auth(), middleware.workspace()])
   })
-  .use(middleware.guest())
-
-router.get('/reset-password/:token', [PasswordResetController, 'show']).as('auth.reset_password.show')
-router.post('/reset-password/:token', [PasswordResetController, 'update']).as('auth.reset_password.update')
-router.get('/verify-email/:token', [EmailVerificationController, 'verify']).as('auth.verify_email')
-router.get('/invitations/:token', [InvitationsController, 'show']).as('invitations.show')
-router.post('/invitations/:token', [InvitationsController, 'accept']).as('invitations.accept')
-
-/* The signed-in user's own settings (not tied to a workspace) */
-router
-  .group(() => {
-    router.post('/logout', [LoginController, 'destroy']).as('auth.logout')
-    router.post('/verify-email', [EmailVerificationController, 'resend']).as('auth.verify_email.resend')
-    router.get('/settings/profile', [ProfileController, 'show']).as('settings.profile.show')
-    router.put('/settings/profile', [ProfileController, 'update']).as('settings.profile.update')
-    router.put('/settings/theme', [ProfileController, 'updateTheme']).as('settings.theme.update')
-    router.get('/settings/security', [SecurityController, 'show']).as('settings.security.show')
-    router.put('/settings/security/password', [SecurityController, 'updatePassword']).as('settings.password.update')
-    router.delete('/settings/sessions/:id', [SecurityController, 'revokeSession']).as('settings.sessions.destroy')
-    router.get('/settings/two-factor', [TwoFactorController, 'create']).as('settings.two_factor.create')
-    router.post('/settings/two-factor', [TwoFactorController, 'store']).as('settings.two_factor.store')
-    router.post('/settings/two-factor/recovery-codes', [TwoFactorController, 'regenerate']).as('settings.two_factor.recovery_codes')
-    router.delete('/settings/two-factor', [TwoFactorController, 'destroy']).as('settings.two_factor.destroy')
-    router.get('/notifications', [NotificationsController, 'index']).as('notifications.index')
-    router.post('/notifications/read', [NotificationsController, 'markAllRead']).as('notifications.read')
-  })
-  .use(middleware.auth())
-
-/* A workspace: /w/:workspace/... */
-router
-  .group(() => {
-    router.get('/', [DashboardController, 'show']).as('dashboard')
-    router.get('/settings', [WorkspaceSettingsController, 'show']).as('settings.show').use(middleware.can('workspace.update'))
-    router.put('/settings', [WorkspaceSettingsController, 'update']).as('settings.update').use(middleware.can('workspace.update'))
-
-    router.get('/members', [MembersController, 'index']).as('members.index').use(middleware.can('members.view'))
-    router.post('/invitations', [MembersController, 'invite']).as('invitations.store').use(middleware.can('members.manage'))
-    router.delete('/invitations/:id', [MembersController, 'revokeInvitation']).as('invitations.destroy').use(middleware.can('members.manage'))
-    router.put('/members/:id', [MembersController, 'updateRole']).as('members.update').use(middleware.can('members.manage'))
-    router.delete('/members/:id', [MembersController, 'destroy']).as('members.destroy').use(middleware.can('members.manage'))
-
-    router.get('/api-tokens', [ApiTokensController, 'index']).as('api_tokens.index').use(middleware.can('tokens.manage'))
-    router.post('/api-tokens', [ApiTokensController, 'store']).as('api_tokens.store').use(middleware.can('tokens.manage'))
-    router.delete('/api-tokens/:id', [ApiTokensController, 'destroy']).as('api_tokens.destroy').use(middleware.can('tokens.manage'))
-
-    router.get('/audit', [AuditLogController, 'index']).as('audit.index').use(middleware.can('audit.view'))
-
-    router.post('/workspaces', [WorkspacesController, 'store']).as('workspaces.store').use(middleware.can('organization.manage'))
-    router.get('/branding', [BrandingController, 'show']).as('branding.show').use(middleware.can('organization.manage'))
-    router.put('/branding', [BrandingController, 'update']).as('branding.update').use(middleware.can('organization.manage'))
-
-    router.get('/jobs', [FailedJobsController, 'index']).as('jobs.index').use(middleware.can('jobs.manage'))
-    router.post('/jobs/:queue/:id/retry', [FailedJobsController, 'retry']).as('jobs.retry').use(middleware.can('jobs.manage'))
-    router.delete('/jobs/:queue/:id', [FailedJobsController, 'discard']).as('jobs.discard').use(middleware.can('jobs.manage'))
-  })
-  .prefix('/w/:workspace')
-  .as('workspace')
-  .use([middleware.auth(), middleware.workspace()])
+  .use(web())
 
 /* Public API v1 (Authorization: Bearer <token>) */
 router
@@ -115,5 +121,5 @@ router
 
 /* Realtime (SSE) */
 transmit.registerRoutes((route) => {
-  route.use(middleware.auth())
+  route.use([...web(), middleware.auth()])
 })

@@ -4,12 +4,10 @@
 import edge from 'edge.js'
 import { navigation } from '#ui/navigation'
 import { icon } from '#ui/icons'
-import { workspacesOf } from '#tenancy/access'
 import { unreadCount } from '#notifications/notifications_controller'
 
 edge.global('navigation', navigation)
 edge.global('icon', icon)
-edge.global('workspacesOf', workspacesOf)
 edge.global('unreadCount', unreadCount)
 edge.global('formatDate', (value: { toFormat?: (f: string) => string } | Date | null, locale = 'en') => {
   if (!value) return ''

@@ -12,11 +12,6 @@ export async function issueApiToken(user: User, workspace: Workspace, name: stri
   return { id: token.identifier as number, secret: token.value!.release() }
 }
 
-export async function tokenWorkspaceId(tokenId: string | number | BigInt): Promise<number | null> {
-  const row = await db.from('auth_access_tokens').select('workspace_id').where('id', Number(tokenId)).first()
-  return row?.workspace_id ?? null
-}
-
 /** Tokens of one workspace (every member's), newest first, for the settings page. */
 export function tokensOfWorkspace(workspaceId: number) {
   return db

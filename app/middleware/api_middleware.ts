@@ -2,7 +2,7 @@ import type { HttpContext } from '@adonisjs/core/http'
 import type { NextFn } from '@adonisjs/core/types/http'
 import { abilities } from '#access/roles'
 import { accessToWorkspace } from '#tenancy/access'
-import { tokenWorkspaceId } from '#auth/api_tokens'
+import type { WorkspaceAccessToken } from '#auth/workspace_tokens_provider'
 
 /**
  * /api/v1: a personal token (Authorization: Bearer) is bound to one workspace.
@@ -12,8 +12,8 @@ import { tokenWorkspaceId } from '#auth/api_tokens'
 export default class ApiMiddleware {
   async handle(ctx: HttpContext, next: NextFn) {
     const user = await ctx.auth.use('api').authenticate()
-    const token = user.currentAccessToken
-    const workspaceId = await tokenWorkspaceId(token.identifier)
+    const token = user.currentAccessToken as WorkspaceAccessToken
+    const workspaceId = token.workspaceId
     const access = workspaceId ? await accessToWorkspace(user.id, { id: workspaceId }) : null
     if (!access) {
       return ctx.response.unauthorized({ errors: [{ message: 'This token no longer has access to its workspace' }] })

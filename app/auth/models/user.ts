@@ -4,7 +4,7 @@ import { compose } from '@adonisjs/core/helpers'
 import { BaseModel, column, hasMany } from '@adonisjs/lucid/orm'
 import type { HasMany } from '@adonisjs/lucid/types/relations'
 import { withAuthFinder } from '@adonisjs/auth/mixins/lucid'
-import { DbAccessTokensProvider } from '@adonisjs/auth/access_tokens'
+import { WorkspaceTokensProvider } from '#auth/workspace_tokens_provider'
 import Membership from '#tenancy/models/membership'
 import OrganizationMember from '#tenancy/models/organization_member'
 
@@ -16,7 +16,7 @@ const AuthFinder = withAuthFinder(() => hash.use('scrypt'), {
 export type Theme = 'light' | 'dark' | 'system'
 
 export default class User extends compose(BaseModel, AuthFinder) {
-  static accessTokens = DbAccessTokensProvider.forModel(User, {
+  static accessTokens = WorkspaceTokensProvider.forModel(User, {
     prefix: 'sb_',
     table: 'auth_access_tokens',
     type: 'api_token',

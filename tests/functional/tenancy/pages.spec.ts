@@ -37,6 +37,15 @@ test.group('Admin pages', (group) => {
     }
   })
 
+  test('the workspace switcher lists every workspace the user can open', async ({ client, assert }) => {
+    const { user, workspace } = await workspaceWithMember('agent')
+    const other = await workspaceWithMember('owner')
+    const list = await client.get(`/workspaces/switcher?current=${workspace.slug}`).loginAs(user)
+    list.assertStatus(200)
+    assert.include(list.text(), `/w/${workspace.slug}`)
+    assert.notInclude(list.text(), `/w/${other.workspace.slug}`)
+  })
+
   test('the bell partial renders alone for HTMX', async ({ client, assert }) => {
     const { user, workspace } = await workspaceWithMember('agent')
     await notify({ userId: user.id, workspaceId: workspace.id, title: 'A customer wrote' })

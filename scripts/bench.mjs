@@ -1,0 +1,181 @@
+#!/usr/bin/env node
+/*
+ * npm run bench [scenario] — load benchmarks, each figure next to a baseline measured in
+ * the same run. Never part of `npm test`. See bench/README.md.
+ *
+ *   npm run bench            every scenario
+ *   npm run bench pages      one scenario
+ *
+ * Environment: BENCH_DURATION (seconds per measured run, default 10), BENCH_WARMUP
+ * (seconds of discarded warm-up per target, default 2), BENCH_CONNECTIONS (default 50).
+ *
+ * Prints a table and writes bench/results.json. Exit code 0 when the bench ran (even if a
+ * budget failed: the table says FAIL), non-zero when it could not run.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import { join } from 'node:path'
+import { ROOT } from './lib/env.mjs'
+import { BenchError, log, stopAllChildren } from './bench/support.mjs'
+import * as pages from './bench/pages.mjs'
+
+const SCENARIOS = { pages }
+
+function usage() {
+  return [
+    'Usage: npm run bench [scenario]',
+    '',
+    'Scenarios:',
+    ...Object.entries(SCENARIOS).map(([name, scenario]) => `  ${name.padEnd(10)} ${scenario.description}`),
+    '',
+    'Environment: BENCH_DURATION (s, default 10), BENCH_WARMUP (s, default 2), BENCH_CONNECTIONS (default 50).',
+  ].join('\n')
+}
+
+function positiveNumber(name, fallback, { integer = false, allowZero = false } = {}) {
+  const raw = process.env[name]
+  if (raw === undefined || raw === '') return fallback
+  const value = Number(raw)
+  const ok = Number.isFinite(value) && (allowZero ? value >= 0 : value > 0) && (!integer || Number.isInteger(value))
+  if (!ok) throw new BenchError(`${name}=${raw} is not a valid ${integer ? 'whole ' : ''}number of ${name === 'BENCH_CONNECTIONS' ? 'connections' : 'seconds'}.`, 2)
+  return value
+}
+
+function machineInfo() {
+  const cpus = os.cpus()
+  return {
+    cores: typeof os.availableParallelism === 'function' ? os.availableParallelism() : cpus.length,
+    cpu: cpus[0]?.model?.trim() ?? 'unknown',
+    memoryGb: Math.round((os.totalmem() / 1024 ** 3) * 10) / 10,
+    platform: `${os.platform()} ${os.release()} ${os.arch()}`,
+    node: process.version,
+  }
+}
+
+/* ---------------------------------------------------------------- the table */
+
+const fixed = (value, digits) => (Number.isFinite(value) ? value.toFixed(digits) : '—')
+
+function budgetText(budget) {
+  if (!budget) return '(baseline)'
+  return `p99 ≤ ${budget.p99MaxMs} ms, ≥ ${Math.round(budget.minRatio * 100)} %`
+}
+
+function printTable(results) {
+  const header = ['target', 'req/s (avg)', 'p50 ms', 'p99 ms', 'non-2xx', '% of bare req/s', 'budget', 'pass/fail']
+  const rows = results.map((r) => [
+    r.name,
+    fixed(r.rps, 0),
+    fixed(r.p50, 1),
+    fixed(r.p99, 1),
+    String(r.non2xx + (r.errors ? ` (+${r.errors} err)` : '')),
+    fixed(r.ratioToBaseline * 100, 1),
+    budgetText(r.budget),
+    r.pass === null ? '—' : r.pass ? 'PASS' : 'FAIL',
+  ])
+  const numeric = new Set([1, 2, 3, 4, 5])
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)))
+  const line = (cells) => cells.map((cell, i) => (numeric.has(i) ? cell.padStart(widths[i]) : cell.padEnd(widths[i]))).join('  ')
+  log(line(header))
+  log(widths.map((w) => '-'.repeat(w)).join('  '))
+  for (const row of rows) log(line(row))
+}
+
+function failureReasons(r) {
+  if (r.pass !== false) return []
+  const reasons = []
+  if (r.p99 > r.budget.p99MaxMs) reasons.push(`p99 ${fixed(r.p99, 1)} ms > ${r.budget.p99MaxMs} ms`)
+  if (r.ratioToBaseline < r.budget.minRatio)
+    reasons.push(`${fixed(r.ratioToBaseline * 100, 1)} % of bare < ${Math.round(r.budget.minRatio * 100)} %`)
+  if (r.non2xx > 0) reasons.push(`${r.non2xx} non-2xx responses`)
+  if (r.errors > 0) reasons.push(`${r.errors} connection errors (${r.timeouts} timeouts)`)
+  return reasons
+}
+
+/* ---------------------------------------------------------------- main */
+
+let stopping = false
+
+async function main() {
+  const args = process.argv.slice(2)
+  if (args.includes('-h') || args.includes('--help')) {
+    log(usage())
+    return 0
+  }
+  const unknown = args.filter((name) => !SCENARIOS[name])
+  if (unknown.length) throw new BenchError(`Unknown scenario: ${unknown.join(', ')}\n\n${usage()}`, 2)
+  const names = args.length ? [...new Set(args)] : Object.keys(SCENARIOS)
+
+  const options = {
+    root: ROOT,
+    duration: positiveNumber('BENCH_DURATION', 10),
+    warmup: positiveNumber('BENCH_WARMUP', 2, { allowZero: true }),
+    connections: positiveNumber('BENCH_CONNECTIONS', 50, { integer: true }),
+  }
+  const machine = machineInfo()
+  log(`Machine: ${machine.cores} cores (${machine.cpu}), ${machine.memoryGb} GB, ${machine.platform}, Node ${machine.node}`)
+  log(`Load: ${options.connections} connections, ${options.duration}s per target after ${options.warmup}s warm-up (autocannon, in this process)`)
+
+  const reports = []
+  for (const name of names) {
+    log(`\n=== scenario "${name}" ===`)
+    const results = await SCENARIOS[name].run(options)
+    const report = {
+      scenario: name,
+      date: new Date().toISOString(),
+      machine,
+      settings: { connections: options.connections, durationSeconds: options.duration, warmupSeconds: options.warmup },
+      results: results.map((r) => ({
+        name: r.name,
+        url: r.url,
+        rps: Math.round(r.rps * 10) / 10,
+        p50: r.p50,
+        p99: r.p99,
+        non2xx: r.non2xx,
+        errors: r.errors,
+        timeouts: r.timeouts,
+        requests: r.requests,
+        ratioToBaseline: Math.round(r.ratioToBaseline * 10000) / 10000,
+        budget: r.budget,
+        pass: r.pass,
+      })),
+    }
+    reports.push(report)
+
+    log(`\nScenario "${name}" — ${machine.cores} cores, Node ${machine.node}, ${options.connections} connections × ${options.duration}s`)
+    printTable(results)
+    for (const r of results) {
+      const reasons = failureReasons(r)
+      if (reasons.length) log(`FAIL ${r.name}: ${reasons.join('; ')}`)
+    }
+  }
+
+  const outDir = join(ROOT, 'bench')
+  mkdirSync(outDir, { recursive: true })
+  const file = join(outDir, 'results.json')
+  writeFileSync(file, `${JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2)}\n`)
+  log(`\nWrote ${file}`)
+  return 0
+}
+
+async function shutdown(code) {
+  if (stopping) return
+  stopping = true
+  await stopAllChildren()
+  process.exit(code)
+}
+
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    process.stderr.write(`\n${signal}: stopping the servers...\n`)
+    shutdown(signal === 'SIGINT' ? 130 : 143)
+  })
+}
+
+main()
+  .then((code) => shutdown(code))
+  .catch((error) => {
+    if (stopping) return
+    process.stderr.write(`\nbench: ${error instanceof BenchError || error?.name === 'StepError' || error?.constructor?.name === 'StepError' ? error.message : (error?.stack ?? error)}\n`)
+    shutdown(error?.exitCode ?? 1)
+  })
