@@ -26,7 +26,9 @@ export async function attemptLogin(ctx: HttpContext, email: string, password: st
     return user
   } catch (error) {
     for (const { limiter, key } of limits) await limiter.increment(key)
-    await AuditLog.record({ action: 'auth.login_failed', meta: { email } }, ctx)
+    // Attributed to the account when it exists, so its workspaces' admins see the attempts.
+    const account = await User.findBy('email', email)
+    await AuditLog.record({ action: 'auth.login_failed', actorId: account?.id ?? null, meta: { email } }, ctx)
     throw error
   }
 }

@@ -43,6 +43,7 @@ test.group('Log in and out', (group) => {
     login.assertFlashMessage('errorsBag', { E_INVALID_CREDENTIALS: 'Invalid user credentials' })
     const failure = await AuditLog.query().where('action', 'auth.login_failed').firstOrFail()
     assert.equal(failure.meta.email, user.email)
+    assert.equal(failure.actorId, user.id, 'the attempt is attributed to the account, for its admins to see')
 
     const page = await client.get('/dashboard-does-not-exist').redirects(0)
     page.assertStatus(404)
