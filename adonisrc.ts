@@ -37,6 +37,7 @@ export default defineConfig({
   ],
 
   preloads: [
+    () => import('#start/plugins'),
     () => import('#start/routes'),
     () => import('#start/kernel'),
     () => import('#start/limiter'),

@@ -18,8 +18,9 @@ import { join } from 'node:path'
 import { ROOT } from './lib/env.mjs'
 import { BenchError, log, stopAllChildren } from './bench/support.mjs'
 import * as pages from './bench/pages.mjs'
+import * as hooks from './bench/hooks.mjs'
 
-const SCENARIOS = { pages }
+const SCENARIOS = { pages, hooks }
 
 function usage() {
   return [

@@ -27,6 +27,7 @@ const ApiTokensController = () => import('#auth/controllers/api_tokens_controlle
 const AuditLogController = () => import('#audit/audit_log_controller')
 const BrandingController = () => import('#tenancy/controllers/branding_controller')
 const FailedJobsController = () => import('#jobs/failed_jobs_controller')
+const PluginsController = () => import('#plugins/plugins_controller')
 const ApiWorkspaceController = () => import('#tenancy/controllers/api_workspace_controller')
 
 router.get('/health', [HealthController, 'show']).as('health')
@@ -99,6 +100,9 @@ router
         router.get('/branding', [BrandingController, 'show']).as('branding.show').use(middleware.can('organization.manage'))
         router.put('/branding', [BrandingController, 'update']).as('branding.update').use(middleware.can('organization.manage'))
 
+        router.get('/plugins', [PluginsController, 'index']).as('plugins.index').use(middleware.can('plugins.manage'))
+        router.post('/plugins/:plugin/enable', [PluginsController, 'enable']).as('plugins.enable').use(middleware.can('plugins.manage'))
+        router.post('/plugins/:plugin/disable', [PluginsController, 'disable']).as('plugins.disable').use(middleware.can('plugins.manage'))
         router.get('/jobs', [FailedJobsController, 'index']).as('jobs.index').use(middleware.can('jobs.manage'))
         router.post('/jobs/:queue/:id/retry', [FailedJobsController, 'retry']).as('jobs.retry').use(middleware.can('jobs.manage'))
         router.delete('/jobs/:queue/:id', [FailedJobsController, 'discard']).as('jobs.discard').use(middleware.can('jobs.manage'))

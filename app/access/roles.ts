@@ -68,6 +68,7 @@ abilities
   .register('members.manage', { description: 'Invite, remove and change roles of members', roles: admins })
   .register('tokens.manage', { description: 'Create and revoke API tokens', roles: admins })
   .register('audit.view', { description: 'Read the audit log', roles: admins })
+  .register('plugins.manage', { description: 'Switch plugins on and off for the workspace', roles: admins })
   .register('organization.manage', {
     description: 'Change the organization’s brand, domain and security policy',
     roles: [],

@@ -22,6 +22,8 @@ export const AUDIT_ACTIONS = [
   'workspace.created',
   'workspace.updated',
   'organization.updated',
+  'plugin.enabled',
+  'plugin.disabled',
 ] as const
 export type AuditAction = (typeof AUDIT_ACTIONS)[number]
 

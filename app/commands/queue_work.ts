@@ -12,6 +12,10 @@ export default class QueueWork extends BaseCommand {
   async run() {
     await import('#start/jobs')
     const { jobs } = await import('#jobs/registry')
+    const { pluginEnablement } = await import('#plugins/enablement')
+    // Jobs emit hooks: the worker needs to know which plugins are on where, and hear changes.
+    await pluginEnablement.ensureLoaded()
+    await pluginEnablement.listen()
     await jobs.schedule()
     const workers = jobs.startWorkers(this.concurrency)
     this.logger.info(`worker started: queues ${jobs.queueNames().join(', ')}`)

@@ -2,6 +2,7 @@ import type { HttpContext } from '@adonisjs/core/http'
 import type { NextFn } from '@adonisjs/core/types/http'
 import { abilities } from '#access/roles'
 import { accessToWorkspace } from '#tenancy/access'
+import { pluginEnablement } from '#plugins/enablement'
 import type { WorkspaceAccessToken } from '#auth/workspace_tokens_provider'
 
 /**
@@ -21,6 +22,7 @@ export default class ApiMiddleware {
     ctx.tenant = {
       ...access,
       can: (ability) => abilities.allows(access.role, ability, access.organizationRole) && token.allows(ability),
+      plugins: await pluginEnablement.enabledIn(access.workspace.id),
     }
     return next()
   }

@@ -3,10 +3,13 @@ import type { NextFn } from '@adonisjs/core/types/http'
 import { errors } from '@adonisjs/core'
 import { abilities } from '#access/roles'
 import { accessToWorkspace } from '#tenancy/access'
+import { pluginEnablement } from '#plugins/enablement'
 import type { WorkspaceAccess } from '#tenancy/access'
 
 export interface Tenant extends WorkspaceAccess {
   can: (ability: string) => boolean
+  /** Plugins enabled in this workspace. */
+  plugins: ReadonlySet<string>
 }
 
 /**
@@ -28,6 +31,7 @@ export default class WorkspaceMiddleware {
     ctx.tenant = {
       ...access,
       can: (ability: string) => abilities.allows(access.role, ability, access.organizationRole),
+      plugins: await pluginEnablement.enabledIn(access.workspace.id),
     }
     ctx.view.share({ tenant: ctx.tenant, workspace: access.workspace, can: ctx.tenant.can })
     return next()

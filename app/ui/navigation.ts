@@ -14,6 +14,8 @@ export interface NavigationItem {
   ability: string
   section: 'main' | 'settings'
   order: number
+  /** Set for a plugin's items: they show only where that plugin is enabled. */
+  plugin?: string
 }
 
 class NavigationRegistry {
@@ -25,9 +27,9 @@ class NavigationRegistry {
     return this
   }
 
-  /** The items `can` allows, grouped by section. */
-  visible(can: (ability: string) => boolean) {
-    const items = this.#items.filter((item) => can(item.ability))
+  /** The items `can` allows (of core and of the `enabled` plugins), grouped by section. */
+  visible(can: (ability: string) => boolean, enabled: ReadonlySet<string> = new Set()) {
+    const items = this.#items.filter((item) => (!item.plugin || enabled.has(item.plugin)) && can(item.ability))
     return {
       main: items.filter((item) => item.section === 'main'),
       settings: items.filter((item) => item.section === 'settings'),
@@ -43,5 +45,6 @@ navigation
   .add({ key: 'settings', label: 'nav.workspace_settings', icon: 'cog', route: 'workspace.settings.show', ability: 'workspace.update', section: 'settings', order: 20 })
   .add({ key: 'api_tokens', label: 'nav.api_tokens', icon: 'key', route: 'workspace.api_tokens.index', ability: 'tokens.manage', section: 'settings', order: 30 })
   .add({ key: 'audit', label: 'nav.audit', icon: 'shield', route: 'workspace.audit.index', ability: 'audit.view', section: 'settings', order: 40 })
+  .add({ key: 'plugins', label: 'nav.plugins', icon: 'puzzle', route: 'workspace.plugins.index', ability: 'plugins.manage', section: 'settings', order: 45 })
   .add({ key: 'branding', label: 'nav.branding', icon: 'palette', route: 'workspace.branding.show', ability: 'organization.manage', section: 'settings', order: 50 })
   .add({ key: 'jobs', label: 'nav.jobs', icon: 'queue', route: 'workspace.jobs.index', ability: 'jobs.manage', section: 'settings', order: 60 })

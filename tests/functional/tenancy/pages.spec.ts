@@ -24,6 +24,7 @@ test.group('Admin pages', (group) => {
       `/w/${workspace.slug}/audit`,
       `/w/${workspace.slug}/branding`,
       `/w/${workspace.slug}/jobs`,
+      `/w/${workspace.slug}/plugins`,
       '/settings/profile',
       '/settings/security',
       '/settings/two-factor',

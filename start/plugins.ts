@@ -1,0 +1,24 @@
+/*
+| The plugin host at boot: discover plugins/*, validate and order them by their requirements,
+| register their abilities, navigation and jobs, run their setup(host), and gate every hook
+| tap by the plugin's enablement in the event's workspace.
+*/
+import app from '@adonisjs/core/services/app'
+import logger from '@adonisjs/core/services/logger'
+import { discoverPlugins } from '#plugins/discovery'
+import { pluginRegistry } from '#plugins/registry'
+import { bootPlugins } from '#plugins/boot'
+import { pluginEnablement } from '#plugins/enablement'
+import { hooks } from '#hooks/bus'
+import { abilities } from '#access/roles'
+import { navigation } from '#ui/navigation'
+import { jobs } from '#jobs/registry'
+
+pluginRegistry.load(await discoverPlugins(app.makePath('plugins')))
+hooks.setGate((plugin, workspaceId) => pluginEnablement.isEnabled(plugin, workspaceId))
+await bootPlugins(pluginRegistry.all(), { hooks: () => hooks, abilities, navigation, jobs, logger })
+
+if (app.getEnvironment() === 'web') {
+  // Enablement changes made by other processes reach this one through Redis.
+  await pluginEnablement.listen()
+}
