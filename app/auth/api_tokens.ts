@@ -1,6 +1,7 @@
 import db from '@adonisjs/lucid/services/db'
 import User from '#auth/models/user'
 import type Workspace from '#tenancy/models/workspace'
+import { hooks } from '#hooks/bus'
 
 /**
  * Issues a personal API token bound to `workspace` with `abilities`.
@@ -9,7 +10,9 @@ import type Workspace from '#tenancy/models/workspace'
 export async function issueApiToken(user: User, workspace: Workspace, name: string, abilities: string[]) {
   const token = await User.accessTokens.create(user, abilities, { name })
   await db.from('auth_access_tokens').where('id', token.identifier as number).update({ workspace_id: workspace.id })
-  return { id: token.identifier as number, secret: token.value!.release() }
+  const id = token.identifier as number
+  await hooks.emit('token.created', { workspaceId: workspace.id, tokenId: id, userId: user.id, name, abilities })
+  return { id, secret: token.value!.release() }
 }
 
 /** Tokens of one workspace (every member's), newest first, for the settings page. */

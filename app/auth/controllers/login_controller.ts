@@ -5,6 +5,7 @@ import { endSession, startSession } from '#auth/session_tracker'
 import { verifySecondFactor } from '#auth/two_factor'
 import User from '#auth/models/user'
 import AuditLog from '#audit/audit_log'
+import { hooks } from '#hooks/bus'
 
 const PENDING_2FA = 'pending_two_factor_user'
 
@@ -58,6 +59,7 @@ export default class LoginController {
   async #signIn(ctx: HttpContext, user: User, meta: Record<string, unknown> = {}) {
     await startSession(ctx, user)
     await AuditLog.record({ action: 'auth.login', actorId: user.id, meta }, ctx)
+    await hooks.emit('user.loggedIn', { workspaceId: null, userId: user.id, twoFactor: 'secondFactor' in meta })
     const intended = ctx.session.pull('intended')
     if (typeof intended === 'string' && intended.startsWith('/') && !intended.startsWith('//')) {
       return ctx.response.redirect(intended)

@@ -5,6 +5,7 @@ import Membership from '#tenancy/models/membership'
 import User from '#auth/models/user'
 import AuditLog from '#audit/audit_log'
 import { sha256 } from '#auth/models/user_token'
+import { hooks } from '#hooks/bus'
 
 /** A pending invitation by its plain token, with its workspace; null if unknown, used or expired. */
 export async function findPendingInvitation(token: string) {
@@ -48,6 +49,14 @@ export async function acceptInvitation(invitation: Invitation, newAccount?: { fu
         meta: { role: invitation.role, invitationId: invitation.id },
       },
       { client: trx }
+    )
+    trx.after('commit', () =>
+      hooks.emit('member.joined', {
+        workspaceId: invitation.workspaceId,
+        userId: user.id,
+        role: invitation.role,
+        invitedById: invitation.invitedById,
+      })
     )
     return user
   })

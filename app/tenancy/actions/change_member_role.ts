@@ -6,6 +6,7 @@ import { ForbiddenException } from '#exceptions/forbidden_exception'
 import type { Tenant } from '#middleware/workspace_middleware'
 import type { Role } from '#access/roles'
 import type User from '#auth/models/user'
+import { hooks } from '#hooks/bus'
 
 /**
  * Owner is a role only owners hand out or take away, and a workspace always keeps
@@ -40,6 +41,13 @@ export async function changeMemberRole(tenant: Tenant, membership: Membership, r
     actorId: actor.id,
     meta: { userId: membership.userId, from, to: role },
   })
+  await hooks.emit('member.roleChanged', {
+    workspaceId: tenant.workspace.id,
+    userId: membership.userId,
+    from,
+    to: role,
+    changedById: actor.id,
+  })
 }
 
 export async function removeMember(tenant: Tenant, membership: Membership, actor: User) {
@@ -52,4 +60,5 @@ export async function removeMember(tenant: Tenant, membership: Membership, actor
     actorId: actor.id,
     meta: { userId: membership.userId, role: membership.role },
   })
+  await hooks.emit('member.removed', { workspaceId: tenant.workspace.id, userId: membership.userId, removedById: actor.id })
 }

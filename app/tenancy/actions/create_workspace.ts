@@ -4,6 +4,7 @@ import Workspace from '#tenancy/models/workspace'
 import Membership from '#tenancy/models/membership'
 import AuditLog from '#audit/audit_log'
 import { uniqueSlug } from '#tenancy/slug'
+import { hooks } from '#hooks/bus'
 import type User from '#auth/models/user'
 
 interface CreateWorkspaceInput {
@@ -37,6 +38,16 @@ export async function createWorkspace(input: CreateWorkspaceInput, outer?: Trans
         meta: { name: workspace.name },
       },
       { client: trx }
+    )
+    // Plugins hear of it once it is committed (also when an outer transaction owns this one).
+    trx.after('commit', () =>
+      hooks.emit('workspace.created', {
+        workspaceId: workspace.id,
+        organizationId: workspace.organizationId,
+        name: workspace.name,
+        slug: workspace.slug,
+        createdById: input.owner.id,
+      })
     )
     return workspace
   }
