@@ -48,9 +48,10 @@ export default defineConfig({
 
   tests: {
     suites: [
-      { files: ['tests/unit/**/*.spec(.ts|.js)'], name: 'unit', timeout: 2000 },
-      { files: ['tests/functional/**/*.spec(.ts|.js)'], name: 'functional', timeout: 30000 },
-      { files: ['tests/browser/**/*.spec(.ts|.js)'], name: 'browser', timeout: 60000 },
+      // Each plugin's tests run in the same suites as the core's.
+      { files: ['tests/unit/**/*.spec(.ts|.js)', 'plugins/*/tests/unit/**/*.spec(.ts|.js)'], name: 'unit', timeout: 2000 },
+      { files: ['tests/functional/**/*.spec(.ts|.js)', 'plugins/*/tests/functional/**/*.spec(.ts|.js)'], name: 'functional', timeout: 30000 },
+      { files: ['tests/browser/**/*.spec(.ts|.js)', 'plugins/*/tests/browser/**/*.spec(.ts|.js)'], name: 'browser', timeout: 60000 },
     ],
     forceExit: false,
   },
@@ -58,6 +59,8 @@ export default defineConfig({
   metaFiles: [
     { pattern: 'resources/views/**/*.edge', reloadServer: false },
     { pattern: 'resources/lang/**/*.{json,yaml,yml}', reloadServer: false },
+    { pattern: 'plugins/*/views/**/*.edge', reloadServer: false },
+    { pattern: 'plugins/*/lang/**/*.{json,yaml,yml}', reloadServer: false },
     { pattern: 'public/**', reloadServer: false },
   ],
 

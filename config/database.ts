@@ -1,5 +1,9 @@
 import env from '#start/env'
 import { defineConfig } from '@adonisjs/lucid'
+import { installedPlugins } from '#plugins/installed'
+
+// Core first, then each plugin's, in dependency order: Lucid runs the paths in this order.
+const pluginMigrations = (await installedPlugins()).flatMap((plugin) => plugin.paths.migrations ?? [])
 
 const dbConfig = defineConfig({
   connection: 'postgres',
@@ -16,7 +20,7 @@ const dbConfig = defineConfig({
       pool: { min: 0, max: 20 },
       migrations: {
         naturalSort: true,
-        paths: ['database/migrations'],
+        paths: ['database/migrations', ...pluginMigrations],
       },
       seeders: {
         paths: ['database/seeders'],

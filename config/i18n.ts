@@ -1,12 +1,16 @@
 import app from '@adonisjs/core/services/app'
 import { defineConfig, formatters, loaders } from '@adonisjs/i18n'
+import { installedPlugins } from '#plugins/installed'
+
+const pluginLanguageFiles = (await installedPlugins()).flatMap((plugin) => plugin.paths.lang ?? [])
 
 const i18nConfig = defineConfig({
   defaultLocale: 'en',
   supportedLocales: ['en', 'ru'],
   fallbackLocales: { ru: 'en' },
   formatter: formatters.icu(),
-  loaders: [loaders.fs({ location: app.languageFilesPath() })],
+  // The core's strings, then each plugin's lang/<locale>/<plugin>.json.
+  loaders: [app.languageFilesPath(), ...pluginLanguageFiles].map((location) => loaders.fs({ location })),
 })
 
 export default i18nConfig

@@ -37,4 +37,5 @@ export const middleware = router.named({
   workspace: () => import('#middleware/workspace_middleware'),
   can: () => import('#middleware/can_middleware'),
   api: () => import('#middleware/api_middleware'),
+  pluginEnabled: () => import('#middleware/plugin_enabled_middleware'),
 })

@@ -5,7 +5,7 @@
 */
 import app from '@adonisjs/core/services/app'
 import logger from '@adonisjs/core/services/logger'
-import { discoverPlugins } from '#plugins/discovery'
+import { installedPlugins } from '#plugins/installed'
 import { pluginRegistry } from '#plugins/registry'
 import { bootPlugins } from '#plugins/boot'
 import { pluginEnablement } from '#plugins/enablement'
@@ -13,10 +13,15 @@ import { hooks } from '#hooks/bus'
 import { abilities } from '#access/roles'
 import { navigation } from '#ui/navigation'
 import { jobs } from '#jobs/registry'
+import edge from 'edge.js'
 
-pluginRegistry.load(await discoverPlugins(app.makePath('plugins')))
+pluginRegistry.load(await installedPlugins())
 hooks.setGate((plugin, workspaceId) => pluginEnablement.isEnabled(plugin, workspaceId))
 await bootPlugins(pluginRegistry.all(), { hooks: () => hooks, abilities, navigation, jobs, logger })
+for (const plugin of pluginRegistry.all()) {
+  // A plugin's templates are `<plugin>::pages/...`.
+  if (plugin.paths.views) edge.mount(plugin.name, plugin.paths.views)
+}
 
 if (app.getEnvironment() === 'web') {
   // Enablement changes made by other processes reach this one through Redis.

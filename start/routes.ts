@@ -7,6 +7,8 @@
 import router from '@adonisjs/core/services/router'
 import transmit from '@adonisjs/transmit/services/main'
 import { middleware, web } from '#start/kernel'
+import { mountPluginRoutes } from '#plugins/routes'
+import { installedPlugins } from '#plugins/installed'
 
 const HealthController = () => import('#core/health_controller')
 const HomeController = () => import('#tenancy/controllers/home_controller')
@@ -122,6 +124,14 @@ router
   .prefix('/api/v1')
   .as('api.v1')
   .use(middleware.api())
+
+/* Plugins: /w/:workspace/<plugin> and /api/v1/<plugin>, only where the plugin is on */
+// Awaited here too: preload files are not guaranteed to finish in order.
+await mountPluginRoutes(await installedPlugins(), {
+  router,
+  admin: (plugin) => [...web(), middleware.auth(), middleware.workspace(), middleware.pluginEnabled({ plugin })],
+  api: (plugin) => [middleware.api(), middleware.pluginEnabled({ plugin })],
+})
 
 /* Realtime (SSE) */
 transmit.registerRoutes((route) => {

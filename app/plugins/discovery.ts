@@ -116,26 +116,29 @@ export function listNames(names: string[]) {
 }
 
 /**
- * Finds, validates and orders the plugins under `root` (a folder of plugin folders,
+ * Finds, validates and orders the plugins under `roots` (folders of plugin folders,
  * e.g. app.makePath('plugins')). Throws a PluginDiscoveryError listing every problem.
- * A missing `root` means no plugins.
+ * A missing root holds no plugins.
  */
-export async function discoverPlugins(root: string, options: DiscoveryOptions = {}): Promise<DiscoveredPlugin[]> {
+export async function discoverPlugins(roots: string | string[], options: DiscoveryOptions = {}): Promise<DiscoveredPlugin[]> {
   const coreVersion = options.coreVersion ?? appVersion()
-  if (!existsSync(root)) return []
+  const root = [roots].flat().map(display).join(', ')
 
   const problems: string[] = []
   /** Folders that hold a plugin that could not be loaded, so dependents say so instead of "not installed". */
   const broken = new Set<string>()
   const found: DiscoveredPlugin[] = []
 
-  const folders = (await readdir(root, { withFileTypes: true }))
-    .filter((entry) => entry.isDirectory() && !entry.name.startsWith('.'))
-    .map((entry) => entry.name)
-    .sort()
+  const folders: { folder: string; pluginRoot: string }[] = []
+  for (const base of [roots].flat()) {
+    if (!existsSync(base)) continue
+    for (const entry of await readdir(base, { withFileTypes: true })) {
+      if (entry.isDirectory() && !entry.name.startsWith('.')) folders.push({ folder: entry.name, pluginRoot: join(base, entry.name) })
+    }
+  }
+  folders.sort((a, b) => a.folder.localeCompare(b.folder))
 
-  for (const folder of folders) {
-    const pluginRoot = join(root, folder)
+  for (const { folder, pluginRoot } of folders) {
     const entry = firstExisting(
       ENTRY_FILES.map((file) => join(pluginRoot, file)),
       'file'

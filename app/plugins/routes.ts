@@ -1,0 +1,48 @@
+import { pathToFileURL } from 'node:url'
+import type { Router } from '@adonisjs/core/http'
+import type { DiscoveredPlugin } from '#plugins/discovery'
+
+/**
+ * A plugin's routes.ts: `admin` routes are mounted under /w/:workspace/<plugin> (signed-in
+ * staff of the workspace), `api` routes under /api/v1/<plugin> (personal tokens). Route names
+ * are prefixed with the plugin's name (`inbox.index`, `api.v1.inbox.show`).
+ */
+export interface PluginRoutes {
+  admin?: (router: Router) => void
+  api?: (router: Router) => void
+}
+
+export function definePluginRoutes(routes: PluginRoutes) {
+  return routes
+}
+
+type MiddlewareList = Parameters<ReturnType<Router['group']>['use']>[0]
+
+interface Mounting {
+  router: Router
+  /** Middleware of admin routes, given the plugin (auth, workspace, the plugin's enablement...). */
+  admin: (plugin: string) => MiddlewareList
+  api: (plugin: string) => MiddlewareList
+}
+
+/** Mounts every plugin's routes.ts, in dependency order. */
+export async function mountPluginRoutes(plugins: DiscoveredPlugin[], { router, admin, api }: Mounting) {
+  for (const plugin of plugins) {
+    if (!plugin.paths.routes) continue
+    const routes: PluginRoutes = (await import(pathToFileURL(plugin.paths.routes).href)).default
+    if (routes.admin) {
+      router
+        .group(() => routes.admin!(router))
+        .prefix(`/w/:workspace/${plugin.name}`)
+        .as(plugin.name)
+        .use(admin(plugin.name))
+    }
+    if (routes.api) {
+      router
+        .group(() => routes.api!(router))
+        .prefix(`/api/v1/${plugin.name}`)
+        .as(`api.v1.${plugin.name}`)
+        .use(api(plugin.name))
+    }
+  }
+}

@@ -1,0 +1,68 @@
+import { test } from '@japa/runner'
+import testUtils from '@adonisjs/core/services/test_utils'
+import { hooks } from '#hooks/bus'
+import { pluginEnablement } from '#plugins/enablement'
+import { issueApiToken } from '#auth/api_tokens'
+import { workspaceWithMember } from '#database/factories/index'
+
+/*
+| The fixture plugin tests/fixtures/installed/sample-notes is installed in test runs. It is
+| enabled in workspace A only; everything it brings must exist in A and nowhere in B.
+*/
+test.group('A plugin wired by convention, enabled in one workspace only', (group) => {
+  group.each.setup(() => testUtils.db().withGlobalTransaction())
+
+  async function twoWorkspaces() {
+    const a = await workspaceWithMember('owner')
+    const b = await workspaceWithMember('owner')
+    await pluginEnablement.enable(a.workspace, 'sample-notes', a.user.id)
+    return { a, b }
+  }
+
+  test('its pages, navigation and views exist where it is on, and are 404 where it is off', async ({ client, assert }) => {
+    const { a, b } = await twoWorkspaces()
+
+    const page = await client.get(`/w/${a.workspace.slug}/sample-notes`).loginAs(a.user)
+    page.assertStatus(200)
+    assert.include(page.text(), 'data-testid="notes"')
+    assert.include(page.text(), `href="/w/${a.workspace.slug}/sample-notes"`, 'its navigation item shows')
+
+    const hidden = await client.get(`/w/${b.workspace.slug}/sample-notes`).loginAs(b.user)
+    hidden.assertStatus(404)
+    const dashboard = await client.get(`/w/${b.workspace.slug}`).loginAs(b.user)
+    assert.notInclude(dashboard.text(), '/sample-notes', 'no navigation item where it is off')
+  })
+
+  test('its API exists only for tokens of the workspace where it is on', async ({ client }) => {
+    const { a, b } = await twoWorkspaces()
+    const tokenA = await issueApiToken(a.user, a.workspace, 'a', ['workspace.view'])
+    const tokenB = await issueApiToken(b.user, b.workspace, 'b', ['workspace.view'])
+    const inA = await client.get('/api/v1/sample-notes/notes').header('authorization', `Bearer ${tokenA.secret}`)
+    inA.assertStatus(200)
+    inA.assertBodyContains({ data: [] })
+    const inB = await client.get('/api/v1/sample-notes/notes').header('authorization', `Bearer ${tokenB.secret}`)
+    inB.assertStatus(404)
+  })
+
+  test('its hook tap runs in the workspace where it is on and not in the other', async ({ client, assert }) => {
+    const { a, b } = await twoWorkspaces()
+    await hooks.emit('member.joined', { workspaceId: a.workspace.id, userId: 4242, role: 'agent', invitedById: null })
+    await hooks.emit('member.joined', { workspaceId: b.workspace.id, userId: 4343, role: 'agent', invitedById: null })
+
+    const page = await client.get(`/w/${a.workspace.slug}/sample-notes`).loginAs(a.user)
+    assert.include(page.text(), 'user 4242 joined')
+    assert.notInclude(page.text(), 'user 4343 joined')
+
+    await pluginEnablement.enable(b.workspace, 'sample-notes', b.user.id)
+    const pageB = await client.get(`/w/${b.workspace.slug}/sample-notes`).loginAs(b.user)
+    assert.notInclude(pageB.text(), 'user 4343 joined', 'nothing ran while it was off')
+  })
+
+  test('its language files are loaded', async ({ client, assert }) => {
+    const { a } = await twoWorkspaces()
+    a.user.locale = 'ru'
+    await a.user.save()
+    const page = await client.get(`/w/${a.workspace.slug}/sample-notes`).loginAs(a.user)
+    assert.include(page.text(), 'Заметки об участниках')
+  })
+})
