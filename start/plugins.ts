@@ -17,6 +17,7 @@ import edge from 'edge.js'
 
 pluginRegistry.load(await installedPlugins())
 hooks.setGate((plugin, workspaceId) => pluginEnablement.isEnabled(plugin, workspaceId))
+jobs.setGate((plugin, workspaceId) => pluginEnablement.isEnabled(plugin, workspaceId))
 await bootPlugins(pluginRegistry.all(), { hooks: () => hooks, abilities, navigation, jobs, logger })
 for (const plugin of pluginRegistry.all()) {
   // A plugin's templates are `<plugin>::pages/...`.

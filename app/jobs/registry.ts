@@ -15,8 +15,13 @@ export interface JobDefinition<Payload> {
   /** First retry delay in ms; doubles each attempt. */
   backoff?: number
   repeat?: { every: number } | { pattern: string }
+  /** Set by the plugin host for a plugin's jobs: they do nothing where the plugin is off. */
+  plugin?: string
   handle(payload: Payload, job: Job<Payload>): Promise<void>
 }
+
+/** May `plugin`'s job run for `workspaceId`? (The plugin host installs it.) */
+export type JobGate = (plugin: string, workspaceId: number | null) => boolean
 
 export function defineJob<Payload = Record<string, never>>(definition: JobDefinition<Payload>) {
   return definition
@@ -37,6 +42,11 @@ function connection(): ConnectionOptions {
 class JobRegistry {
   #definitions = new Map<string, JobDefinition<any>>()
   #queues = new Map<string, Queue>()
+  #gate: JobGate = () => true
+
+  setGate(gate: JobGate) {
+    this.#gate = gate
+  }
 
   register(...definitions: JobDefinition<any>[]) {
     for (const definition of definitions) {
@@ -93,6 +103,9 @@ class JobRegistry {
           async (job) => {
             const definition = this.#definitions.get(job.name)
             if (!definition) throw new Error(`No job definition named "${job.name}"`)
+            const workspaceId = (job.data as { workspaceId?: number } | undefined)?.workspaceId ?? null
+            // A disabled plugin's job completes without doing anything.
+            if (definition.plugin && !this.#gate(definition.plugin, workspaceId)) return
             await definition.handle(job.data, job)
           },
           { connection: connection(), prefix: 'sb', concurrency }

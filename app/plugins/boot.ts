@@ -26,7 +26,7 @@ export function registerPlugin(plugin: DiscoveredPlugin, targets: PluginTargets)
   for (const item of definition.navigation ?? []) {
     targets.navigation.add({ ...item, key: item.key ?? item.route, plugin: plugin.name })
   }
-  if (definition.jobs?.length) targets.jobs.register(...definition.jobs)
+  if (definition.jobs?.length) targets.jobs.register(...definition.jobs.map((job) => ({ ...job, plugin: plugin.name })))
 }
 
 export interface HostServices {

@@ -4,6 +4,8 @@ import { hooks } from '#hooks/bus'
 import { pluginEnablement } from '#plugins/enablement'
 import { issueApiToken } from '#auth/api_tokens'
 import { workspaceWithMember } from '#database/factories/index'
+import { jobs } from '#jobs/registry'
+import db from '@adonisjs/lucid/services/db'
 
 /*
 | The fixture plugin tests/fixtures/installed/sample-notes is installed in test runs. It is
@@ -56,6 +58,25 @@ test.group('A plugin wired by convention, enabled in one workspace only', (group
     await pluginEnablement.enable(b.workspace, 'sample-notes', b.user.id)
     const pageB = await client.get(`/w/${b.workspace.slug}/sample-notes`).loginAs(b.user)
     assert.notInclude(pageB.text(), 'user 4343 joined', 'nothing ran while it was off')
+  })
+
+  test('its jobs do their work only where it is on', async ({ assert }) => {
+    const { a, b } = await twoWorkspaces()
+    const summarise = jobs.definitions().find((job) => job.name === 'sample-notes.summarise')!
+    const workers = jobs.startWorkers(1)
+    try {
+      const runs = [await jobs.dispatch(summarise, { workspaceId: a.workspace.id }), await jobs.dispatch(summarise, { workspaceId: b.workspace.id })]
+      for (let i = 0; i < 100; i++) {
+        const states = await Promise.all(runs.map((run) => run.getState()))
+        if (states.every((state) => state === 'completed')) break
+        await new Promise((resolve) => setTimeout(resolve, 50))
+      }
+      assert.deepEqual(await Promise.all(runs.map((run) => run.getState())), ['completed', 'completed'], 'both jobs ran')
+      const notes = await db.from('sample_notes').whereIn('workspace_id', [a.workspace.id, b.workspace.id]).select('workspace_id', 'body')
+      assert.deepEqual(notes, [{ workspace_id: a.workspace.id, body: 'daily summary' }])
+    } finally {
+      await Promise.all(workers.map((worker) => worker.close()))
+    }
   })
 
   test('its language files are loaded', async ({ client, assert }) => {
