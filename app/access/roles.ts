@@ -74,6 +74,11 @@ abilities
     roles: [],
     organizationRoles: ['owner', 'admin'],
   })
+  .register('diagnostics.view', {
+    description: 'See how plugins’ hooks perform (calls, timings, errors)',
+    roles: [],
+    organizationRoles: ['owner', 'admin'],
+  })
   .register('jobs.manage', {
     description: 'See, retry and discard failed background jobs',
     roles: [],

@@ -47,4 +47,5 @@ navigation
   .add({ key: 'audit', label: 'nav.audit', icon: 'shield', route: 'workspace.audit.index', ability: 'audit.view', section: 'settings', order: 40 })
   .add({ key: 'plugins', label: 'nav.plugins', icon: 'puzzle', route: 'workspace.plugins.index', ability: 'plugins.manage', section: 'settings', order: 45 })
   .add({ key: 'branding', label: 'nav.branding', icon: 'palette', route: 'workspace.branding.show', ability: 'organization.manage', section: 'settings', order: 50 })
+  .add({ key: 'hooks', label: 'nav.hooks', icon: 'queue', route: 'workspace.hooks.diagnostics', ability: 'diagnostics.view', section: 'settings', order: 70 })
   .add({ key: 'jobs', label: 'nav.jobs', icon: 'queue', route: 'workspace.jobs.index', ability: 'jobs.manage', section: 'settings', order: 60 })

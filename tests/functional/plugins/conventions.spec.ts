@@ -87,3 +87,23 @@ test.group('A plugin wired by convention, enabled in one workspace only', (group
     assert.include(page.text(), 'Заметки об участниках')
   })
 })
+
+test.group('Hook diagnostics', (group) => {
+  group.each.setup(() => testUtils.db().withGlobalTransaction())
+
+  test('organization staff see each hook with its taps, calls and skips', async ({ client, assert }) => {
+    const { makeOrganizationStaff } = await import('#database/factories/index')
+    const { user, workspace } = await workspaceWithMember('owner')
+    await makeOrganizationStaff(workspace, user, 'admin')
+    await hooks.emit('member.joined', { workspaceId: workspace.id, userId: 1, role: 'agent', invitedById: null })
+
+    const page = await client.get(`/w/${workspace.slug}/diagnostics/hooks`).loginAs(user)
+    page.assertStatus(200)
+    assert.include(page.text(), 'data-hook="member.joined"')
+    assert.include(page.text(), 'data-tap="sample-notes"')
+
+    const member = await workspaceWithMember('admin')
+    const refused = await client.get(`/w/${member.workspace.slug}/diagnostics/hooks`).loginAs(member.user)
+    refused.assertStatus(403)
+  })
+})

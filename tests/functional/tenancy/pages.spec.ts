@@ -25,6 +25,7 @@ test.group('Admin pages', (group) => {
       `/w/${workspace.slug}/branding`,
       `/w/${workspace.slug}/jobs`,
       `/w/${workspace.slug}/plugins`,
+      `/w/${workspace.slug}/diagnostics/hooks`,
       '/settings/profile',
       '/settings/security',
       '/settings/two-factor',
