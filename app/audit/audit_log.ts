@@ -24,6 +24,7 @@ export const AUDIT_ACTIONS = [
   'organization.updated',
   'plugin.enabled',
   'plugin.disabled',
+  'plugin.policy_changed',
 ] as const
 export type AuditAction = (typeof AUDIT_ACTIONS)[number]
 

@@ -1,33 +1,52 @@
 import type { HttpContext } from '@adonisjs/core/http'
+import vine from '@vinejs/vine'
 import { pluginRegistry } from '#plugins/registry'
 import { PluginDisableRefused, pluginEnablement } from '#plugins/enablement'
+import { policiesOf, setPolicy } from '#plugins/policies'
 
-/** The Plugins page of a workspace: what is installed, what is on, and switching plugins on and off. */
+const policyValidator = vine.compile(
+  vine.object({
+    enabledByDefault: vine.boolean().optional(),
+    hidden: vine.boolean().optional(),
+  })
+)
+
+/**
+ * The Plugins page of a workspace: what is installed, what is on, switching plugins on and off.
+ * Organization staff also choose, per plugin, what new workspaces start with and what client
+ * workspaces may not see.
+ */
 export default class PluginsController {
   async index({ view, tenant }: HttpContext) {
     const enabled = tenant.plugins
-    const plugins = pluginRegistry.all().map((plugin) => ({
-      name: plugin.name,
-      version: plugin.version,
-      description: plugin.description,
-      requires: Object.entries(plugin.requires.plugins).map(([name, range]) => `${name} ${range}`),
-      enabled: enabled.has(plugin.name),
-      // Switching it on also switches these on: shown beside the button before the click.
-      alsoEnables: pluginRegistry.enableOrder(plugin.name, enabled).filter((name) => name !== plugin.name),
-      blockedBy: pluginRegistry.disableCheck(plugin.name, enabled).blockers,
-    }))
-    return view.render('pages/workspace/plugins', { plugins })
+    const policies = await policiesOf(tenant.workspace.organizationId)
+    const staff = tenant.organizationRole !== null
+    const plugins = pluginRegistry
+      .all()
+      .filter((plugin) => staff || !policies.get(plugin.name)!.hidden)
+      .map((plugin) => ({
+        name: plugin.name,
+        version: plugin.version,
+        description: plugin.description,
+        requires: Object.entries(plugin.requires.plugins).map(([name, range]) => `${name} ${range}`),
+        enabled: enabled.has(plugin.name),
+        policy: policies.get(plugin.name)!,
+        // Switching it on also switches these on: shown beside the button before the click.
+        alsoEnables: pluginRegistry.enableOrder(plugin.name, enabled).filter((name) => name !== plugin.name),
+        blockedBy: pluginRegistry.disableCheck(plugin.name, enabled).blockers,
+      }))
+    return view.render('pages/workspace/plugins', { plugins, staff })
   }
 
   async enable(ctx: HttpContext) {
-    const plugin = this.#known(ctx)
+    const plugin = await this.#visible(ctx)
     const turnedOn = await pluginEnablement.enable(ctx.tenant.workspace, plugin, ctx.auth.user!.id)
     ctx.session.flash('success', ctx.i18n.t('plugins.enabled', { names: turnedOn.join(', ') || plugin }))
-    return ctx.response.redirect().toRoute('workspace.plugins.index', { workspace: ctx.tenant.workspace.slug })
+    return this.#back(ctx)
   }
 
   async disable(ctx: HttpContext) {
-    const plugin = this.#known(ctx)
+    const plugin = await this.#visible(ctx)
     try {
       await pluginEnablement.disable(ctx.tenant.workspace, plugin, ctx.auth.user!.id)
       ctx.session.flash('success', ctx.i18n.t('plugins.disabled', { name: plugin }))
@@ -38,12 +57,35 @@ export default class PluginsController {
       }
       ctx.session.flash('error', ctx.i18n.t('plugins.disable_refused', { name: plugin, names: error.blockers.join(', ') }))
     }
-    return ctx.response.redirect().toRoute('workspace.plugins.index', { workspace: ctx.tenant.workspace.slug })
+    return this.#back(ctx)
   }
 
-  #known(ctx: HttpContext) {
+  /** Organization staff only (route ability organization.manage). */
+  async updatePolicy(ctx: HttpContext) {
+    const plugin = await this.#visible(ctx)
+    const input = await ctx.request.validateUsing(policyValidator)
+    await setPolicy(
+      ctx.tenant.workspace.organizationId,
+      plugin,
+      { enabledByDefault: input.enabledByDefault ?? false, hidden: input.hidden ?? false },
+      ctx.auth.user!.id
+    )
+    ctx.session.flash('success', ctx.i18n.t('settings.saved'))
+    return this.#back(ctx)
+  }
+
+  /** The plugin named in the URL, if installed and not hidden from this (client) workspace; else 404. */
+  async #visible(ctx: HttpContext) {
     const name = String(ctx.params.plugin)
-    if (!pluginRegistry.has(name)) ctx.response.abort({ errors: [{ message: 'No such plugin' }] }, 404)
+    const hidden =
+      pluginRegistry.has(name) &&
+      ctx.tenant.organizationRole === null &&
+      (await policiesOf(ctx.tenant.workspace.organizationId)).get(name)!.hidden
+    if (!pluginRegistry.has(name) || hidden) ctx.response.abort({ errors: [{ message: 'No such plugin' }] }, 404)
     return name
+  }
+
+  #back(ctx: HttpContext) {
+    return ctx.response.redirect().toRoute('workspace.plugins.index', { workspace: ctx.tenant.workspace.slug })
   }
 }

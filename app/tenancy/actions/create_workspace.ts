@@ -5,6 +5,7 @@ import Membership from '#tenancy/models/membership'
 import AuditLog from '#audit/audit_log'
 import { uniqueSlug } from '#tenancy/slug'
 import { hooks } from '#hooks/bus'
+import { enableDefaults } from '#plugins/policies'
 import type User from '#auth/models/user'
 
 interface CreateWorkspaceInput {
@@ -40,15 +41,16 @@ export async function createWorkspace(input: CreateWorkspaceInput, outer?: Trans
       { client: trx }
     )
     // Plugins hear of it once it is committed (also when an outer transaction owns this one).
-    trx.after('commit', () =>
-      hooks.emit('workspace.created', {
+    trx.after('commit', async () => {
+      await enableDefaults(workspace, input.owner.id)
+      await hooks.emit('workspace.created', {
         workspaceId: workspace.id,
         organizationId: workspace.organizationId,
         name: workspace.name,
         slug: workspace.slug,
         createdById: input.owner.id,
       })
-    )
+    })
     return workspace
   }
   return outer ? run(outer) : db.transaction(run)
