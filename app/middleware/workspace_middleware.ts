@@ -4,6 +4,7 @@ import { errors } from '@adonisjs/core'
 import { abilities } from '#access/roles'
 import { accessToWorkspace } from '#tenancy/access'
 import { pluginEnablement } from '#plugins/enablement'
+import { renderSlot } from '#plugins/slots'
 import type { WorkspaceAccess } from '#tenancy/access'
 
 export interface Tenant extends WorkspaceAccess {
@@ -33,7 +34,13 @@ export default class WorkspaceMiddleware {
       can: (ability: string) => abilities.allows(access.role, ability, access.organizationRole),
       plugins: await pluginEnablement.enabledIn(access.workspace.id),
     }
-    ctx.view.share({ tenant: ctx.tenant, workspace: access.workspace, can: ctx.tenant.can })
+    ctx.view.share({
+      tenant: ctx.tenant,
+      workspace: access.workspace,
+      can: ctx.tenant.can,
+      // {{{ await slot('dashboard.widgets') }}}: what enabled plugins put there.
+      slot: (name: string, props?: Record<string, unknown>) => renderSlot(ctx, name, props),
+    })
     return next()
   }
 }

@@ -107,3 +107,23 @@ test.group('Hook diagnostics', (group) => {
     refused.assertStatus(403)
   })
 })
+
+test.group('UI slots', (group) => {
+  group.each.setup(() => testUtils.db().withGlobalTransaction())
+
+  test('an enabled plugin fills the dashboard.widgets slot; elsewhere, and for roles without its ability, nothing shows', async ({ client, assert }) => {
+    const a = await workspaceWithMember('owner')
+    const b = await workspaceWithMember('owner')
+    await pluginEnablement.enable(a.workspace, 'sample-notes', a.user.id)
+
+    const withWidget = await client.get(`/w/${a.workspace.slug}`).loginAs(a.user)
+    assert.include(withWidget.text(), 'data-widget="sample-notes"')
+    const without = await client.get(`/w/${b.workspace.slug}`).loginAs(b.user)
+    assert.notInclude(without.text(), 'data-widget="sample-notes"')
+
+    const { addMember } = await import('#database/factories/index')
+    const viewer = await addMember(a.workspace, 'viewer')
+    const viewerPage = await client.get(`/w/${a.workspace.slug}`).loginAs(viewer)
+    assert.notInclude(viewerPage.text(), 'data-widget="sample-notes"', 'viewers lack sample-notes.view')
+  })
+})
