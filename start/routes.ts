@@ -106,6 +106,8 @@ router
         router.get('/plugins', [PluginsController, 'index']).as('plugins.index').use(middleware.can('plugins.manage'))
         router.post('/plugins/:plugin/enable', [PluginsController, 'enable']).as('plugins.enable').use(middleware.can('plugins.manage'))
         router.post('/plugins/:plugin/disable', [PluginsController, 'disable']).as('plugins.disable').use(middleware.can('plugins.manage'))
+        router.get('/plugins/:plugin/settings', [PluginsController, 'editSettings']).as('plugins.settings').use(middleware.can('plugins.manage'))
+        router.put('/plugins/:plugin/settings', [PluginsController, 'updateSettings']).as('plugins.settings.update').use(middleware.can('plugins.manage'))
         router.put('/plugins/:plugin/policy', [PluginsController, 'updatePolicy']).as('plugins.policy').use(middleware.can('organization.manage'))
         router.get('/diagnostics/hooks', [HookDiagnosticsController, 'index']).as('hooks.diagnostics').use(middleware.can('diagnostics.view'))
         router.get('/jobs', [FailedJobsController, 'index']).as('jobs.index').use(middleware.can('jobs.manage'))

@@ -25,6 +25,7 @@ export const AUDIT_ACTIONS = [
   'plugin.enabled',
   'plugin.disabled',
   'plugin.policy_changed',
+  'plugin.settings_changed',
 ] as const
 export type AuditAction = (typeof AUDIT_ACTIONS)[number]
 

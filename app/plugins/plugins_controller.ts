@@ -3,6 +3,7 @@ import vine from '@vinejs/vine'
 import { pluginRegistry } from '#plugins/registry'
 import { PluginDisableRefused, pluginEnablement } from '#plugins/enablement'
 import { policiesOf, setPolicy } from '#plugins/policies'
+import { saveSettings, settingsFields, settingsOf, settingsValidator } from '#plugins/settings'
 
 const policyValidator = vine.compile(
   vine.object({
@@ -34,6 +35,7 @@ export default class PluginsController {
         // Switching it on also switches these on: shown beside the button before the click.
         alsoEnables: pluginRegistry.enableOrder(plugin.name, enabled).filter((name) => name !== plugin.name),
         blockedBy: pluginRegistry.disableCheck(plugin.name, enabled).blockers,
+        hasSettings: !!plugin.definition.settings,
       }))
     return view.render('pages/workspace/plugins', { plugins, staff })
   }
@@ -58,6 +60,22 @@ export default class PluginsController {
       ctx.session.flash('error', ctx.i18n.t('plugins.disable_refused', { name: plugin, names: error.blockers.join(', ') }))
     }
     return this.#back(ctx)
+  }
+
+  async editSettings(ctx: HttpContext) {
+    const plugin = await this.#visible(ctx)
+    if (!pluginRegistry.getOrFail(plugin).definition.settings) return ctx.response.notFound()
+    const values = await settingsOf(ctx.tenant.workspace.id, plugin)
+    return ctx.view.render('pages/workspace/plugin_settings', { plugin, fields: settingsFields(plugin), values })
+  }
+
+  async updateSettings(ctx: HttpContext) {
+    const plugin = await this.#visible(ctx)
+    if (!pluginRegistry.getOrFail(plugin).definition.settings) return ctx.response.notFound()
+    const values = await ctx.request.validateUsing(settingsValidator(plugin))
+    await saveSettings(ctx.tenant.workspace, plugin, values as Record<string, unknown>, ctx.auth.user!.id)
+    ctx.session.flash('success', ctx.i18n.t('settings.saved'))
+    return ctx.response.redirect().toRoute('workspace.plugins.settings', { workspace: ctx.tenant.workspace.slug, plugin })
   }
 
   /** Organization staff only (route ability organization.manage). */

@@ -26,6 +26,7 @@ test.group('Admin pages', (group) => {
       `/w/${workspace.slug}/jobs`,
       `/w/${workspace.slug}/plugins`,
       `/w/${workspace.slug}/diagnostics/hooks`,
+      `/w/${workspace.slug}/plugins/sample-notes/settings`,
       '/settings/profile',
       '/settings/security',
       '/settings/two-factor',
