@@ -61,6 +61,7 @@ export default defineConfig({
     { pattern: 'resources/lang/**/*.{json,yaml,yml}', reloadServer: false },
     { pattern: 'plugins/*/views/**/*.edge', reloadServer: false },
     { pattern: 'plugins/*/lang/**/*.{json,yaml,yml}', reloadServer: false },
+    { pattern: 'app/plugins/stubs/**', reloadServer: false },
     { pattern: 'public/**', reloadServer: false },
   ],
 
