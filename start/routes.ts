@@ -108,6 +108,8 @@ router
         router.post('/plugins/:plugin/disable', [PluginsController, 'disable']).as('plugins.disable').use(middleware.can('plugins.manage'))
         router.get('/plugins/:plugin/settings', [PluginsController, 'editSettings']).as('plugins.settings').use(middleware.can('plugins.manage'))
         router.put('/plugins/:plugin/settings', [PluginsController, 'updateSettings']).as('plugins.settings.update').use(middleware.can('plugins.manage'))
+        router.get('/plugins/:plugin/data', [PluginsController, 'exportData']).as('plugins.data.export').use(middleware.can('plugins.manage'))
+        router.delete('/plugins/:plugin/data', [PluginsController, 'removeData']).as('plugins.data.destroy').use(middleware.can('plugins.manage'))
         router.put('/plugins/:plugin/policy', [PluginsController, 'updatePolicy']).as('plugins.policy').use(middleware.can('organization.manage'))
         router.get('/diagnostics/hooks', [HookDiagnosticsController, 'index']).as('hooks.diagnostics').use(middleware.can('diagnostics.view'))
         router.get('/jobs', [FailedJobsController, 'index']).as('jobs.index').use(middleware.can('jobs.manage'))

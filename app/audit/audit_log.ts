@@ -26,6 +26,7 @@ export const AUDIT_ACTIONS = [
   'plugin.disabled',
   'plugin.policy_changed',
   'plugin.settings_changed',
+  'plugin.data_removed',
 ] as const
 export type AuditAction = (typeof AUDIT_ACTIONS)[number]
 

@@ -187,6 +187,11 @@ export interface PluginDefinition<Schema extends SettingsSchema = SettingsSchema
   hooks?: PluginHooksDeclaration
   /** Job definitions (`defineJob`); their names must start with "<plugin>.". */
   jobs?: JobDefinition<any>[]
+  /**
+   * The tables that hold the plugin's rows, each with a `workspace_id` column: what a workspace
+   * can export and then delete ("Remove data"), children before parents.
+   */
+  data?: { tables: string[] }
   /** Runs once at boot, in dependency order, after abilities, navigation and jobs are registered. */
   setup?: (host: PluginHost) => void | Promise<void>
 }

@@ -4,6 +4,7 @@ import { pluginRegistry } from '#plugins/registry'
 import { PluginDisableRefused, pluginEnablement } from '#plugins/enablement'
 import { policiesOf, setPolicy } from '#plugins/policies'
 import { saveSettings, settingsFields, settingsOf, settingsValidator } from '#plugins/settings'
+import { PluginDataRefused, exportPluginData, removePluginData } from '#plugins/data'
 
 const policyValidator = vine.compile(
   vine.object({
@@ -36,6 +37,7 @@ export default class PluginsController {
         alsoEnables: pluginRegistry.enableOrder(plugin.name, enabled).filter((name) => name !== plugin.name),
         blockedBy: pluginRegistry.disableCheck(plugin.name, enabled).blockers,
         hasSettings: !!plugin.definition.settings,
+        hasData: !!plugin.definition.data,
       }))
     return view.render('pages/workspace/plugins', { plugins, staff })
   }
@@ -76,6 +78,27 @@ export default class PluginsController {
     await saveSettings(ctx.tenant.workspace, plugin, values as Record<string, unknown>, ctx.auth.user!.id)
     ctx.session.flash('success', ctx.i18n.t('settings.saved'))
     return ctx.response.redirect().toRoute('workspace.plugins.settings', { workspace: ctx.tenant.workspace.slug, plugin })
+  }
+
+  /** The plugin's rows of this workspace as a JSON download: offered before "Remove data". */
+  async exportData(ctx: HttpContext) {
+    const plugin = await this.#visible(ctx)
+    const data = await exportPluginData(ctx.tenant.workspace.id, plugin)
+    ctx.response.header('content-disposition', `attachment; filename="${ctx.tenant.workspace.slug}-${plugin}.json"`)
+    return ctx.response.json(data)
+  }
+
+  async removeData(ctx: HttpContext) {
+    const plugin = await this.#visible(ctx)
+    try {
+      await removePluginData(ctx.tenant.workspace, plugin, ctx.auth.user!.id)
+      ctx.session.flash('success', ctx.i18n.t('plugins.data_removed', { name: plugin }))
+    } catch (error) {
+      if (!(error instanceof PluginDataRefused)) throw error
+      if (ctx.request.accepts(['html', 'json']) === 'json') return ctx.response.conflict({ errors: [{ message: error.message }] })
+      ctx.session.flash('error', ctx.i18n.t('plugins.turn_off_first', { name: plugin }))
+    }
+    return this.#back(ctx)
   }
 
   /** Organization staff only (route ability organization.manage). */

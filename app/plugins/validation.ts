@@ -26,6 +26,7 @@ export const DEFINITION_KEYS = [
   'hooks',
   'jobs',
   'setup',
+  'data',
 ] as const
 
 interface Meta {
@@ -171,6 +172,11 @@ const definitionSchema = vine.object({
         })
         .allowUnknownProperties()
     )
+    .optional(),
+  data: vine
+    .object({
+      tables: vine.array(vine.string().regex(/^[a-z_][a-z0-9_]*$/)).minLength(1),
+    })
     .optional(),
   setup: vine.any().use(isFunction()).optional(),
 })
