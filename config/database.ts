@@ -1,9 +1,13 @@
 import env from '#start/env'
+import app from '@adonisjs/core/services/app'
 import { defineConfig } from '@adonisjs/lucid'
 import { installedPlugins } from '#plugins/installed'
 
-// Core first, then each plugin's, in dependency order: Lucid runs the paths in this order.
-const pluginMigrations = (await installedPlugins()).flatMap((plugin) => plugin.paths.migrations ?? [])
+// Core first, then each plugin's, in dependency order: Lucid runs the paths in this order. Relative,
+// because Lucid records migrations by path: the app may move (a clone, a build, a container).
+const pluginMigrations = (await installedPlugins()).flatMap((plugin) =>
+  plugin.paths.migrations ? [app.relativePath(plugin.paths.migrations)] : []
+)
 
 const dbConfig = defineConfig({
   connection: 'postgres',
