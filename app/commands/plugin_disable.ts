@@ -1,36 +1,13 @@
-import { BaseCommand, args, flags } from '@adonisjs/core/ace'
-import type { CommandOptions } from '@adonisjs/core/types/ace'
+import { PluginWorkspaceCommand } from '#plugins/plugin_workspace_command'
 
-export default class PluginDisable extends BaseCommand {
+export default class PluginDisable extends PluginWorkspaceCommand {
   static commandName = 'plugin:disable'
   static description = 'Disable a plugin in one workspace (refused while enabled plugins require it); its data is kept'
-  static options: CommandOptions = { startApp: true }
-
-  @args.string({ description: 'Plugin name' })
-  declare name: string
-
-  @flags.string({ description: 'Workspace slug', required: true })
-  declare workspace: string
 
   async run() {
-    const { default: Workspace } = await import('#tenancy/models/workspace')
-    const { pluginRegistry } = await import('#plugins/registry')
     const { pluginEnablement, PluginDisableRefused } = await import('#plugins/enablement')
-
-    if (!pluginRegistry.has(this.name)) {
-      const installed = pluginRegistry.names()
-      this.logger.error(
-        `No plugin "${this.name}" is installed. ${installed.length ? `Installed: ${installed.join(', ')}` : 'No plugins are installed'}`
-      )
-      this.exitCode = 1
-      return
-    }
-    const workspace = await Workspace.findBy('slug', this.workspace)
-    if (!workspace) {
-      this.logger.error(`No workspace "${this.workspace}"`)
-      this.exitCode = 1
-      return
-    }
+    const workspace = await this.target()
+    if (!workspace) return
     if (!(await pluginEnablement.enabledIn(workspace.id)).has(this.name)) {
       this.logger.info(`${this.name} is not enabled in ${workspace.slug}`)
       return

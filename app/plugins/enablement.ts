@@ -79,10 +79,7 @@ class PluginEnablement {
     const enabled = await this.enabledIn(workspace.id)
     const order = pluginRegistry.enableOrder(plugin, [...enabled])
     for (const name of order) {
-      await PluginInstallation.updateOrCreate(
-        { workspaceId: workspace.id, plugin: name },
-        { enabled: true, version: pluginRegistry.getOrFail(name).version, changedById: actorId }
-      )
+      await PluginInstallation.change(workspace.id, name, { enabled: true }, actorId)
       await AuditLog.record({
         action: 'plugin.enabled',
         organizationId: workspace.organizationId,

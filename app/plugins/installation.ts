@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon'
 import { BaseModel, column } from '@adonisjs/lucid/orm'
+import { pluginRegistry } from '#plugins/registry'
 
 /** A plugin's state in one workspace. Disabled rows keep their settings and the plugin's data. */
 export default class PluginInstallation extends BaseModel {
@@ -31,4 +32,12 @@ export default class PluginInstallation extends BaseModel {
 
   @column.dateTime({ autoCreate: true, autoUpdate: true })
   declare updatedAt: DateTime
+
+  /** Creates or changes a workspace's row for `plugin`, stamped with the installed version and who did it. */
+  static change(workspaceId: number, plugin: string, changes: { enabled?: boolean; settings?: Record<string, unknown> }, actorId: number | null) {
+    return this.updateOrCreate(
+      { workspaceId, plugin },
+      { ...changes, version: pluginRegistry.getOrFail(plugin).version, changedById: actorId }
+    )
+  }
 }

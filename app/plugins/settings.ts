@@ -33,10 +33,7 @@ export function settingsValidator(plugin: string) {
 }
 
 export async function saveSettings(workspace: Workspace, plugin: string, values: Record<string, unknown>, actorId: number) {
-  await PluginInstallation.updateOrCreate(
-    { workspaceId: workspace.id, plugin },
-    { settings: values, version: pluginRegistry.getOrFail(plugin).version, changedById: actorId }
-  )
+  await PluginInstallation.change(workspace.id, plugin, { settings: values }, actorId)
   await AuditLog.record({
     action: 'plugin.settings_changed',
     organizationId: workspace.organizationId,
