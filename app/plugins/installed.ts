@@ -7,7 +7,9 @@ import { discoverPlugins, type DiscoveredPlugin } from '#plugins/discovery'
  * through a real plugin.
  */
 export function pluginRoots() {
-  return [app.makePath('plugins'), ...(app.inTest ? [app.makePath('tests/fixtures/installed')] : [])]
+  // process.env, not app.inTest: ace asks for plugins' commands before the app has booted.
+  const testRun = process.env.NODE_ENV === 'test'
+  return [app.makePath('plugins'), ...(testRun ? [app.makePath('tests/fixtures/installed')] : [])]
 }
 
 let discovered: Promise<DiscoveredPlugin[]> | undefined

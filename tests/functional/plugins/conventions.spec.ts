@@ -127,3 +127,22 @@ test.group('UI slots', (group) => {
     assert.notInclude(viewerPage.text(), 'data-widget="sample-notes"', 'viewers lack sample-notes.view')
   })
 })
+
+test.group('Plugin ace commands', (group) => {
+  group.each.setup(() => testUtils.db().withGlobalTransaction())
+
+  test('a plugin’s commands/ are ace commands', async ({ assert }) => {
+    const { default: app } = await import('@adonisjs/core/services/app')
+    const a = await workspaceWithMember('owner')
+    await db.table('sample_notes').insert({ workspace_id: a.workspace.id, body: 'one', created_at: new Date() })
+    const ace = await app.container.make('ace')
+    ace.ui.switchMode('raw')
+    try {
+      const command = await ace.exec('sample-notes:count', ['--workspace', String(a.workspace.id)])
+      assert.equal(command.exitCode, 0)
+      assert.include(command.logger.getLogs().map((log) => log.message).join('\n'), 'notes: 1')
+    } finally {
+      ace.ui.switchMode('normal')
+    }
+  })
+})
