@@ -146,3 +146,22 @@ test.group('Plugin ace commands', (group) => {
     }
   })
 })
+
+test.group('Plugin realtime channels', (group) => {
+  group.each.setup(() => testUtils.db().withGlobalTransaction())
+
+  test('a browser may listen to a plugin’s workspace channel only where it can open the workspace and the plugin is on', async ({ client }) => {
+    const a = await workspaceWithMember('owner')
+    const b = await workspaceWithMember('owner')
+    await pluginEnablement.enable(a.workspace, 'sample-notes', a.user.id)
+    const subscribe = (user: typeof a.user, workspaceId: number) =>
+      client
+        .post('/__transmit/subscribe')
+        .json({ uid: `test-${workspaceId}-${user.id}`, channel: `workspaces/${workspaceId}/sample-notes/feed` })
+        .loginAs(user)
+
+    ;(await subscribe(a.user, a.workspace.id)).assertStatus(204)
+    ;(await subscribe(b.user, b.workspace.id)).assertStatus(400) // plugin off in B
+    ;(await subscribe(b.user, a.workspace.id)).assertStatus(400) // not B's workspace
+  })
+})
