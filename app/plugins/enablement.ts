@@ -57,6 +57,11 @@ class PluginEnablement {
     return this.#enabled.get(workspaceId)?.has(plugin) ?? false
   }
 
+  /** A new workspace has no plugins on (its id may be a reused one, after a test truncation). */
+  forget(workspaceId: number) {
+    this.#enabled.delete(workspaceId)
+  }
+
   #set(workspaceId: number, plugin: string) {
     // Only plugins this process knows: a plugin removed from the code is off everywhere.
     if (!pluginRegistry.has(plugin)) return

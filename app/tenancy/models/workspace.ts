@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon'
-import { BaseModel, belongsTo, column, hasMany } from '@adonisjs/lucid/orm'
+import { BaseModel, afterCreate, belongsTo, column, hasMany } from '@adonisjs/lucid/orm'
+import { pluginEnablement } from '#plugins/enablement'
 import type { BelongsTo, HasMany } from '@adonisjs/lucid/types/relations'
 import Organization from '#tenancy/models/organization'
 import Membership from '#tenancy/models/membership'
@@ -35,4 +36,9 @@ export default class Workspace extends BaseModel {
 
   @column.dateTime({ autoCreate: true, autoUpdate: true })
   declare updatedAt: DateTime
+
+  @afterCreate()
+  static startWithoutPlugins(workspace: Workspace) {
+    pluginEnablement.forget(workspace.id)
+  }
 }
