@@ -60,3 +60,15 @@ test.group('Password reset in the user’s language', (group) => {
     assert.include(mail!.html, 'Задать новый пароль')
   })
 })
+
+test.group('Password reset links', (group) => {
+  group.each.setup(() => testUtils.db().withGlobalTransaction())
+
+  test('a forged Host header never ends up in the e-mailed link', async ({ client, assert }) => {
+    const { user } = await workspaceWithMember('agent')
+    await client.post('/forgot-password').form({ email: user.email }).header('host', 'evil.example').withCsrfToken().redirects(0)
+    const mail = await latestMailTo(user.email)
+    assert.notInclude(mail!.text, 'evil.example')
+    assert.include(mail!.text, `${new URL(process.env.APP_URL ?? 'http://localhost:3333').origin}/reset-password/`)
+  })
+})
