@@ -1,6 +1,7 @@
 import env from '#start/env'
 import { Secret } from '@adonisjs/core/helpers'
 import { defineConfig } from '@adonisjs/core/http'
+import proxyAddr from 'proxy-addr'
 
 /**
  * APP_KEY signs cookies and encrypts secrets at rest (provider tokens, TOTP secrets).
@@ -11,8 +12,16 @@ export const http = defineConfig({
   generateRequestId: true,
   allowMethodSpoofing: true,
   useAsyncLocalStorage: true,
-  // Behind Docker / a load balancer the client address comes from X-Forwarded-For.
-  trustProxy: () => true,
+  // X-Forwarded-For / -Host are believed only from these addresses (proxy-addr syntax): the
+  // reverse proxy in front of the app. Anyone else could otherwise pick their own IP and
+  // slip past the per-IP login limits.
+  trustProxy: proxyAddr.compile(
+    env
+      .get('TRUSTED_PROXIES', 'loopback, uniquelocal')
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter(Boolean)
+  ),
   cookie: {
     domain: '',
     path: '/',

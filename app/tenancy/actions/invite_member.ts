@@ -29,7 +29,7 @@ export async function inviteMember(
   })
   const organization = await Organization.findOrFail(input.workspace.organizationId)
   const brand = brandOf(organization)
-  const url = absoluteUrl('invitations.show', { token }, ctx)
+  const url = absoluteUrl('invitations.show', { token }, ctx, [input.workspace.organizationId])
   // The invitee has no account (or no known language) yet: the workspace's language it is.
   await mail.send(
     new BrandedMail(

@@ -71,4 +71,16 @@ test.group('Password reset links', (group) => {
     assert.notInclude(mail!.text, 'evil.example')
     assert.include(mail!.text, `${new URL(process.env.APP_URL ?? 'http://localhost:3333').origin}/reset-password/`)
   })
+
+  test('another organization’s custom domain is not trusted for my links', async ({ client, assert }) => {
+    const { user } = await workspaceWithMember('agent')
+    const attacker = await workspaceWithMember('owner')
+    const { default: Organization } = await import('#tenancy/models/organization')
+    const { forgetBrandCache } = await import('#tenancy/brand')
+    await Organization.query().where('id', attacker.workspace.organizationId).update({ customDomain: 'attacker.example' })
+    forgetBrandCache()
+    await client.post('/forgot-password').form({ email: user.email }).header('host', 'attacker.example').withCsrfToken().redirects(0)
+    const mail = await latestMailTo(user.email)
+    assert.notInclude(mail!.text, 'attacker.example')
+  })
 })
