@@ -1,6 +1,6 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { loginValidator, twoFactorCodeValidator } from '#auth/validators/auth'
-import { attemptLogin } from '#auth/actions/attempt_login'
+import { attemptLogin, attemptSecondFactor } from '#auth/actions/attempt_login'
 import { endSession, startSession } from '#auth/session_tracker'
 import { verifySecondFactor } from '#auth/two_factor'
 import User from '#auth/models/user'
@@ -39,9 +39,8 @@ export default class LoginController {
     }
     const { code } = await ctx.request.validateUsing(twoFactorCodeValidator)
     const user = await User.findOrFail(pending.id)
-    const method = await verifySecondFactor(user, code)
+    const method = await attemptSecondFactor(ctx, user, () => verifySecondFactor(user, code))
     if (!method) {
-      await AuditLog.record({ action: 'auth.login_failed', actorId: user.id, meta: { reason: 'two_factor' } }, ctx)
       ctx.session.flashErrors({ code: ctx.i18n.t('auth.two_factor.invalid_code') })
       return ctx.response.redirect().toRoute('auth.two_factor_challenge.show')
     }

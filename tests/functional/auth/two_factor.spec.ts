@@ -131,3 +131,28 @@ test.group('Two-factor authentication', (group) => {
     assert.isFalse(user.hasTwoFactor)
   })
 })
+
+test.group('Two-factor codes cannot be guessed', (group) => {
+  group.each.setup(() => testUtils.db().withGlobalTransaction())
+
+  test('after 5 wrong codes the account is locked: even the right code gets 429', async ({ client }) => {
+    const redis = (await import('@adonisjs/redis/services/main')).default
+    const keys = await redis.keys('*login_*')
+    if (keys.length) await redis.del(keys)
+    const { user } = await workspaceWithMember('agent')
+    const secret = newSecret()
+    await enableTwoFactor(user, secret)
+    const password = await client.post('/login').form({ email: user.email, password: PASSWORD }).withCsrfToken().redirects(0)
+    for (let attempt = 0; attempt < 5; attempt++) {
+      await client.post('/login/two-factor').form({ code: '000000' }).withSession(password.session()).withCsrfToken().redirects(0)
+    }
+    const locked = await client
+      .post('/login/two-factor')
+      .json({ code: authenticator.generate(secret) })
+      .header('accept', 'application/json')
+      .withSession(password.session())
+      .withCsrfToken()
+      .redirects(0)
+    locked.assertStatus(429)
+  })
+})
