@@ -7,6 +7,7 @@ import Organization from '#tenancy/models/organization'
 import AuditLog from '#audit/audit_log'
 import { brandingValidator } from '#tenancy/validators/organization'
 import { forgetBrandCache } from '#tenancy/brand'
+import env from '#start/env'
 
 const brandingDir = (organizationId: number) => app.makePath('storage/branding', String(organizationId))
 
@@ -32,7 +33,9 @@ export default class BrandingController {
         .where('custom_domain', input.customDomain)
         .whereNot('id', organization.id)
         .first()
-      if (taken) {
+      // The instance's own address can never become one organization's brand.
+      const instanceHost = new URL(env.get('APP_URL', 'http://localhost:3333')).hostname
+      if (taken || input.customDomain === instanceHost) {
         throw new errors.E_VALIDATION_ERROR([
           { field: 'customDomain', message: ctx.i18n.t('branding.domain_taken'), rule: 'unique' },
         ])
