@@ -256,4 +256,23 @@ test.group('make:plugin', (group) => {
     })
     assert.equal(tsc.status, 0, `${tsc.stdout}${tsc.stderr}`)
   }).timeout(150_000)
+
+  test('the plugin it generates passes its own test', async ({ assert }) => {
+    // Generated into the real plugins/ (a test run discovers plugins there), run by a separate
+    // test runner on another port, then removed.
+    const name = `gen-${randomBytes(3).toString('hex')}`
+    const root = app.makePath('plugins')
+    made.push(join(root, name))
+    const { command, output } = await runAce(cli.ace, 'make:plugin', [name])
+    assert.equal(command.exitCode, 0, output)
+
+    const run = spawnSync(process.execPath, ['ace', 'test', 'functional', `--files=plugins/${name}/tests/functional/${name}.spec.ts`], {
+      cwd: app.makePath(),
+      encoding: 'utf8',
+      timeout: 120_000,
+      env: { ...process.env, NODE_ENV: 'test', PORT: '3398' },
+    })
+    assert.equal(run.status, 0, `${run.stdout}${run.stderr}`)
+    assert.match(run.stdout, /1 passed/)
+  }).timeout(150_000)
 })
