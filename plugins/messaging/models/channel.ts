@@ -1,0 +1,58 @@
+import { DateTime } from 'luxon'
+import encryption from '@adonisjs/core/services/encryption'
+import { BaseModel, column } from '@adonisjs/lucid/orm'
+
+export const PROVIDERS = ['whatsapp-cloud', 'whatsapp-360dialog', 'whatsapp-gupshup'] as const
+export type Provider = (typeof PROVIDERS)[number]
+
+/**
+ * A WhatsApp number connected through a provider. Its credentials (tokens, app secrets, API
+ * keys) are encrypted with APP_KEY in the column and never serialized.
+ */
+export default class Channel extends BaseModel {
+  @column({ isPrimary: true })
+  declare id: number
+
+  @column()
+  declare workspaceId: number
+
+  @column()
+  declare provider: Provider
+
+  @column()
+  declare name: string
+
+  @column()
+  declare displayPhone: string
+
+  @column()
+  declare providerIds: Record<string, string>
+
+  @column({
+    serializeAs: null,
+    prepare: (value: Record<string, string>) => encryption.encrypt(value),
+    consume: (value: string) => encryption.decrypt<Record<string, string>>(value) ?? {},
+  })
+  declare credentials: Record<string, string>
+
+  @column()
+  declare apiBaseUrl: string | null
+
+  @column()
+  declare throughputPerSecond: number
+
+  @column.dateTime()
+  declare lastWebhookAt: DateTime | null
+
+  @column()
+  declare lastError: string | null
+
+  @column.dateTime()
+  declare lastErrorAt: DateTime | null
+
+  @column.dateTime({ autoCreate: true })
+  declare createdAt: DateTime
+
+  @column.dateTime({ autoCreate: true, autoUpdate: true })
+  declare updatedAt: DateTime
+}

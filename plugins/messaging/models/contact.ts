@@ -1,0 +1,55 @@
+import { DateTime } from 'luxon'
+import { BaseModel, column } from '@adonisjs/lucid/orm'
+
+export type OptInStatus = 'unknown' | 'opted_in' | 'opted_out'
+
+/** A customer a workspace talks to, by phone number (E.164, unique per workspace). */
+export default class Contact extends BaseModel {
+  @column({ isPrimary: true })
+  declare id: number
+
+  @column()
+  declare workspaceId: number
+
+  @column()
+  declare phone: string
+
+  @column()
+  declare waId: string | null
+
+  @column()
+  declare name: string | null
+
+  @column()
+  declare profileName: string | null
+
+  @column()
+  declare locale: string | null
+
+  @column()
+  declare optInStatus: OptInStatus
+
+  @column()
+  declare optInSource: string | null
+
+  @column.dateTime()
+  declare optInAt: DateTime | null
+
+  @column()
+  declare blocked: boolean
+
+  @column()
+  declare attributes: Record<string, unknown>
+
+  @column.dateTime()
+  declare firstSeenAt: DateTime | null
+
+  @column.dateTime()
+  declare lastSeenAt: DateTime | null
+
+  @column.dateTime({ autoCreate: true })
+  declare createdAt: DateTime
+
+  @column.dateTime({ autoCreate: true, autoUpdate: true })
+  declare updatedAt: DateTime
+}

@@ -1,0 +1,22 @@
+import { definePlugin } from '#plugins/define_plugin'
+
+/**
+ * The messaging kernel: contacts, WhatsApp channels, conversations and messages, which every
+ * messaging feature (providers, inbox, CRM, bots, campaigns) builds on. What every field
+ * means: docs/plugin-authoring.md.
+ */
+export default definePlugin({
+  name: 'messaging',
+  version: '0.1.0',
+  description: 'Contacts, channels, conversations and messages: the kernel every messaging feature builds on',
+  requires: { core: '^0.1.0' },
+  abilities: {
+    'messaging.view': { description: 'See channels, contacts and conversations', roles: ['owner', 'admin', 'agent', 'viewer'] },
+    'messaging.channels.manage': { description: 'Connect and change WhatsApp channels', roles: ['owner', 'admin'] },
+  },
+  navigation: [
+    { label: 'messaging.nav', icon: 'queue', route: 'messaging.index', ability: 'messaging.view', section: 'main', order: 20 },
+  ],
+  // Children before parents: "Remove data" deletes in this order.
+  data: { tables: ['messages', 'conversations', 'channels', 'contacts'] },
+})
