@@ -10,6 +10,12 @@ import type { DiscoveredPlugin } from '#plugins/discovery'
 export interface PluginRoutes {
   admin?: (router: Router) => void
   api?: (router: Router) => void
+  /**
+   * Routes at the site root without a session (provider webhooks): they authenticate the
+   * caller themselves (signatures, secrets) and check the plugin is on for the workspace
+   * they resolve. Names are prefixed `<plugin>.public.`.
+   */
+  public?: (router: Router) => void
 }
 
 export function definePluginRoutes(routes: PluginRoutes) {
@@ -36,6 +42,9 @@ export async function mountPluginRoutes(plugins: DiscoveredPlugin[], { router, a
         .prefix(`/w/:workspace/${plugin.name}`)
         .as(plugin.name)
         .use(admin(plugin.name))
+    }
+    if (routes.public) {
+      router.group(() => routes.public!(router)).as(`${plugin.name}.public`)
     }
     if (routes.api) {
       router

@@ -18,5 +18,5 @@ export default definePlugin({
     { label: 'messaging.nav', icon: 'queue', route: 'messaging.index', ability: 'messaging.view', section: 'main', order: 20 },
   ],
   // Children before parents: "Remove data" deletes in this order.
-  data: { tables: ['messages', 'conversations', 'channels', 'contacts'] },
+  data: { tables: ['webhook_events', 'messages', 'conversations', 'channels', 'contacts'] },
 })

@@ -2,6 +2,8 @@ import { middleware } from '#start/kernel'
 import { definePluginRoutes } from '#plugins/routes'
 import Channel from '#messaging/models/channel'
 
+const WebhooksController = () => import('#messaging/controllers/webhooks_controller')
+
 /**
  * `admin` routes live under /w/:workspace/messaging (signed-in members of the workspace),
  * `api` routes under /api/v1/messaging (API tokens). Where messaging is off they answer 404.
@@ -15,5 +17,9 @@ export default definePluginRoutes({
       })
       .as('index')
       .use(middleware.can('messaging.view'))
+  },
+  public(router) {
+    router.get('/webhooks/whatsapp/:channelId', [WebhooksController, 'handshake']).as('webhooks.handshake')
+    router.post('/webhooks/whatsapp/:channelId', [WebhooksController, 'receive']).as('webhooks.receive')
   },
 })

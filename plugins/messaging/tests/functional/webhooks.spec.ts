@@ -1,0 +1,115 @@
+import { test } from '@japa/runner'
+import { createHmac } from 'node:crypto'
+import testUtils from '@adonisjs/core/services/test_utils'
+import db from '@adonisjs/lucid/services/db'
+import { pluginEnablement } from '#plugins/enablement'
+import { workspaceWithMember } from '#database/factories/index'
+import Channel, { type Provider } from '#messaging/models/channel'
+
+const META_BODY = JSON.stringify({
+  object: 'whatsapp_business_account',
+  entry: [{ id: 'WABA', changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', messages: [{ from: '79001234567', id: 'wamid.1', timestamp: '1700000000', type: 'text', text: { body: 'Привет \u{1F44B}' } }] } }] }],
+})
+const hmac = (secret: string, body: string) => createHmac('sha256', secret).update(body).digest('hex')
+
+async function channel(provider: Provider, credentials: Record<string, string>, enabled = true) {
+  const { workspace, user } = await workspaceWithMember('owner')
+  if (enabled) await pluginEnablement.enable(workspace, 'messaging', user.id)
+  return Channel.create({
+    workspaceId: workspace.id,
+    provider,
+    name: provider,
+    displayPhone: '+79001234567',
+    providerIds: {},
+    credentials,
+    throughputPerSecond: 80,
+  })
+}
+
+const stored = (channelId: number) => db.from('webhook_events').where('channel_id', channelId).select('body', 'provider')
+
+test.group('POST/GET /webhooks/whatsapp/:channelId', (group) => {
+  group.each.setup(() => testUtils.db().withGlobalTransaction())
+
+  test('Meta handshake: the challenge when the verify token matches, 403 otherwise', async ({ client }) => {
+    const cloud = await channel('whatsapp-cloud', { appSecret: 's', verifyToken: 'let-me-in' })
+    const ok = await client.get(`/webhooks/whatsapp/${cloud.id}`).qs({ 'hub.mode': 'subscribe', 'hub.verify_token': 'let-me-in', 'hub.challenge': '1158201444' })
+    ok.assertStatus(200)
+    ok.assertTextIncludes('1158201444')
+    const wrong = await client.get(`/webhooks/whatsapp/${cloud.id}`).qs({ 'hub.mode': 'subscribe', 'hub.verify_token': 'nope', 'hub.challenge': '1' })
+    wrong.assertStatus(403)
+  })
+
+  test('a signed Meta webhook is stored, byte for byte, before the 200', async ({ client, assert }) => {
+    const cloud = await channel('whatsapp-cloud', { appSecret: 'app-secret' })
+    const response = await client
+      .post(`/webhooks/whatsapp/${cloud.id}`)
+      .header('content-type', 'application/json')
+      .header('x-hub-signature-256', `sha256=${hmac('app-secret', META_BODY)}`)
+      .json(JSON.parse(META_BODY))
+    response.assertStatus(200)
+    const rows = await stored(cloud.id)
+    assert.lengthOf(rows, 1)
+    assert.deepEqual(JSON.parse(rows[0].body), JSON.parse(META_BODY))
+    await cloud.refresh()
+    assert.isNotNull(cloud.lastWebhookAt)
+  })
+
+  test('a wrong or missing signature is 401 and nothing is stored', async ({ client, assert }) => {
+    const cloud = await channel('whatsapp-cloud', { appSecret: 'app-secret' })
+    const wrong = await client
+      .post(`/webhooks/whatsapp/${cloud.id}`)
+      .header('x-hub-signature-256', `sha256=${hmac('another-secret', META_BODY)}`)
+      .json(JSON.parse(META_BODY))
+    wrong.assertStatus(401)
+    const missing = await client.post(`/webhooks/whatsapp/${cloud.id}`).json(JSON.parse(META_BODY))
+    missing.assertStatus(401)
+    assert.lengthOf(await stored(cloud.id), 0)
+  })
+
+  test('malformed JSON is 400 and nothing stored; unknown channels and disabled workspaces are 404', async ({ client, assert }) => {
+    const cloud = await channel('whatsapp-cloud', { appSecret: 'app-secret' })
+    const broken = '{"object": "whatsapp_business_account", '
+    const malformed = await client
+      .post(`/webhooks/whatsapp/${cloud.id}`)
+      .header('content-type', 'application/json')
+      .header('x-hub-signature-256', `sha256=${hmac('app-secret', broken)}`)
+      .form(broken as any)
+    malformed.assertStatus(400)
+    assert.lengthOf(await stored(cloud.id), 0)
+
+    ;(await client.post('/webhooks/whatsapp/999999').json({})).assertStatus(404)
+    ;(await client.post('/webhooks/whatsapp/not-a-number').json({})).assertStatus(404)
+    const off = await channel('whatsapp-cloud', { appSecret: 'app-secret' }, false)
+    const disabled = await client
+      .post(`/webhooks/whatsapp/${off.id}`)
+      .header('x-hub-signature-256', `sha256=${hmac('app-secret', META_BODY)}`)
+      .json(JSON.parse(META_BODY))
+    disabled.assertStatus(404)
+  })
+
+  test('360dialog: x-360dialog-signature with or without "sha256=", or a static header', async ({ client, assert }) => {
+    const signed = await channel('whatsapp-360dialog', { apiKey: 'k', webhookSecret: 'd360' })
+    for (const prefix of ['', 'sha256=']) {
+      const response = await client
+        .post(`/webhooks/whatsapp/${signed.id}`)
+        .header('x-360dialog-signature', `${prefix}${hmac('d360', META_BODY)}`)
+        .json(JSON.parse(META_BODY))
+      response.assertStatus(200)
+    }
+    assert.lengthOf(await stored(signed.id), 2)
+
+    const headerOnly = await channel('whatsapp-360dialog', { apiKey: 'k', webhookHeaderName: 'X-Webhook-Key', webhookHeaderValue: 'static-value' })
+    ;(await client.post(`/webhooks/whatsapp/${headerOnly.id}`).header('x-webhook-key', 'static-value').json(JSON.parse(META_BODY))).assertStatus(200)
+    ;(await client.post(`/webhooks/whatsapp/${headerOnly.id}`).header('x-webhook-key', 'guess').json(JSON.parse(META_BODY))).assertStatus(401)
+  })
+
+  test('Gupshup: the secret ?token= of the webhook URL', async ({ client, assert }) => {
+    const gupshup = await channel('whatsapp-gupshup', { apiKey: 'k', webhookToken: 'url-secret' })
+    const event = { app: 'demo', timestamp: 1700000000000, version: 2, type: 'message', payload: { id: 'g1', source: '79001234567', type: 'text', payload: { text: 'Hi' }, sender: { phone: '79001234567', name: 'Ana' } } }
+    ;(await client.post(`/webhooks/whatsapp/${gupshup.id}`).qs({ token: 'url-secret' }).json(event)).assertStatus(200)
+    ;(await client.post(`/webhooks/whatsapp/${gupshup.id}`).qs({ token: 'wrong' }).json(event)).assertStatus(401)
+    ;(await client.post(`/webhooks/whatsapp/${gupshup.id}`).json(event)).assertStatus(401)
+    assert.lengthOf(await stored(gupshup.id), 1)
+  })
+})
