@@ -1,4 +1,5 @@
 import { definePlugin } from '#plugins/define_plugin'
+import { processWebhookEvent } from '#messaging/jobs/process_webhook_event'
 
 /**
  * The messaging kernel: contacts, WhatsApp channels, conversations and messages, which every
@@ -17,6 +18,7 @@ export default definePlugin({
   navigation: [
     { label: 'messaging.nav', icon: 'queue', route: 'messaging.index', ability: 'messaging.view', section: 'main', order: 20 },
   ],
+  jobs: [processWebhookEvent],
   // Children before parents: "Remove data" deletes in this order.
   data: { tables: ['webhook_events', 'messages', 'conversations', 'channels', 'contacts'] },
 })

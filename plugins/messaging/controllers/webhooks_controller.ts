@@ -4,6 +4,8 @@ import db from '@adonisjs/lucid/services/db'
 import Channel from '#messaging/models/channel'
 import { webhookIsAuthentic } from '#messaging/services/webhook_auth'
 import { pluginEnablement } from '#plugins/enablement'
+import { jobs } from '#jobs/registry'
+import { processWebhookEvent } from '#messaging/jobs/process_webhook_event'
 
 /**
  * /webhooks/whatsapp/:channelId — the fixed contract every provider calls. Nothing is
@@ -35,14 +37,18 @@ export default class WebhooksController {
       return ctx.response.badRequest({ errors: [{ message: 'The body is not JSON' }] })
     }
     const now = DateTime.now()
-    await db.table('webhook_events').insert({
-      workspace_id: channel.workspaceId,
-      channel_id: channel.id,
-      provider: channel.provider,
-      body,
-      received_at: now.toSQL(),
-    })
+    const [event] = await db
+      .table('webhook_events')
+      .insert({ workspace_id: channel.workspaceId, channel_id: channel.id, provider: channel.provider, body, received_at: now.toSQL() })
+      .returning('id')
     await db.from('channels').where('id', channel.id).update({ last_webhook_at: now.toSQL() })
+    // Meta's envelope (Cloud API, 360dialog) is processed now; Gupshup's parser is the next slice.
+    // The event is durable either way: if the queue is unreachable, the row waits for the sweeper.
+    if (channel.provider !== 'whatsapp-gupshup') {
+      await jobs
+        .dispatch(processWebhookEvent, { workspaceId: channel.workspaceId, eventId: Number(event.id) })
+        .catch((error) => ctx.logger.error({ err: error, eventId: event.id }, 'webhook event not queued'))
+    }
     return ctx.response.ok({ received: true })
   }
 
