@@ -7,22 +7,8 @@ import Workspace from '#tenancy/models/workspace'
 import Membership from '#tenancy/models/membership'
 import AuditLog from '#audit/audit_log'
 import { workspaceWithMember } from '#database/factories/index'
+import { runAce } from '#tests/helpers/ace'
 
-/** Runs an ace command in-process; returns it with what it printed (logger and console.log). */
-async function runAce(ace: Kernel, name: string, argv: string[]) {
-  const printed: string[] = []
-  const original = console.log
-  console.log = (...values: unknown[]) => {
-    printed.push(values.map(String).join(' '))
-  }
-  try {
-    const command = await ace.exec(name, argv)
-    const logs = command.logger.getLogs().map((log) => log.message)
-    return { command, stdout: printed, logs }
-  } finally {
-    console.log = original
-  }
-}
 
 test.group('Ace commands', (group) => {
   let ace: Kernel

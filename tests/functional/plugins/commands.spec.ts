@@ -7,42 +7,14 @@ import { join, relative } from 'node:path'
 import { test } from '@japa/runner'
 import app from '@adonisjs/core/services/app'
 import testUtils from '@adonisjs/core/services/test_utils'
-import type { Kernel } from '@adonisjs/core/ace'
-import type { Group } from '@japa/runner/core'
 import { discoverPlugins } from '#plugins/discovery'
-import { pluginRegistry } from '#plugins/registry'
 import { pluginEnablement } from '#plugins/enablement'
 import PluginInstallation from '#plugins/installation'
 import AuditLog from '#audit/audit_log'
 import { workspaceWithMember } from '#database/factories/index'
+import { runAce, setUpAce } from '#tests/helpers/ace'
+import { useFixturePlugins } from '#tests/helpers/plugins'
 
-/** Runs an ace command in-process; returns it with what it printed (logger, tables and console.log). */
-async function runAce(ace: Kernel, name: string, argv: string[]) {
-  const printed: string[] = []
-  const original = console.log
-  console.log = (...values: unknown[]) => {
-    printed.push(values.map(String).join(' '))
-  }
-  try {
-    const command = await ace.exec(name, argv)
-    const logs = command.logger.getLogs().map((log) => log.message)
-    command.logger.flushLogs()
-    return { command, stdout: printed, logs, output: [...logs, ...printed].join('\n') }
-  } finally {
-    console.log = original
-  }
-}
-
-/** The ace kernel in raw mode (output kept in memory) for the group's tests. */
-function setUpAce(group: Group) {
-  const holder: { ace: Kernel } = {} as { ace: Kernel }
-  group.setup(async () => {
-    holder.ace = await app.container.make('ace')
-    holder.ace.ui.switchMode('raw')
-    return () => holder.ace.ui.switchMode('normal')
-  })
-  return holder
-}
 
 test.group('plugin:list, plugin:enable, plugin:disable', (group) => {
   const cli = setUpAce(group)
@@ -106,13 +78,7 @@ test.group('plugin:list, plugin:enable, plugin:disable', (group) => {
 
 test.group('plugin:enable and plugin:disable with requirements (messaging ← inbox ← bots)', (group) => {
   const cli = setUpAce(group)
-  group.setup(async () => {
-    const installed = pluginRegistry.all()
-    pluginRegistry.load(await discoverPlugins(app.makePath('tests/fixtures/plugins/chain')))
-    return () => {
-      pluginRegistry.load(installed)
-    }
-  })
+  useFixturePlugins(group, 'chain')
   group.each.setup(() => testUtils.db().withGlobalTransaction())
 
   test('enabling turns on the required chain and says so; disabling a required plugin is refused naming the blockers', async ({

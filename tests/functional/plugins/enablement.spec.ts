@@ -1,26 +1,18 @@
 import { test } from '@japa/runner'
-import app from '@adonisjs/core/services/app'
 import testUtils from '@adonisjs/core/services/test_utils'
-import { discoverPlugins } from '#plugins/discovery'
-import { pluginRegistry } from '#plugins/registry'
 import { PluginDisableRefused, pluginEnablement } from '#plugins/enablement'
 import { HookBus } from '#hooks/bus'
 import { coreHooks } from '#hooks/catalogue'
 import AuditLog from '#audit/audit_log'
 import { workspaceWithMember } from '#database/factories/index'
+import { useFixturePlugins } from '#tests/helpers/plugins'
 
 /*
 | Per-workspace enablement against the real database, with the fixture plugins
 | messaging ← inbox ← bots (each requires the previous).
 */
 test.group('Plugin enablement per workspace', (group) => {
-  group.setup(async () => {
-    const installed = pluginRegistry.all()
-    pluginRegistry.load(await discoverPlugins(app.makePath('tests/fixtures/plugins/chain')))
-    return () => {
-      pluginRegistry.load(installed)
-    }
-  })
+  useFixturePlugins(group, 'chain')
   group.each.setup(() => testUtils.db().withGlobalTransaction())
 
   test('enabling a plugin enables the chain it requires, in that workspace only', async ({ assert }) => {
@@ -76,13 +68,7 @@ test.group('Plugin enablement per workspace', (group) => {
 })
 
 test.group('The Plugins page', (group) => {
-  group.setup(async () => {
-    const installed = pluginRegistry.all()
-    pluginRegistry.load(await discoverPlugins(app.makePath('tests/fixtures/plugins/chain')))
-    return () => {
-      pluginRegistry.load(installed)
-    }
-  })
+  useFixturePlugins(group, 'chain')
   group.each.setup(() => testUtils.db().withGlobalTransaction())
 
   test('admins see every plugin, turn one on with its chain, and are told why another cannot go off', async ({ client, assert }) => {
