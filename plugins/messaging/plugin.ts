@@ -1,5 +1,6 @@
 import { definePlugin } from '#plugins/define_plugin'
 import { processWebhookEvent } from '#messaging/jobs/process_webhook_event'
+import { sweepWebhookEvents } from '#messaging/jobs/sweep_webhook_events'
 
 /**
  * The messaging kernel: contacts, WhatsApp channels, conversations and messages, which every
@@ -18,7 +19,7 @@ export default definePlugin({
   navigation: [
     { label: 'messaging.nav', icon: 'queue', route: 'messaging.index', ability: 'messaging.view', section: 'main', order: 20 },
   ],
-  jobs: [processWebhookEvent],
+  jobs: [processWebhookEvent, sweepWebhookEvents],
   // Children before parents: "Remove data" deletes in this order.
   data: { tables: ['webhook_events', 'messages', 'conversations', 'channels', 'contacts'] },
 })

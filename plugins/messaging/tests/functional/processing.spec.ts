@@ -10,6 +10,7 @@ import Channel from '#messaging/models/channel'
 import Contact from '#messaging/models/contact'
 import Conversation from '#messaging/models/conversation'
 import Message from '#messaging/models/message'
+import { sweepWebhookEvents } from '#messaging/jobs/sweep_webhook_events'
 
 const SECRET = 'app-secret'
 const sign = (body: string) => `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`
@@ -108,5 +109,21 @@ test.group('Processing stored webhooks (Meta envelope)', (group) => {
     assert.equal(failed.status, 'failed')
     assert.equal(failed.errorCode, '131047')
     assert.include(failed.errorReason!, '24 hours')
+  })
+
+  test('an acknowledged event whose job was lost is processed after the sweeper runs', async ({ assert }) => {
+    const channel = await cloudChannel()
+    // As if the webhook was stored and answered 200, then Redis lost the job.
+    await db.table('webhook_events').insert({
+      workspace_id: channel.workspaceId,
+      channel_id: channel.id,
+      provider: channel.provider,
+      body: JSON.stringify(inbound('wamid.LOST', 'Still here')),
+      received_at: DateTime.now().minus({ minutes: 5 }).toSQL(),
+    })
+    await sweepWebhookEvents.handle({} as never, {} as never)
+    await until(allProcessed(channel.id), 'the swept event to be processed')
+    const message = await Message.findByOrFail('provider_message_id', 'wamid.LOST')
+    assert.deepEqual(message.content, { body: 'Still here' })
   })
 })
