@@ -67,6 +67,17 @@ export default class AuditLog extends BaseModel {
   @column.dateTime({ autoCreate: true })
   declare createdAt: DateTime
 
+  /** Records an event of one workspace (and so of its organization). */
+  static recordIn(
+    workspace: { id: number; organizationId: number },
+    action: AuditAction,
+    actorId: number | null,
+    meta: Record<string, unknown> = {},
+    ctx?: HttpContext
+  ) {
+    return this.record({ action, organizationId: workspace.organizationId, workspaceId: workspace.id, actorId, meta }, ctx)
+  }
+
   /** Records an event; `ctx` (when there is a request) supplies the IP and request id. */
   static record(entry: AuditEntry, ctx?: HttpContext) {
     return this.create({

@@ -2,15 +2,24 @@ import db from '@adonisjs/lucid/services/db'
 import User from '#auth/models/user'
 import type Workspace from '#tenancy/models/workspace'
 import { hooks } from '#hooks/bus'
+import AuditLog from '#audit/audit_log'
+import type { HttpContext } from '@adonisjs/core/http'
 
 /**
- * Issues a personal API token bound to `workspace` with `abilities`.
+ * Issues a personal API token bound to `workspace` with `abilities` (audited as token.created).
  * Returns the plain secret, which is shown once and never stored.
  */
-export async function issueApiToken(user: User, workspace: Workspace, name: string, abilities: string[]) {
+export async function issueApiToken(
+  user: User,
+  workspace: Workspace,
+  name: string,
+  abilities: string[],
+  audit: { meta?: Record<string, unknown>; ctx?: HttpContext } = {}
+) {
   const token = await User.accessTokens.create(user, abilities, { name })
   await db.from('auth_access_tokens').where('id', token.identifier as number).update({ workspace_id: workspace.id })
   const id = token.identifier as number
+  await AuditLog.recordIn(workspace, 'token.created', user.id, { tokenId: id, name, abilities, ...audit.meta }, audit.ctx)
   await hooks.emit('token.created', { workspaceId: workspace.id, tokenId: id, userId: user.id, name, abilities })
   return { id, secret: token.value!.release() }
 }

@@ -20,7 +20,6 @@ export default class TokenCreate extends BaseCommand {
     const { default: Membership } = await import('#tenancy/models/membership')
     const { abilities } = await import('#access/roles')
     const { issueApiToken } = await import('#auth/api_tokens')
-    const { default: AuditLog } = await import('#audit/audit_log')
 
     const workspace = await Workspace.findBy('slug', this.workspace)
     if (!workspace) {
@@ -47,14 +46,7 @@ export default class TokenCreate extends BaseCommand {
       this.exitCode = 1
       return
     }
-    const token = await issueApiToken(owner.user, workspace, this.name, requested)
-    await AuditLog.record({
-      action: 'token.created',
-      organizationId: workspace.organizationId,
-      workspaceId: workspace.id,
-      actorId: owner.userId,
-      meta: { tokenId: token.id, name: this.name, abilities: requested, via: 'ace' },
-    })
+    const token = await issueApiToken(owner.user, workspace, this.name, requested, { meta: { via: 'ace' } })
     // The token alone on stdout, so scripts can capture it: TOKEN=$(node ace token:create ...)
     console.log(token.secret)
   }

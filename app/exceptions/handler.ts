@@ -43,10 +43,6 @@ export default class HttpExceptionHandler extends ExceptionHandler {
     }
     return super.handle(error, ctx)
   }
-
-  async report(error: unknown, ctx: HttpContext) {
-    return super.report(error, ctx)
-  }
 }
 
 function wantsJson(ctx: HttpContext) {

@@ -140,13 +140,7 @@ export interface TapDiagnostics {
   lastError: { message: string; at: Date } | null
 }
 
-export interface HookDiagnostics {
-  name: string
-  kind: HookKind
-  policy: FilterPolicy | null
-  description: string
-  plugin: string
-  keyed: boolean
+export interface HookDiagnostics extends Definition {
   /** Emits that reached taps (a hook without taps is not counted). */
   calls: number
   /** Filters: calls that ended cancelled (by a tap or by a failure under 'stop'). */

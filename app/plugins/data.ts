@@ -34,12 +34,6 @@ export async function removePluginData(workspace: Workspace, plugin: string, act
       deleted[table] = Number(Array.isArray(result) ? result[0] : result)
     }
   })
-  await AuditLog.record({
-    action: 'plugin.data_removed',
-    organizationId: workspace.organizationId,
-    workspaceId: workspace.id,
-    actorId,
-    meta: { plugin, deleted },
-  })
+  await AuditLog.recordIn(workspace, 'plugin.data_removed', actorId, { plugin, deleted })
   return deleted
 }

@@ -85,13 +85,7 @@ class PluginEnablement {
     const order = pluginRegistry.enableOrder(plugin, [...enabled])
     for (const name of order) {
       await PluginInstallation.change(workspace.id, name, { enabled: true }, actorId)
-      await AuditLog.record({
-        action: 'plugin.enabled',
-        organizationId: workspace.organizationId,
-        workspaceId: workspace.id,
-        actorId,
-        meta: { plugin: name, ...(name !== plugin ? { requiredBy: plugin } : {}) },
-      })
+      await AuditLog.recordIn(workspace, 'plugin.enabled', actorId, { plugin: name, ...(name !== plugin ? { requiredBy: plugin } : {}) })
     }
     await this.changed(workspace.id)
     return order
@@ -106,13 +100,7 @@ class PluginEnablement {
       .where('workspace_id', workspace.id)
       .where('plugin', plugin)
       .update({ enabled: false, changedById: actorId })
-    await AuditLog.record({
-      action: 'plugin.disabled',
-      organizationId: workspace.organizationId,
-      workspaceId: workspace.id,
-      actorId,
-      meta: { plugin },
-    })
+    await AuditLog.recordIn(workspace, 'plugin.disabled', actorId, { plugin })
     await this.changed(workspace.id)
   }
 

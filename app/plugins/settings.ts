@@ -34,12 +34,6 @@ export function settingsValidator(plugin: string) {
 
 export async function saveSettings(workspace: Workspace, plugin: string, values: Record<string, unknown>, actorId: number) {
   await PluginInstallation.change(workspace.id, plugin, { settings: values }, actorId)
-  await AuditLog.record({
-    action: 'plugin.settings_changed',
-    organizationId: workspace.organizationId,
-    workspaceId: workspace.id,
-    actorId,
-    // Names only: values may be secrets.
-    meta: { plugin, fields: Object.keys(values) },
-  })
+  // Field names only: values may be secrets.
+  await AuditLog.recordIn(workspace, 'plugin.settings_changed', actorId, { plugin, fields: Object.keys(values) })
 }

@@ -18,17 +18,7 @@ export default class ApiTokensController {
     const input = await ctx.request.validateUsing(createApiTokenValidator)
     // A token can never do more than the member creating it.
     const granted = input.abilities.filter((name) => tenant.can(name))
-    const token = await issueApiToken(ctx.auth.user!, tenant.workspace, input.name, granted)
-    await AuditLog.record(
-      {
-        action: 'token.created',
-        organizationId: tenant.workspace.organizationId,
-        workspaceId: tenant.workspace.id,
-        actorId: ctx.auth.user!.id,
-        meta: { tokenId: token.id, name: input.name, abilities: granted },
-      },
-      ctx
-    )
+    const token = await issueApiToken(ctx.auth.user!, tenant.workspace, input.name, granted, { ctx })
     ctx.session.flash('newToken', token.secret)
     return ctx.response.redirect().toRoute('workspace.api_tokens.index', { workspace: tenant.workspace.slug })
   }
@@ -37,16 +27,7 @@ export default class ApiTokensController {
     const { tenant } = ctx
     const deleted = await revokeApiToken(tenant.workspace.id, Number(ctx.params.id))
     if (!deleted) return ctx.response.notFound()
-    await AuditLog.record(
-      {
-        action: 'token.revoked',
-        organizationId: tenant.workspace.organizationId,
-        workspaceId: tenant.workspace.id,
-        actorId: ctx.auth.user!.id,
-        meta: { tokenId: Number(ctx.params.id) },
-      },
-      ctx
-    )
+    await AuditLog.recordIn(tenant.workspace, 'token.revoked', ctx.auth.user!.id, { tokenId: Number(ctx.params.id) }, ctx)
     ctx.session.flash('success', ctx.i18n.t('tokens.revoked'))
     return ctx.response.redirect().toRoute('workspace.api_tokens.index', { workspace: tenant.workspace.slug })
   }

@@ -18,10 +18,7 @@ export default class SignupController {
     const input = await request.validateUsing(signupValidator)
     const { user, workspace } = await registerAccount({ ...input, locale: i18n.locale })
     await startSession(ctx, user)
-    await AuditLog.record(
-      { action: 'auth.login', organizationId: workspace.organizationId, workspaceId: workspace.id, actorId: user.id },
-      ctx
-    )
+    await AuditLog.recordIn(workspace, 'auth.login', user.id, {}, ctx)
     await sendVerificationEmail(user, ctx.brand, ctx)
     return response.redirect().toRoute('workspace.dashboard', { workspace: workspace.slug })
   }

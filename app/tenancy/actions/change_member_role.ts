@@ -34,13 +34,7 @@ export async function changeMemberRole(tenant: Tenant, membership: Membership, r
   const from = membership.role
   membership.role = role
   await membership.save()
-  await AuditLog.record({
-    action: 'member.role_changed',
-    organizationId: tenant.workspace.organizationId,
-    workspaceId: tenant.workspace.id,
-    actorId: actor.id,
-    meta: { userId: membership.userId, from, to: role },
-  })
+  await AuditLog.recordIn(tenant.workspace, 'member.role_changed', actor.id, { userId: membership.userId, from, to: role })
   await hooks.emit('member.roleChanged', {
     workspaceId: tenant.workspace.id,
     userId: membership.userId,
@@ -53,12 +47,6 @@ export async function changeMemberRole(tenant: Tenant, membership: Membership, r
 export async function removeMember(tenant: Tenant, membership: Membership, actor: User) {
   await guardOwnership(tenant, membership, null)
   await membership.delete()
-  await AuditLog.record({
-    action: 'member.removed',
-    organizationId: tenant.workspace.organizationId,
-    workspaceId: tenant.workspace.id,
-    actorId: actor.id,
-    meta: { userId: membership.userId, role: membership.role },
-  })
+  await AuditLog.recordIn(tenant.workspace, 'member.removed', actor.id, { userId: membership.userId, role: membership.role })
   await hooks.emit('member.removed', { workspaceId: tenant.workspace.id, userId: membership.userId, removedById: actor.id })
 }

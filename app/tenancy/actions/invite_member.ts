@@ -40,15 +40,6 @@ export async function inviteMember(
       input.workspace.locale
     )
   )
-  await AuditLog.record(
-    {
-      action: 'member.invited',
-      organizationId: input.workspace.organizationId,
-      workspaceId: input.workspace.id,
-      actorId: input.invitedBy.id,
-      meta: { email: input.email, role: input.role },
-    },
-    ctx
-  )
+  await AuditLog.recordIn(input.workspace, 'member.invited', input.invitedBy.id, { email: input.email, role: input.role }, ctx)
   return invitation
 }

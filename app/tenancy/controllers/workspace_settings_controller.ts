@@ -12,16 +12,7 @@ export default class WorkspaceSettingsController {
     const input = await ctx.request.validateUsing(updateWorkspaceValidator)
     const before = { name: workspace.name, timezone: workspace.timezone, locale: workspace.locale }
     await workspace.merge(input).save()
-    await AuditLog.record(
-      {
-        action: 'workspace.updated',
-        organizationId: workspace.organizationId,
-        workspaceId: workspace.id,
-        actorId: ctx.auth.user!.id,
-        meta: { before, after: input },
-      },
-      ctx
-    )
+    await AuditLog.recordIn(workspace, 'workspace.updated', ctx.auth.user!.id, { before, after: input }, ctx)
     ctx.session.flash('success', ctx.i18n.t('settings.saved'))
     return ctx.response.redirect().toRoute('workspace.settings.show', { workspace: workspace.slug })
   }
