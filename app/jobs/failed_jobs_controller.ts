@@ -37,10 +37,16 @@ export default class FailedJobsController {
     return ctx.response.redirect().toRoute('workspace.jobs.index', { workspace: ctx.tenant.workspace.slug })
   }
 
+  #workspaceIdsOf(organizationId: number) {
+    return db
+      .from('workspaces')
+      .select('id')
+      .where('organization_id', organizationId)
+      .then((rows) => new Set(rows.map((row) => row.id as number)))
+  }
+
   async #failedOfOrganization(organizationId: number) {
-    const workspaceIds = new Set(
-      (await db.from('workspaces').select('id').where('organization_id', organizationId)).map((w) => w.id as number)
-    )
+    const workspaceIds = await this.#workspaceIdsOf(organizationId)
     const failed: { queue: string; job: Job }[] = []
     for (const queue of jobs.queueNames()) {
       for (const job of await jobs.queue(queue).getFailed(0, 200)) {
@@ -50,10 +56,12 @@ export default class FailedJobsController {
     return failed
   }
 
+  /** The failed job named in the URL, if it belongs to this organization; otherwise 404. */
   async #find(ctx: HttpContext) {
-    const failed = await this.#failedOfOrganization(ctx.tenant.workspace.organizationId)
-    const match = failed.find(({ queue, job }) => queue === ctx.params.queue && job.id === ctx.params.id)
-    if (!match) ctx.response.abort({ errors: [{ message: 'Not found' }] }, 404)
-    return match!.job
+    const known = jobs.queueNames().includes(ctx.params.queue)
+    const job = known ? await jobs.queue(ctx.params.queue).getJob(ctx.params.id) : undefined
+    const ours = job && (await this.#workspaceIdsOf(ctx.tenant.workspace.organizationId)).has(job.data?.workspaceId)
+    if (!ours || !(await job.isFailed())) ctx.response.abort({ errors: [{ message: 'Not found' }] }, 404)
+    return job!
   }
 }
