@@ -33,4 +33,15 @@ export default await Env.create(new URL('../', import.meta.url), {
 
   LIMITER_STORE: Env.schema.enum(['redis', 'memory'] as const),
   SIGNUP: Env.schema.enum.optional(['open', 'first-only'] as const),
+
+  GRAPH_API_VERSION: Env.schema.string.optional(),
+
+  // Media storage (config/drive.ts): local disk, or S3-compatible
+  DRIVE_DISK: Env.schema.enum.optional(['fs', 's3'] as const),
+  DRIVE_FS_ROOT: Env.schema.string.optional(),
+  DRIVE_S3_KEY: Env.schema.string.optional(),
+  DRIVE_S3_SECRET: Env.schema.string.optional(),
+  DRIVE_S3_REGION: Env.schema.string.optional(),
+  DRIVE_S3_BUCKET: Env.schema.string.optional(),
+  DRIVE_S3_ENDPOINT: Env.schema.string.optional(),
 })

@@ -70,7 +70,8 @@ export type FilterPolicy = 'continue' | 'stop'
 
 /* ------------------------------------------------------------------ core events */
 
-export interface HookCatalogue {
+/** The core's own events; plugins add theirs to `HookCatalogue`. */
+export interface CoreHookCatalogue {
   'workspace.created': ActionHook<{ workspaceId: number; organizationId: number; name: string; slug: string; createdById: number | null }>
   'member.joined': ActionHook<{ workspaceId: number; userId: number; role: Role; invitedById: number | null }>
   'member.removed': ActionHook<{ workspaceId: number; userId: number; removedById: number | null }>
@@ -78,6 +79,8 @@ export interface HookCatalogue {
   'user.loggedIn': ActionHook<{ workspaceId: null; userId: number; twoFactor: boolean }>
   'token.created': ActionHook<{ workspaceId: number; tokenId: number; userId: number; name: string; abilities: string[] }>
 }
+
+export interface HookCatalogue extends CoreHookCatalogue {}
 
 /** The runtime half of the core entries above (`hooks` defines them when it is created). */
 export const coreHooks = {
@@ -87,4 +90,4 @@ export const coreHooks = {
   'member.roleChanged': { kind: 'action', description: "A member's workspace role changed." },
   'user.loggedIn': { kind: 'action', description: 'A user signed in (after two-factor, when enabled). Instance-wide: workspaceId is null.' },
   'token.created': { kind: 'action', description: 'An API token was issued for a workspace.' },
-} as const satisfies { [N in keyof HookCatalogue]: { kind: HookCatalogue[N]['kind']; description: string } }
+} as const satisfies { [N in keyof CoreHookCatalogue]: { kind: CoreHookCatalogue[N]['kind']; description: string } }

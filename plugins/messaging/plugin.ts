@@ -1,6 +1,8 @@
 import { definePlugin } from '#plugins/define_plugin'
 import { processWebhookEvent } from '#messaging/jobs/process_webhook_event'
 import { sweepWebhookEvents } from '#messaging/jobs/sweep_webhook_events'
+import { fetchMedia } from '#messaging/jobs/fetch_media'
+import { defineMessagingHooks } from '#messaging/hooks'
 
 /**
  * The messaging kernel: contacts, WhatsApp channels, conversations and messages, which every
@@ -19,7 +21,15 @@ export default definePlugin({
   navigation: [
     { label: 'messaging.nav', icon: 'queue', route: 'messaging.index', ability: 'messaging.view', section: 'main', order: 20 },
   ],
-  jobs: [processWebhookEvent, sweepWebhookEvents],
+  jobs: [processWebhookEvent, sweepWebhookEvents, fetchMedia],
+  hooks: {
+    provides: ['message.received', 'message.statusChanged', 'message.beforeSend', 'message.sent', 'contact.created', 'conversation.opened'],
+  },
   // Children before parents: "Remove data" deletes in this order.
-  data: { tables: ['webhook_events', 'messages', 'conversations', 'channels', 'contacts'] },
+  data: {
+    tables: ['webhook_events', 'pending_statuses', 'media', 'messages', 'message_templates', 'conversations', 'channels', 'contacts'],
+  },
+  setup() {
+    defineMessagingHooks()
+  },
 })

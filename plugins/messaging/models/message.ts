@@ -7,6 +7,9 @@ export const MESSAGE_TYPES = [
 ] as const
 export type MessageType = (typeof MESSAGE_TYPES)[number]
 
+/** Types whose content points at a file (by provider media id, or a link). */
+export const MEDIA_TYPES = ['image', 'video', 'audio', 'document', 'sticker'] as const
+
 /** Outbound statuses only move forward: queued → sent → delivered → read, or failed. */
 export const STATUS_ORDER = { queued: 0, sent: 1, delivered: 2, read: 3, failed: 4, received: 0 } as const
 export type MessageStatus = keyof typeof STATUS_ORDER

@@ -14,7 +14,8 @@ const hmac = (secret: string, body: string) => createHmac('sha256', secret).upda
 
 async function channel(provider: Provider, credentials: Record<string, string>, enabled = true) {
   const { workspace, user } = await workspaceWithMember('owner')
-  if (enabled) await pluginEnablement.enable(workspace, 'messaging', user.id)
+  // Turning the provider on turns on messaging, which it requires.
+  if (enabled) await pluginEnablement.enable(workspace, provider, user.id)
   return Channel.create({
     workspaceId: workspace.id,
     provider,

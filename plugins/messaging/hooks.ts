@@ -1,0 +1,32 @@
+import { hooks } from '#hooks/bus'
+import type { MessageStatus, MessageType } from '#messaging/models/message'
+
+/** What `message.beforeSend` filters may change (or cancel) before the message is queued. */
+export interface OutgoingDraft {
+  type: MessageType
+  content: Record<string, unknown>
+}
+
+export type MessageAuthor = 'agent' | 'bot' | 'contact' | 'campaign' | 'plugin'
+
+declare module '#hooks/catalogue' {
+  interface HookCatalogue {
+    'message.received': ActionHook<{ workspaceId: number; messageId: number; conversationId: number; contactId: number; channelId: number; type: MessageType }>
+    'message.statusChanged': ActionHook<{ workspaceId: number; messageId: number; conversationId: number; status: MessageStatus; errorCode: string | null; errorReason: string | null }>
+    'message.beforeSend': FilterHook<OutgoingDraft, { workspaceId: number; conversationId: number; channelId: number; contactId: number; authorType: MessageAuthor }>
+    'message.sent': ActionHook<{ workspaceId: number; messageId: number; conversationId: number; providerMessageId: string }>
+    'contact.created': ActionHook<{ workspaceId: number; contactId: number; phone: string; source: 'inbound' | 'api' }>
+    'conversation.opened': ActionHook<{ workspaceId: number; conversationId: number; contactId: number; channelId: number; reopened: boolean }>
+  }
+}
+
+/** The messaging kernel's hooks, defined at its setup. */
+export function defineMessagingHooks() {
+  const plugin = 'messaging'
+  hooks.define('message.received', { kind: 'action', plugin, description: 'A customer’s message was stored (once, however often the provider repeats it).' })
+  hooks.define('message.statusChanged', { kind: 'action', plugin, description: 'An outbound message moved forward: sent, delivered, read, or failed with a code and reason.' })
+  hooks.define('message.beforeSend', { kind: 'filter', policy: 'stop', plugin, description: 'Before an outbound message is queued: change its content, or cancel it with a reason.' })
+  hooks.define('message.sent', { kind: 'action', plugin, description: 'The provider accepted an outbound message (it has a provider message id).' })
+  hooks.define('contact.created', { kind: 'action', plugin, description: 'A contact was created (first inbound message or through the API).' })
+  hooks.define('conversation.opened', { kind: 'action', plugin, description: 'A conversation was opened, or reopened by a new inbound message.' })
+}

@@ -1,0 +1,74 @@
+import { FAILURE_REASONS, type WebhookEvent } from '#messaging/services/channel_provider'
+import { MESSAGE_TYPES, type MessageType } from '#messaging/models/message'
+import { reasonOfCode } from '#whatsapp-cloud/services/graph_errors'
+
+const seconds = (value: unknown) => {
+  const n = Number(value)
+  return Number.isFinite(n) && n > 0 ? new Date(n * 1000) : new Date()
+}
+
+/** The human reason of a failed status: ours for codes we know, Meta's details otherwise. */
+function failure(error: any) {
+  if (!error) return { errorCode: null, errorReason: null }
+  const code = Number(error.code)
+  const reason = Number.isFinite(code) ? reasonOfCode(code) : null
+  return {
+    errorCode: error.code !== undefined ? String(error.code) : null,
+    errorReason: reason ? FAILURE_REASONS[reason].text : (error.error_data?.details ?? error.message ?? error.title ?? null),
+  }
+}
+
+const KNOWN_TYPES = new Set<string>(MESSAGE_TYPES)
+
+/**
+ * Meta's webhook envelope (Cloud API, and 360dialog which forwards it unchanged) as normalised
+ * events. One POST can carry many entries × changes × messages / statuses. Anything malformed
+ * is skipped, never thrown: a bad item must not hold back the good ones beside it.
+ */
+export function parseMetaWebhook(body: unknown): WebhookEvent[] {
+  const events: WebhookEvent[] = []
+  const entries = (body as { entry?: unknown })?.entry
+  if (!Array.isArray(entries)) return events
+  for (const entry of entries) {
+    const changes = (entry as { changes?: unknown })?.changes
+    if (!Array.isArray(changes)) continue
+    for (const change of changes) {
+      const value = change?.value
+      if (!value || typeof value !== 'object') continue
+      const contacts = Array.isArray(value.contacts) ? value.contacts : []
+      const names = new Map<string, string | null>(
+        contacts.map((contact: any) => [String(contact?.wa_id ?? contact?.user_id ?? ''), contact?.profile?.name ?? null])
+      )
+      for (const message of Array.isArray(value.messages) ? value.messages : []) {
+        if (!message?.id || !message?.from || typeof message.type !== 'string') continue
+        const known = KNOWN_TYPES.has(message.type) && message.type !== 'system'
+        const payload = message[message.type]
+        events.push({
+          kind: 'message',
+          providerMessageId: String(message.id),
+          from: String(message.from),
+          profileName: names.get(String(message.from)) ?? null,
+          timestamp: seconds(message.timestamp),
+          // What WhatsApp cannot show us (unsupported, order, ...) is kept as a system note.
+          type: known ? (message.type as MessageType) : 'system',
+          content: known
+            ? payload && typeof payload === 'object' ? payload : {}
+            : { kind: message.type, ...(payload && typeof payload === 'object' ? payload : {}), errors: message.errors ?? undefined },
+          replyToProviderId: typeof message.context?.id === 'string' ? message.context.id : null,
+        })
+      }
+      for (const status of Array.isArray(value.statuses) ? value.statuses : []) {
+        if (!status?.id || !['sent', 'delivered', 'read', 'failed', 'played'].includes(status.status)) continue
+        events.push({
+          kind: 'status',
+          providerMessageId: String(status.id),
+          // A voice message "played" has been read.
+          status: status.status === 'played' ? 'read' : status.status,
+          timestamp: seconds(status.timestamp),
+          ...failure(Array.isArray(status.errors) ? status.errors[0] : null),
+        })
+      }
+    }
+  }
+  return events
+}
