@@ -1,4 +1,4 @@
-import { Queue, Worker, type Job, type JobsOptions, type ConnectionOptions } from 'bullmq'
+import { Queue, Worker, type Job, type JobsOptions, type ConnectionOptions, type MinimalJob } from 'bullmq'
 import env from '#start/env'
 import logger from '@adonisjs/core/services/logger'
 
@@ -12,8 +12,10 @@ export interface JobDefinition<Payload> {
   name: string
   queue?: string
   attempts?: number
-  /** First retry delay in ms; doubles each attempt. */
+  /** First retry delay in ms; doubles each attempt, with jitter (see `retryDelay`). */
   backoff?: number
+  /** Jobs of its queue run at once per worker process (the queue takes its definitions' largest). */
+  concurrency?: number
   repeat?: { every: number } | { pattern: string }
   /** Set by the plugin host for a plugin's jobs: they do nothing where the plugin is off. */
   plugin?: string
@@ -28,6 +30,19 @@ export function defineJob<Payload = Record<string, never>>(definition: JobDefini
 }
 
 export const DEFAULT_QUEUE = 'default'
+
+const MAX_RETRY_DELAY_MS = 10 * 60_000
+
+/**
+ * Exponential backoff with full jitter (so a burst of failures does not retry in lockstep),
+ * capped; an error that says when to come back (`retryAfter`, seconds) is not retried sooner.
+ */
+export function retryDelay(attemptsMade: number, firstDelay: number, error?: Error) {
+  const ceiling = Math.min(MAX_RETRY_DELAY_MS, firstDelay * 2 ** Math.max(0, attemptsMade - 1))
+  const jittered = Math.round(ceiling / 2 + Math.random() * (ceiling / 2))
+  const retryAfter = Number((error as { retryAfter?: unknown } | undefined)?.retryAfter)
+  return Number.isFinite(retryAfter) && retryAfter > 0 ? Math.max(jittered, retryAfter * 1000) : jittered
+}
 
 function connection(): ConnectionOptions {
   return {
@@ -76,7 +91,7 @@ class JobRegistry {
   dispatch<P>(definition: JobDefinition<P>, payload: P, options: JobsOptions = {}) {
     return this.queue(definition.queue ?? DEFAULT_QUEUE).add(definition.name, payload, {
       attempts: definition.attempts ?? 5,
-      backoff: { type: 'exponential', delay: definition.backoff ?? 1000 },
+      backoff: { type: 'jittered', delay: definition.backoff ?? 1000 },
       removeOnComplete: { age: 24 * 3600, count: 1000 },
       removeOnFail: { age: 14 * 24 * 3600 },
       ...options,
@@ -108,7 +123,15 @@ class JobRegistry {
             if (definition.plugin && !this.#gate(definition.plugin, workspaceId)) return
             await definition.handle(job.data, job)
           },
-          { connection: connection(), prefix: 'sb', concurrency }
+          {
+            connection: connection(),
+            prefix: 'sb',
+            concurrency: Math.max(concurrency, ...this.definitions().filter((d) => (d.queue ?? DEFAULT_QUEUE) === name).map((d) => d.concurrency ?? 0)),
+            settings: {
+              backoffStrategy: (attemptsMade: number, _type?: string, error?: Error, job?: MinimalJob) =>
+                retryDelay(attemptsMade, Number((job?.opts.backoff as { delay?: number } | undefined)?.delay ?? 1000), error),
+            },
+          }
         )
           .on('failed', (job, error) =>
             logger.warn({ job: job?.name, id: job?.id, attempt: job?.attemptsMade, err: error }, 'job failed')

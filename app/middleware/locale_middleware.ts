@@ -10,7 +10,9 @@ import { type HttpContext, RequestValidator } from '@adonisjs/core/http'
  */
 export default class LocaleMiddleware {
   static {
-    RequestValidator.messagesProvider = (ctx) => ctx.i18n.createMessagesProvider()
+    // API routes have no session or locale middleware: their messages follow Accept-Language.
+    RequestValidator.messagesProvider = (ctx) =>
+      (ctx.i18n ?? i18nManager.locale(i18nManager.getSupportedLocaleFor(ctx.request.languages()) ?? i18nManager.defaultLocale)).createMessagesProvider()
   }
 
   async handle(ctx: HttpContext, next: NextFn) {

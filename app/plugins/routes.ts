@@ -11,6 +11,13 @@ export interface PluginRoutes {
   admin?: (router: Router) => void
   api?: (router: Router) => void
   /**
+   * API routes at /api/v1 itself, not under the plugin's name: for a kernel plugin whose
+   * resources are the product's vocabulary (messaging: /api/v1/channels, /api/v1/messages).
+   * Same tokens and enablement check as `api`; names `api.v1.<name>`. Two plugins must not
+   * claim the same path (the router refuses duplicates at boot).
+   */
+  rootApi?: (router: Router) => void
+  /**
    * Routes at the site root without a session (provider webhooks): they authenticate the
    * caller themselves (signatures, secrets) and check the plugin is on for the workspace
    * they resolve. Names are prefixed `<plugin>.public.`.
@@ -52,6 +59,9 @@ export async function mountPluginRoutes(plugins: DiscoveredPlugin[], { router, a
         .prefix(`/api/v1/${plugin.name}`)
         .as(`api.v1.${plugin.name}`)
         .use(api(plugin.name))
+    }
+    if (routes.rootApi) {
+      router.group(() => routes.rootApi!(router)).prefix('/api/v1').as('api.v1').use(api(plugin.name))
     }
   }
 }

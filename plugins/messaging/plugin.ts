@@ -2,6 +2,8 @@ import { definePlugin } from '#plugins/define_plugin'
 import { processWebhookEvent } from '#messaging/jobs/process_webhook_event'
 import { sweepWebhookEvents } from '#messaging/jobs/sweep_webhook_events'
 import { fetchMedia } from '#messaging/jobs/fetch_media'
+import { sendQueuedMessage } from '#messaging/jobs/send_queued_message'
+import { markRead } from '#messaging/jobs/mark_read'
 import { defineMessagingHooks } from '#messaging/hooks'
 
 /**
@@ -17,11 +19,13 @@ export default definePlugin({
   abilities: {
     'messaging.view': { description: 'See channels, contacts and conversations', roles: ['owner', 'admin', 'agent', 'viewer'] },
     'messaging.channels.manage': { description: 'Connect and change WhatsApp channels', roles: ['owner', 'admin'] },
+    'messaging.send': { description: 'Send messages to customers', roles: ['owner', 'admin', 'agent'] },
+    'messaging.contacts.manage': { description: 'Create and edit contacts', roles: ['owner', 'admin', 'agent'] },
   },
   navigation: [
     { label: 'messaging.nav', icon: 'queue', route: 'messaging.index', ability: 'messaging.view', section: 'main', order: 20 },
   ],
-  jobs: [processWebhookEvent, sweepWebhookEvents, fetchMedia],
+  jobs: [processWebhookEvent, sweepWebhookEvents, fetchMedia, sendQueuedMessage, markRead],
   hooks: {
     provides: ['message.received', 'message.statusChanged', 'message.beforeSend', 'message.sent', 'contact.created', 'conversation.opened'],
   },

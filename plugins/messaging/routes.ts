@@ -3,10 +3,16 @@ import { definePluginRoutes } from '#plugins/routes'
 import Channel from '#messaging/models/channel'
 
 const WebhooksController = () => import('#messaging/controllers/webhooks_controller')
+const ChannelsController = () => import('#messaging/controllers/api/channels_controller')
+const ContactsController = () => import('#messaging/controllers/api/contacts_controller')
+const ConversationsController = () => import('#messaging/controllers/api/conversations_controller')
+const MessagesController = () => import('#messaging/controllers/api/messages_controller')
+const MediaController = () => import('#messaging/controllers/api/media_controller')
 
 /**
- * `admin` routes live under /w/:workspace/messaging (signed-in members of the workspace),
- * `api` routes under /api/v1/messaging (API tokens). Where messaging is off they answer 404.
+ * `admin` routes live under /w/:workspace/messaging (signed-in members of the workspace);
+ * `rootApi` routes are the product's API at /api/v1 (docs/api.md). Where messaging is off
+ * they answer 404.
  */
 export default definePluginRoutes({
   admin(router) {
@@ -18,8 +24,37 @@ export default definePluginRoutes({
       .as('index')
       .use(middleware.can('messaging.view'))
   },
+  rootApi(router) {
+    const view = middleware.can('messaging.view')
+    const manage = middleware.can('messaging.channels.manage')
+    const send = middleware.can('messaging.send')
+    const contacts = middleware.can('messaging.contacts.manage')
+
+    router.get('/channels', [ChannelsController, 'index']).as('channels.index').use(view)
+    router.post('/channels', [ChannelsController, 'store']).as('channels.store').use(manage)
+    router.get('/channels/:id', [ChannelsController, 'show']).as('channels.show').use(view)
+    router.patch('/channels/:id', [ChannelsController, 'update']).as('channels.update').use(manage)
+    router.delete('/channels/:id', [ChannelsController, 'destroy']).as('channels.destroy').use(manage)
+    router.get('/channels/:id/templates', [ChannelsController, 'templates']).as('channels.templates').use(view)
+    router.post('/channels/:id/templates/sync', [ChannelsController, 'syncTemplates']).as('channels.templates.sync').use(manage)
+
+    router.get('/contacts', [ContactsController, 'index']).as('contacts.index').use(view)
+    router.post('/contacts', [ContactsController, 'store']).as('contacts.store').use(contacts)
+    router.get('/contacts/:id', [ContactsController, 'show']).as('contacts.show').use(view)
+    router.patch('/contacts/:id', [ContactsController, 'update']).as('contacts.update').use(contacts)
+
+    router.get('/conversations', [ConversationsController, 'index']).as('conversations.index').use(view)
+    router.get('/conversations/:id', [ConversationsController, 'show']).as('conversations.show').use(view)
+    router.get('/conversations/:id/messages', [ConversationsController, 'messages']).as('conversations.messages').use(view)
+    router.post('/conversations/:id/messages', [ConversationsController, 'send']).as('conversations.send').use(send)
+    router.post('/conversations/:id/read', [ConversationsController, 'read']).as('conversations.read').use(send)
+
+    router.post('/messages', [MessagesController, 'store']).as('messages.store').use(send)
+    router.post('/media', [MediaController, 'store']).as('media.store').use(send)
+  },
   public(router) {
     router.get('/webhooks/whatsapp/:channelId', [WebhooksController, 'handshake']).as('webhooks.handshake')
     router.post('/webhooks/whatsapp/:channelId', [WebhooksController, 'receive']).as('webhooks.receive')
+    router.get('/media/:id', [MediaController, 'download']).as('media')
   },
 })

@@ -124,7 +124,7 @@ async function storeInbound(trx: TransactionClientContract, channel: Channel, ev
   }
   announce.push(() => hooks.emit('message.received', { ...ids, messageId, type: event.type }))
   if ((MEDIA_TYPES as readonly string[]).includes(event.type)) {
-    announce.push(() => jobs.dispatch(fetchMedia, { workspaceId, messageId }, { jobId: `media-${messageId}` }))
+    announce.push(() => jobs.dispatch(fetchMedia, { workspaceId, messageId }, { jobId: `media-${messageId}`, removeOnComplete: true }))
   }
 }
 
@@ -187,7 +187,10 @@ export const processWebhookEvent = defineJob<{ workspaceId: number; eventId: num
   },
 })
 
-/** Queues the processing of a stored event; one job id per event, however often it is asked. */
+/**
+ * Queues the processing of a stored event: one job per event while it waits or runs, however
+ * often it is asked (finished jobs are dropped, so the id only guards against twins in flight).
+ */
 export function queueWebhookEvent(workspaceId: number, eventId: number) {
-  return jobs.dispatch(processWebhookEvent, { workspaceId, eventId }, { jobId: `webhook-${eventId}` })
+  return jobs.dispatch(processWebhookEvent, { workspaceId, eventId }, { jobId: `webhook-${eventId}`, removeOnComplete: true })
 }

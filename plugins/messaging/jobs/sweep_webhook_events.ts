@@ -12,7 +12,7 @@ const PENDING_STATUS_DAYS = 7
 /**
  * Every minute: queues again the stored webhook events that no job finished, so an
  * acknowledged event is never lost. Processing is idempotent (processed_at, unique ids), and a
- * job that is still queued or kept as failed has the same id, so it is not queued twice.
+ * job still waiting, running or kept as failed has the same id, so it is not queued twice.
  */
 export const sweepWebhookEvents = defineJob({
   name: 'messaging.sweep_webhook_events',

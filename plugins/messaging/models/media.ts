@@ -27,7 +27,7 @@ export default class Media extends BaseModel {
   @column()
   declare size: number
 
-  @column()
+  @column({ columnName: 'sha256' })
   declare sha256: string
 
   @column.dateTime({ autoCreate: true })

@@ -33,7 +33,8 @@ export default class Message extends BaseModel {
   @column()
   declare type: MessageType
 
-  @column()
+  // Stringified: node-postgres would send a JS array (a contacts message) as a Postgres array.
+  @column({ prepare: (value: unknown) => JSON.stringify(value) })
   declare content: Record<string, unknown>
 
   @column()

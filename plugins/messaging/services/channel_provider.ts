@@ -88,6 +88,8 @@ export interface ProviderFeatures {
   mediaUpload: boolean
   /** A "typing…" indicator can be shown to the customer. */
   typing: boolean
+  /** Templates are sent by the provider's template id (`content.provider_template_id`), not by name. */
+  templateIds: boolean
 }
 
 export type HeaderReader = (name: string) => string | undefined

@@ -45,7 +45,7 @@ export function cloudMessageBody(message: OutboundMessage) {
 export class CloudApiProvider implements ChannelProvider {
   readonly name: Provider = 'whatsapp-cloud'
   readonly limits = { defaultThroughputPerSecond: 80, maxThroughputPerSecond: 1000 }
-  readonly features = { mediaUpload: true, typing: true }
+  readonly features = { mediaUpload: true, typing: true, templateIds: false }
   protected defaultBaseUrl = 'https://graph.facebook.com'
 
   protected base(channel: Channel) {

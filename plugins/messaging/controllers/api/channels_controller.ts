@@ -1,0 +1,55 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import Channel from '#messaging/models/channel'
+import MessageTemplate from '#messaging/models/message_template'
+import { storeChannel, updateChannel } from '#messaging/actions/save_channel'
+import { syncTemplates } from '#messaging/actions/sync_templates'
+import { storeChannelValidator, updateChannelValidator } from '#messaging/validators/channel'
+import { channelJson, templateJson } from '#messaging/presenters'
+
+/** /api/v1/channels: the workspace's WhatsApp numbers and their templates. */
+export default class ChannelsController {
+  async index({ tenant, response }: HttpContext) {
+    const channels = await Channel.query().where('workspace_id', tenant.workspace.id).orderBy('id')
+    return response.json({ data: channels.map(channelJson) })
+  }
+
+  async show({ params, tenant, response }: HttpContext) {
+    return response.json({ data: channelJson(await findChannel(tenant.workspace.id, params.id)) })
+  }
+
+  async store({ request, tenant, response }: HttpContext) {
+    const input = await request.validateUsing(storeChannelValidator)
+    const channel = await storeChannel(tenant.workspace.id, input)
+    // The verify token Meta's console asks for is given once, when the server made it up.
+    const generated = input.provider === 'whatsapp-cloud' && !('verifyToken' in input && input.verifyToken) ? { verifyToken: channel.credentials.verifyToken } : {}
+    return response.created({ data: { ...channelJson(channel), ...generated } })
+  }
+
+  async update({ params, request, tenant, response }: HttpContext) {
+    const channel = await findChannel(tenant.workspace.id, params.id)
+    const input = await request.validateUsing(updateChannelValidator, { data: { ...request.body(), provider: channel.provider } })
+    return response.json({ data: channelJson(await updateChannel(channel, input)) })
+  }
+
+  async destroy({ params, tenant, response }: HttpContext) {
+    const channel = await findChannel(tenant.workspace.id, params.id)
+    await channel.delete()
+    return response.noContent()
+  }
+
+  async templates({ params, tenant, response }: HttpContext) {
+    const channel = await findChannel(tenant.workspace.id, params.id)
+    const templates = await MessageTemplate.query().where('workspace_id', channel.workspaceId).where('channel_id', channel.id).orderBy('name').orderBy('language')
+    return response.json({ data: templates.map(templateJson) })
+  }
+
+  async syncTemplates({ params, tenant, response }: HttpContext) {
+    const channel = await findChannel(tenant.workspace.id, params.id)
+    return response.json({ data: (await syncTemplates(channel)).map(templateJson) })
+  }
+}
+
+/** The workspace's channel `id`; any other (or none) is 404. */
+export function findChannel(workspaceId: number, id: unknown) {
+  return Channel.query().where('workspace_id', workspaceId).where('id', Number(id) || 0).firstOrFail()
+}

@@ -1,0 +1,49 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import Contact from '#messaging/models/contact'
+import { storeContact } from '#messaging/actions/store_contact'
+import { listContactsValidator, storeContactValidator, updateContactValidator } from '#messaging/validators/contact'
+import { contactJson, page } from '#messaging/presenters'
+
+/** /api/v1/contacts */
+export default class ContactsController {
+  async index({ request, tenant, response }: HttpContext) {
+    const { search, page: number = 1, perPage = 25 } = await request.validateUsing(listContactsValidator, { data: request.qs() })
+    const query = Contact.query().where('workspace_id', tenant.workspace.id)
+    if (search) {
+      const digits = search.replace(/\D/g, '')
+      query.where((q) => {
+        q.whereILike('name', `%${escapeLike(search)}%`).orWhereILike('profile_name', `%${escapeLike(search)}%`)
+        if (digits.length >= 3) q.orWhere('phone', 'like', `%${digits}%`)
+      })
+    }
+    const contacts = await query.orderBy('id', 'desc').paginate(number, perPage)
+    return response.json(page(contacts, contactJson))
+  }
+
+  async show({ params, tenant, response }: HttpContext) {
+    return response.json({ data: contactJson(await findContact(tenant.workspace.id, params.id)) })
+  }
+
+  async store({ request, tenant, response }: HttpContext) {
+    const input = await request.validateUsing(storeContactValidator)
+    return response.created({ data: contactJson(await storeContact(tenant.workspace.id, input)) })
+  }
+
+  async update({ params, request, tenant, response }: HttpContext) {
+    const contact = await findContact(tenant.workspace.id, params.id)
+    const input = await request.validateUsing(updateContactValidator)
+    contact.merge(input)
+    if (input.attributes) contact.attributes = { ...contact.attributes, ...input.attributes }
+    await contact.save()
+    return response.json({ data: contactJson(contact) })
+  }
+}
+
+function findContact(workspaceId: number, id: unknown) {
+  return Contact.query().where('workspace_id', workspaceId).where('id', Number(id) || 0).firstOrFail()
+}
+
+/** A search term is text, not a LIKE pattern. */
+export function escapeLike(term: string) {
+  return term.replace(/[\\%_]/g, (char) => `\\${char}`)
+}

@@ -1,0 +1,50 @@
+import { DateTime } from 'luxon'
+import { BaseModel, column } from '@adonisjs/lucid/orm'
+
+/** A template approved at the provider, as last synced for one channel. */
+export default class MessageTemplate extends BaseModel {
+  @column({ isPrimary: true })
+  declare id: number
+
+  @column()
+  declare workspaceId: number
+
+  @column()
+  declare channelId: number
+
+  @column()
+  declare providerTemplateId: string | null
+
+  @column()
+  declare name: string
+
+  @column()
+  declare language: string
+
+  @column()
+  declare category: string | null
+
+  @column()
+  declare status: string
+
+  /** The Cloud API's components: HEADER, BODY, FOOTER, BUTTONS. */
+  @column({ prepare: (value: unknown) => JSON.stringify(value) })
+  declare components: Record<string, any>[]
+
+  @column.dateTime()
+  declare syncedAt: DateTime
+
+  @column.dateTime({ autoCreate: true })
+  declare createdAt: DateTime
+
+  @column.dateTime({ autoCreate: true, autoUpdate: true })
+  declare updatedAt: DateTime
+
+  /** How many parameters the component of `type` (HEADER, BODY) takes: its {{1}} or {{name}} placeholders. */
+  parameterCount(type: 'HEADER' | 'BODY') {
+    const component = this.components.find((c) => String(c.type).toUpperCase() === type)
+    if (!component) return 0
+    if (type === 'HEADER' && component.format && component.format !== 'TEXT') return 1
+    return new Set(String(component.text ?? '').match(/\{\{\s*[a-z0-9_]+\s*\}\}/gi) ?? []).size
+  }
+}

@@ -1,0 +1,197 @@
+import { test } from '@japa/runner'
+import testUtils from '@adonisjs/core/services/test_utils'
+import db from '@adonisjs/lucid/services/db'
+import { DateTime } from 'luxon'
+import { jobs } from '#jobs/registry'
+import Conversation from '#messaging/models/conversation'
+import Message from '#messaging/models/message'
+import { startSimulator, type Simulator } from '#simulator/simulator/server'
+import { apiWorkspace, connectCloudChannel, jobsIdle, until } from '#messaging/tests/support'
+
+const WINDOW_REASON = 'outside the 24-hour customer-service window: send an approved template'
+
+/**
+ * Sending end to end: the real API, the real queue and workers, the whatsapp-cloud provider over
+ * real HTTP to the simulator, and the simulator's signed status webhooks back into the platform.
+ * Background work runs outside any test transaction, so tables are truncated instead.
+ */
+test.group('Sending through whatsapp-cloud to the simulator', (group) => {
+  let simulator: Simulator
+  group.setup(async () => {
+    simulator = await startSimulator({ seed: 7 })
+    const workers = jobs.startWorkers(4)
+    return async () => {
+      await Promise.all(workers.map((worker) => worker.close()))
+      await simulator.close()
+    }
+  })
+  group.each.setup(async () => {
+    const truncate = await testUtils.db().truncate()
+    // Status webhooks and jobs still in flight would deadlock with the truncation.
+    return async () => {
+      await simulator.settle()
+      await until(() => jobsIdle(), 'the queues to be idle')
+      await truncate()
+    }
+  })
+
+  /** A customer writes first (opening the window); returns their conversation. */
+  async function inboundConversation(phoneNumberId: string, from = '4915112345678') {
+    await simulator.inject(phoneNumberId, { from, name: 'Jürgen', type: 'text', text: 'Hallo!' })
+    let conversation: Conversation | null = null
+    await until(async () => !!(conversation = await Conversation.query().whereHas('contact', (q) => q.where('wa_id', from)).first()), 'the inbound conversation')
+    return conversation!
+  }
+
+  const statusOf = async (id: number) => (await Message.findOrFail(id)).status
+
+  test('a text reply is queued, sent once, and moves to read as the statuses come back', async ({ client, assert }) => {
+    const { token } = await apiWorkspace()
+    const { phoneNumberId } = await connectCloudChannel(client, token, simulator)
+    const conversation = await inboundConversation(phoneNumberId)
+    assert.isTrue(conversation.windowExpiresAt! > DateTime.now().plus({ hours: 23 }))
+
+    const response = await client.post(`/api/v1/conversations/${conversation.id}/messages`).bearerToken(token).json({ type: 'text', text: { body: 'Guten Tag! Wie kann ich helfen?' } })
+    response.assertStatus(202)
+    assert.equal(response.body().data.status, 'queued')
+    const id = response.body().data.id
+
+    await until(async () => (await statusOf(id)) === 'read', 'the read status')
+    const message = await Message.findOrFail(id)
+    assert.isNotNull(message.sentAt)
+    assert.isNotNull(message.readAt)
+    const sent = simulator.received(phoneNumberId).filter((request) => request.kind === 'message')
+    assert.lengthOf(sent, 1)
+    assert.equal(sent[0].wamid, message.providerMessageId)
+    assert.equal(sent[0].to, '4915112345678')
+    assert.deepEqual((sent[0].body as any).text, { body: 'Guten Tag! Wie kann ich helfen?' })
+
+    const listed = await client.get(`/api/v1/conversations/${conversation.id}/messages`).bearerToken(token)
+    listed.assertStatus(200)
+    assert.deepEqual(listed.body().data.map((m: any) => m.direction), ['inbound', 'outbound'])
+    assert.equal(listed.body().data[1].providerMessageId, message.providerMessageId)
+  })
+
+  test('outside the 24-hour window a free-form message is refused up front; a template goes', async ({ client, assert }) => {
+    const { token } = await apiWorkspace()
+    const { channelId, phoneNumberId } = await connectCloudChannel(client, token, simulator)
+
+    const refused = await client.post('/api/v1/messages').bearerToken(token).json({ channelId, to: '+44 7700 900123', type: 'text', text: { body: 'Hi' } })
+    refused.assertStatus(422)
+    assert.equal(refused.body().errors[0].message, WINDOW_REASON)
+    assert.equal(Number((await db.from('messages').count('* as n'))[0].n), 0)
+
+    const synced = await client.post(`/api/v1/channels/${channelId}/templates/sync`).bearerToken(token)
+    synced.assertStatus(200)
+    assert.include(synced.body().data.map((t: any) => t.name), 'hello_world')
+
+    const wrongCount = await client.post('/api/v1/messages').bearerToken(token).json({
+      channelId,
+      to: '+447700900123',
+      type: 'template',
+      template: { name: 'hello_world', language: { code: 'en_US' }, components: [{ type: 'body', parameters: [{ type: 'text', text: 'x' }] }] },
+    })
+    wrongCount.assertStatus(422)
+    assert.equal(wrongCount.body().errors[0].field, 'template.components')
+
+    const sent = await client.post('/api/v1/messages').bearerToken(token).json({ channelId, to: '+447700900123', type: 'template', template: { name: 'hello_world', language: { code: 'en_US' } } })
+    sent.assertStatus(202)
+    await until(async () => (await statusOf(sent.body().data.id)) === 'read', 'the template to be read')
+    assert.equal(simulator.received(phoneNumberId).filter((r) => r.kind === 'message')[0].type, 'template')
+  })
+
+  test('limits are checked before any provider call: 4 buttons, a 21-character title, 11 rows', async ({ client, assert }) => {
+    const { token } = await apiWorkspace()
+    const { phoneNumberId } = await connectCloudChannel(client, token, simulator)
+    const conversation = await inboundConversation(phoneNumberId)
+    const send = (body: object) => client.post(`/api/v1/conversations/${conversation.id}/messages`).bearerToken(token).json(body)
+    const button = (id: string, title = id) => ({ type: 'reply', reply: { id, title } })
+
+    const four = await send({ type: 'interactive', interactive: { type: 'button', body: { text: 'Pick' }, action: { buttons: ['a', 'b', 'c', 'd'].map((id) => button(id)) } } })
+    four.assertStatus(422)
+    assert.equal(four.body().errors[0].field, 'interactive.action.buttons')
+
+    const long = await send({ type: 'interactive', interactive: { type: 'button', body: { text: 'Pick' }, action: { buttons: [button('a', 'x'.repeat(21))] } } })
+    long.assertStatus(422)
+    assert.equal(long.body().errors[0].field, 'interactive.action.buttons.0.reply.title')
+
+    const rows = Array.from({ length: 11 }, (_, i) => ({ id: `r${i}`, title: `Row ${i}` }))
+    const list = await send({ type: 'interactive', interactive: { type: 'list', body: { text: 'Menu' }, action: { button: 'Open', sections: [{ title: 'All', rows }] } } })
+    list.assertStatus(422)
+    assert.equal(list.body().errors[0].field, 'interactive.action.sections')
+
+    assert.lengthOf(simulator.received(phoneNumberId).filter((r) => r.kind === 'message'), 0)
+    assert.equal(Number((await db.from('messages').where('direction', 'outbound').count('* as n'))[0].n), 0)
+  })
+
+  test('provider 500 then 200: retried, and sent exactly once', async ({ client, assert }) => {
+    const { token } = await apiWorkspace()
+    const { phoneNumberId } = await connectCloudChannel(client, token, simulator)
+    const conversation = await inboundConversation(phoneNumberId)
+    simulator.fault(phoneNumberId, [{ status: 500 }])
+
+    const response = await client.post(`/api/v1/conversations/${conversation.id}/messages`).bearerToken(token).json({ type: 'text', text: { body: 'Second try' } })
+    response.assertStatus(202)
+    await until(async () => ['sent', 'delivered', 'read'].includes(await statusOf(response.body().data.id)), 'the retry to be sent', 15_000)
+    assert.lengthOf(simulator.received(phoneNumberId).filter((r) => r.kind === 'message'), 1)
+  }).timeout(30_000)
+
+  test('131047 from the provider (synchronously or as a status) fails the message with the window reason', async ({ client, assert }) => {
+    const { token } = await apiWorkspace()
+    for (const windowEnforcement of ['sync', 'status'] as const) {
+      const { phoneNumberId } = await connectCloudChannel(client, token, simulator, { windowEnforcement })
+      const conversation = await inboundConversation(phoneNumberId, windowEnforcement === 'sync' ? '33612345678' : '33612345679')
+      // The simulator forgets the customer's message: for the provider, the window is closed.
+      simulator.reset({ keepNumbers: true })
+      const response = await client.post(`/api/v1/conversations/${conversation.id}/messages`).bearerToken(token).json({ type: 'text', text: { body: 'Too late' } })
+      response.assertStatus(202)
+      await until(async () => (await statusOf(response.body().data.id)) === 'failed', `the ${windowEnforcement} failure`)
+      const message = await Message.findOrFail(response.body().data.id)
+      assert.equal(message.errorCode, '131047')
+      assert.equal(message.errorReason, WINDOW_REASON)
+    }
+  })
+
+  test('the per-number rate is never exceeded: 12 messages at 4/s all go, none throttled', async ({ client, assert }) => {
+    const { token } = await apiWorkspace()
+    const { phoneNumberId } = await connectCloudChannel(client, token, simulator, { throughputPerSecond: 4 })
+    const conversation = await inboundConversation(phoneNumberId)
+    const ids: number[] = []
+    for (let i = 0; i < 12; i++) {
+      const response = await client.post(`/api/v1/conversations/${conversation.id}/messages`).bearerToken(token).json({ type: 'text', text: { body: `#${i}` } })
+      ids.push(response.body().data.id)
+    }
+    await until(async () => Number((await db.from('messages').whereIn('id', ids).whereNull('provider_message_id').count('* as n'))[0].n) === 0, 'every message to be sent', 15_000)
+    const times = simulator.received(phoneNumberId).filter((r) => r.kind === 'message').map((r) => Date.parse(r.at))
+    assert.lengthOf(times, 12)
+    for (const start of times) assert.isAtMost(times.filter((t) => t >= start && t < start + 1000).length, 4)
+    assert.notProperty(simulator.stats().sends.byCode, '130429')
+  }).timeout(30_000)
+
+  test('media: uploaded to us, uploaded to the provider, sent by id; inbound media is copied into storage', async ({ client, assert }) => {
+    const { token } = await apiWorkspace()
+    const { phoneNumberId } = await connectCloudChannel(client, token, simulator)
+    const conversation = await inboundConversation(phoneNumberId)
+
+    const png = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex')
+    const upload = await client.post('/api/v1/media').bearerToken(token).file('file', png, { filename: 'pixel.png', contentType: 'image/png' })
+    upload.assertStatus(201)
+    const response = await client
+      .post(`/api/v1/conversations/${conversation.id}/messages`)
+      .bearerToken(token)
+      .json({ type: 'image', image: { mediaId: upload.body().data.id, caption: 'Your receipt' } })
+    response.assertStatus(202)
+    await until(async () => (await statusOf(response.body().data.id)) !== 'queued', 'the image to be sent')
+    const sent = simulator.received(phoneNumberId).find((r) => r.kind === 'message')!
+    assert.equal((sent.body as any).image.caption, 'Your receipt')
+    assert.match((sent.body as any).image.id, /\S+/)
+
+    await simulator.inject(phoneNumberId, { from: '4915112345678', type: 'image', caption: 'my photo' })
+    let stored: any
+    await until(async () => !!(stored = await db.from('media').whereNotNull('message_id').first()), 'the inbound image in storage')
+    const inbound = await Message.findOrFail(stored.message_id)
+    assert.equal(inbound.content.media_id, Number(stored.id))
+    assert.equal(inbound.content.caption, 'my photo')
+    assert.match(stored.sha256, /^[0-9a-f]{64}$/)
+  })
+})
