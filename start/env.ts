@@ -22,6 +22,8 @@ export default await Env.create(new URL('../', import.meta.url), {
   REDIS_HOST: Env.schema.string({ format: 'host' }),
   REDIS_PORT: Env.schema.number(),
   REDIS_PASSWORD: Env.schema.string.optional(),
+  // Which Redis database (0-15): lets a benchmark or a second checkout share one Redis server.
+  REDIS_DB: Env.schema.number.optional(),
 
   MAIL_MAILER: Env.schema.enum(['smtp', 'file'] as const),
   MAIL_FROM_ADDRESS: Env.schema.string(),

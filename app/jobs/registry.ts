@@ -49,6 +49,7 @@ function connection(): ConnectionOptions {
     host: env.get('REDIS_HOST'),
     port: env.get('REDIS_PORT'),
     password: env.get('REDIS_PASSWORD') || undefined,
+    db: env.get('REDIS_DB', 0),
     // BullMQ workers block on Redis; ioredis must not give up on them.
     maxRetriesPerRequest: null,
   }
