@@ -1,6 +1,5 @@
 import { middleware } from '#start/kernel'
 import { definePluginRoutes } from '#plugins/routes'
-import Channel from '#messaging/models/channel'
 
 const WebhooksController = () => import('#messaging/controllers/webhooks_controller')
 const ChannelsController = () => import('#messaging/controllers/api/channels_controller')
@@ -8,6 +7,8 @@ const ContactsController = () => import('#messaging/controllers/api/contacts_con
 const ConversationsController = () => import('#messaging/controllers/api/conversations_controller')
 const MessagesController = () => import('#messaging/controllers/api/messages_controller')
 const MediaController = () => import('#messaging/controllers/api/media_controller')
+const AdminChannelsController = () => import('#messaging/controllers/admin/channels_controller')
+const TestMessagesController = () => import('#messaging/controllers/admin/test_messages_controller')
 
 /**
  * `admin` routes live under /w/:workspace/messaging (signed-in members of the workspace);
@@ -16,13 +17,25 @@ const MediaController = () => import('#messaging/controllers/api/media_controlle
  */
 export default definePluginRoutes({
   admin(router) {
+    const view = middleware.can('messaging.view')
+    const manage = middleware.can('messaging.channels.manage')
+    const send = middleware.can('messaging.send')
+    const id = router.matchers.number()
+
+    router.get('/', [AdminChannelsController, 'index']).as('index').use(view)
+    router.get('/channels/new', [AdminChannelsController, 'create']).as('channels.create').use(manage)
+    router.post('/channels', [AdminChannelsController, 'store']).as('channels.store').use(manage)
+    router.get('/channels/:id', [AdminChannelsController, 'show']).as('channels.show').where('id', id).use(view)
+    router.put('/channels/:id', [AdminChannelsController, 'update']).as('channels.update').where('id', id).use(manage)
+    router.delete('/channels/:id', [AdminChannelsController, 'destroy']).as('channels.destroy').where('id', id).use(manage)
+    router.post('/channels/:id/templates/sync', [AdminChannelsController, 'syncTemplates']).as('channels.templates.sync').where('id', id).use(manage)
+    router.post('/channels/:id/test-messages', [TestMessagesController, 'store']).as('channels.test_messages.store').where('id', id).use(send)
     router
-      .get('/', async ({ view, tenant }) => {
-        const channels = await Channel.query().where('workspace_id', tenant.workspace.id).orderBy('name')
-        return view.render('messaging::pages/index', { channels })
-      })
-      .as('index')
-      .use(middleware.can('messaging.view'))
+      .get('/channels/:id/test-messages/:message', [TestMessagesController, 'show'])
+      .as('channels.test_messages.show')
+      .where('id', id)
+      .where('message', id)
+      .use(view)
   },
   rootApi(router) {
     const view = middleware.can('messaging.view')

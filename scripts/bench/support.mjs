@@ -1,11 +1,18 @@
 /*
  * Helpers for scripts/bench.mjs: child processes that are always stopped, free ports,
- * waiting for HTTP, a tiny cookie jar, and autocannon runs.
+ * waiting for HTTP, a tiny cookie jar, autocannon runs, the compiled app started with its own
+ * database and Redis database (web process, workers, console commands, a seeded workspace),
+ * CPU time of child processes from /proc, percentiles and tables.
  */
-import { spawn } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { existsSync, readdirSync, readFileSync, symlinkSync } from 'node:fs'
 import net from 'node:net'
+import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import autocannon from 'autocannon'
+import { generateAppKey, loadConfig } from '../lib/env.mjs'
+import { checkRedis, ensurePostgresDatabase } from '../lib/services.mjs'
 
 const isWindows = process.platform === 'win32'
 

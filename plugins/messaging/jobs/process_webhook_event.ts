@@ -8,6 +8,7 @@ import { MEDIA_TYPES } from '#messaging/models/message'
 import type { InboundMessageEvent, OptEvent } from '#messaging/services/channel_provider'
 import { providers } from '#messaging/services/providers'
 import { applyStatus } from '#messaging/services/statuses'
+import { withoutNul } from '#messaging/services/sanitize'
 import { toE164, waIdOf } from '#messaging/services/phone'
 import { fetchMedia } from '#messaging/jobs/fetch_media'
 
@@ -79,8 +80,8 @@ async function storeInbound(trx: TransactionClientContract, channel: Channel, ev
   }
 
   // Replies quote through context; reactions point at the message they react to.
-  const target = event.type === 'reaction' ? (event.content.message_id as string | undefined) : event.replyToProviderId
-  const replyTo = target
+  const target = event.type === 'reaction' ? event.content.message_id : event.replyToProviderId
+  const replyTo = typeof target === 'string'
     ? await trx.from('messages').select('id').where('workspace_id', workspaceId).where('channel_id', channel.id).where('provider_message_id', target).first()
     : null
   const [message] = await trx
@@ -159,7 +160,7 @@ export const processWebhookEvent = defineJob<{ workspaceId: number; eventId: num
         .first()
       if (!event || event.processed_at) return
       const channel = await Channel.findOrFail(event.channel_id, { client: trx })
-      for (const parsed of providers.get(channel.provider).parseWebhook(JSON.parse(event.body))) {
+      for (const parsed of withoutNul(providers.get(channel.provider).parseWebhook(JSON.parse(event.body)))) {
         if (parsed.kind === 'message') await storeInbound(trx, channel, parsed, announce)
         else if (parsed.kind === 'opt') await applyOpt(trx, channel, parsed)
         else {

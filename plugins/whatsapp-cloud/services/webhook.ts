@@ -2,6 +2,9 @@ import { FAILURE_REASONS, type WebhookEvent } from '#messaging/services/channel_
 import { MESSAGE_TYPES, type MessageType } from '#messaging/models/message'
 import { reasonOfCode } from '#whatsapp-cloud/services/graph_errors'
 
+/** A string field as stored (bounded like its column), or null when it is not text. */
+const text = (value: unknown, max: number) => (typeof value === 'string' || typeof value === 'number' ? String(value).slice(0, max) || null : null)
+
 const seconds = (value: unknown) => {
   const n = Number(value)
   return Number.isFinite(n) && n > 0 ? new Date(n * 1000) : new Date()
@@ -13,10 +16,12 @@ function failure(error: any) {
   const code = Number(error.code)
   const reason = Number.isFinite(code) ? reasonOfCode(code) : null
   return {
-    errorCode: error.code !== undefined ? String(error.code) : null,
-    errorReason: reason ? FAILURE_REASONS[reason].text : (error.error_data?.details ?? error.message ?? error.title ?? null),
+    errorCode: text(error.code, 20),
+    errorReason: reason ? FAILURE_REASONS[reason].text : text(error.error_data?.details ?? error.message ?? error.title, 500),
   }
 }
+
+const isObject = (value: unknown): value is Record<string, unknown> => !!value && typeof value === 'object' && !Array.isArray(value)
 
 const KNOWN_TYPES = new Set<string>(MESSAGE_TYPES)
 
@@ -37,31 +42,35 @@ export function parseMetaWebhook(body: unknown): WebhookEvent[] {
       if (!value || typeof value !== 'object') continue
       const contacts = Array.isArray(value.contacts) ? value.contacts : []
       const names = new Map<string, string | null>(
-        contacts.map((contact: any) => [String(contact?.wa_id ?? contact?.user_id ?? ''), contact?.profile?.name ?? null])
+        contacts.map((contact: any) => [String(contact?.wa_id ?? contact?.user_id ?? ''), text(contact?.profile?.name, 200)])
       )
       for (const message of Array.isArray(value.messages) ? value.messages : []) {
-        if (!message?.id || !message?.from || typeof message.type !== 'string') continue
+        const id = text(message?.id, 200)
+        const from = text(message?.from, 32)
+        if (!id || !from || typeof message.type !== 'string') continue
         const known = KNOWN_TYPES.has(message.type) && message.type !== 'system'
         const payload = message[message.type]
         events.push({
           kind: 'message',
-          providerMessageId: String(message.id),
-          from: String(message.from),
-          profileName: names.get(String(message.from)) ?? null,
+          providerMessageId: id,
+          from,
+          profileName: names.get(from) ?? null,
           timestamp: seconds(message.timestamp),
           // What WhatsApp cannot show us (unsupported, order, ...) is kept as a system note.
           type: known ? (message.type as MessageType) : 'system',
           content: known
-            ? payload && typeof payload === 'object' ? payload : {}
-            : { kind: message.type, ...(payload && typeof payload === 'object' ? payload : {}), errors: message.errors ?? undefined },
-          replyToProviderId: typeof message.context?.id === 'string' ? message.context.id : null,
+            ? // A contacts message's content is Meta's array of cards.
+              isObject(payload) || (message.type === 'contacts' && Array.isArray(payload)) ? (payload as Record<string, unknown>) : {}
+            : { kind: message.type.slice(0, 40), ...(isObject(payload) ? payload : {}), errors: message.errors ?? undefined },
+          replyToProviderId: text(message.context?.id, 200),
         })
       }
       for (const status of Array.isArray(value.statuses) ? value.statuses : []) {
-        if (!status?.id || !['sent', 'delivered', 'read', 'failed', 'played'].includes(status.status)) continue
+        const id = text(status?.id, 200)
+        if (!id || !['sent', 'delivered', 'read', 'failed', 'played'].includes(status.status)) continue
         events.push({
           kind: 'status',
-          providerMessageId: String(status.id),
+          providerMessageId: id,
           // A voice message "played" has been read.
           status: status.status === 'played' ? 'read' : status.status,
           timestamp: seconds(status.timestamp),

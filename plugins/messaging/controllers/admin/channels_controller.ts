@@ -1,0 +1,112 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import db from '@adonisjs/lucid/services/db'
+import { errors } from '@vinejs/vine'
+import Channel, { PROVIDERS } from '#messaging/models/channel'
+import Message from '#messaging/models/message'
+import MessageTemplate from '#messaging/models/message_template'
+import { storeChannel, updateChannel } from '#messaging/actions/save_channel'
+import { syncTemplates } from '#messaging/actions/sync_templates'
+import { storeChannelValidator, updateChannelValidator } from '#messaging/validators/channel'
+import { webhookUrlOf } from '#messaging/presenters'
+import { providers } from '#messaging/services/providers'
+import { Refusal } from '#messaging/services/refusal'
+import { findChannel, formAction, validateForm } from '#messaging/controllers/admin/forms'
+
+/** The providers a channel can be connected through here: installed and turned on in the workspace. */
+const availableProviders = ({ tenant }: HttpContext) => PROVIDERS.filter((name) => providers.find(name) && tenant.plugins.has(name))
+
+/** The template Meta gives every WhatsApp Business Account, as synced for the channel (approved only). */
+export async function helloWorldOf(channel: Channel) {
+  const templates = await MessageTemplate.query()
+    .where('workspace_id', channel.workspaceId)
+    .where('channel_id', channel.id)
+    .where('name', 'hello_world')
+    .whereRaw('upper(status) = ?', ['APPROVED'])
+    .orderByRaw(`language = 'en_US' desc`)
+    .orderBy('language')
+  return templates[0] ?? null
+}
+
+/** Workspace → Channels: the WhatsApp numbers, connecting one, its setup, health and settings. */
+export default class ChannelsController {
+  async index({ view, tenant }: HttpContext) {
+    const channels = await Channel.query().where('workspace_id', tenant.workspace.id).orderBy('name').orderBy('id')
+    return view.render('messaging::pages/index', { channels })
+  }
+
+  async create(ctx: HttpContext) {
+    return ctx.view.render('messaging::pages/channels/create', { providers: availableProviders(ctx) })
+  }
+
+  async store(ctx: HttpContext) {
+    return formAction(ctx, async () => {
+      const input = await validateForm(ctx, storeChannelValidator)
+      if (!availableProviders(ctx).includes(input.provider)) {
+        const provider = ctx.i18n.t(`messaging.providers.${input.provider}`)
+        throw new errors.E_VALIDATION_ERROR([{ field: 'provider', rule: 'enabled', message: ctx.i18n.t('messaging.connect.provider_off', { provider }) }])
+      }
+      const channel = await storeChannel(ctx.tenant.workspace.id, input)
+      ctx.session.flash('success', ctx.i18n.t('messaging.connect.connected'))
+      return ctx.response.redirect().toRoute('messaging.channels.show', { workspace: ctx.tenant.workspace.slug, id: channel.id })
+    })
+  }
+
+  async show(ctx: HttpContext) {
+    const { view, tenant, request } = ctx
+    const channel = await findChannel(ctx)
+    const scope = (table: string) => db.from(table).where('workspace_id', tenant.workspace.id).where('channel_id', channel.id)
+    const [templates, helloWorld, conversations, messages, testMessage] = await Promise.all([
+      MessageTemplate.query().where('workspace_id', channel.workspaceId).where('channel_id', channel.id).orderBy('name').orderBy('language'),
+      helloWorldOf(channel),
+      scope('conversations').count('* as n').first(),
+      scope('messages').count('* as n').first(),
+      request.input('message')
+        ? Message.query().where('workspace_id', tenant.workspace.id).where('channel_id', channel.id).where('id', Number(request.input('message')) || 0).first()
+        : null,
+    ])
+    const credentials = channel.credentials ?? {}
+    return view.render('messaging::pages/channels/show', {
+      channel,
+      webhookUrl: webhookUrlOf(channel),
+      // Meta's console asks for it; every other credential stays on the server.
+      verifyToken: channel.provider === 'whatsapp-cloud' && tenant.can('messaging.channels.manage') ? credentials.verifyToken : null,
+      secretsSet: Object.fromEntries(Object.entries(credentials).map(([name, value]) => [name, !!value])),
+      webhookHeaderName: credentials.webhookHeaderName ?? null,
+      templates,
+      helloWorld,
+      counts: { conversations: Number(conversations?.n ?? 0), messages: Number(messages?.n ?? 0) },
+      testMessage,
+    })
+  }
+
+  async update(ctx: HttpContext) {
+    const channel = await findChannel(ctx)
+    return formAction(ctx, async () => {
+      // The provider cannot change; blank secrets arrive as null and are kept.
+      const input = await validateForm(ctx, updateChannelValidator, { ...ctx.request.all(), provider: channel.provider })
+      await updateChannel(channel, input)
+      ctx.session.flash('success', ctx.i18n.t('messaging.edit.saved'))
+      return ctx.response.redirect().toRoute('messaging.channels.show', { workspace: ctx.tenant.workspace.slug, id: channel.id })
+    })
+  }
+
+  async destroy(ctx: HttpContext) {
+    const channel = await findChannel(ctx)
+    // Its conversations, messages, templates and stored webhooks go with it (foreign keys cascade).
+    await channel.delete()
+    ctx.session.flash('success', ctx.i18n.t('messaging.delete.deleted', { name: channel.name }))
+    return ctx.response.redirect().toRoute('messaging.index', { workspace: ctx.tenant.workspace.slug })
+  }
+
+  async syncTemplates(ctx: HttpContext) {
+    const channel = await findChannel(ctx)
+    try {
+      const templates = await syncTemplates(channel)
+      ctx.session.flash('success', ctx.i18n.t('messaging.templates.synced', { count: templates.length }))
+    } catch (error) {
+      if (!(error instanceof Refusal)) throw error
+      ctx.session.flash('error', error.message)
+    }
+    return ctx.response.redirect().toRoute('messaging.channels.show', { workspace: ctx.tenant.workspace.slug, id: channel.id })
+  }
+}
