@@ -5,8 +5,9 @@ import { DateTime } from 'luxon'
 import { jobs } from '#jobs/registry'
 import Conversation from '#messaging/models/conversation'
 import Message from '#messaging/models/message'
+import { hooks, cancel } from '#hooks/bus'
 import { startSimulator, type Simulator } from '#simulator/simulator/server'
-import { apiWorkspace, connectCloudChannel, jobsIdle, until } from '#messaging/tests/support'
+import { apiWorkspace, appUrl, connectCloudChannel, jobsIdle, until } from '#messaging/tests/support'
 
 const WINDOW_REASON = 'outside the 24-hour customer-service window: send an approved template'
 
@@ -193,5 +194,80 @@ test.group('Sending through whatsapp-cloud to the simulator', (group) => {
     assert.equal(inbound.content.media_id, Number(stored.id))
     assert.equal(inbound.content.caption, 'my photo')
     assert.match(stored.sha256, /^[0-9a-f]{64}$/)
+  })
+
+  test('hooks: contact.created, conversation.opened, message.received; beforeSend may change or cancel; sent and statusChanged follow', async ({ client, assert }) => {
+    const { token, workspace } = await apiWorkspace()
+    const seen: string[] = []
+    const mine = (event: { workspaceId: number | null }) => event.workspaceId === workspace.id
+    // Taps stay for the process: each looks only at this test's workspace. 'core' taps are never gated.
+    hooks.tap('contact.created', { plugin: 'core' }, (e) => void (mine(e) && seen.push(`contact.created:${e.source}`)))
+    hooks.tap('conversation.opened', { plugin: 'core' }, (e) => void (mine(e) && seen.push(`conversation.opened:${e.reopened}`)))
+    hooks.tap('message.received', { plugin: 'core' }, (e) => void (mine(e) && seen.push(`message.received:${e.type}`)))
+    hooks.tap('message.sent', { plugin: 'core' }, (e) => void (mine(e) && seen.push('message.sent')))
+    hooks.tap('message.statusChanged', { plugin: 'core' }, (e) => void (mine(e) && seen.push(`status:${e.status}`)))
+    hooks.tap('message.beforeSend', { plugin: 'core' }, (draft, context) => {
+      if (context.workspaceId !== workspace.id || draft.type !== 'text') return
+      const body = String(draft.content.body)
+      if (body.includes('password')) return cancel('Never send passwords over WhatsApp')
+      return { ...draft, content: { ...draft.content, body: `${body}\n— Team Acme` } }
+    })
+
+    const { phoneNumberId } = await connectCloudChannel(client, token, simulator)
+    const conversation = await inboundConversation(phoneNumberId)
+    await until(() => seen.includes('message.received:text'), 'message.received')
+    assert.deepEqual(seen, ['contact.created:inbound', 'conversation.opened:false', 'message.received:text'])
+
+    const refused = await client.post(`/api/v1/conversations/${conversation.id}/messages`).bearerToken(token).json({ type: 'text', text: { body: 'your password is hunter2' } })
+    refused.assertStatus(422)
+    assert.equal(refused.body().errors[0].message, 'Never send passwords over WhatsApp')
+
+    const sent = await client.post(`/api/v1/conversations/${conversation.id}/messages`).bearerToken(token).json({ type: 'text', text: { body: 'Hello' } })
+    sent.assertStatus(202)
+    assert.equal(sent.body().data.content.body, 'Hello\n— Team Acme')
+    await until(() => seen.includes('status:read'), 'the read status hook')
+    assert.includeMembers(seen, ['message.sent', 'status:sent', 'status:delivered', 'status:read'])
+    assert.equal((simulator.received(phoneNumberId).find((r) => r.kind === 'message')!.body as any).text.body, 'Hello\n— Team Acme')
+  })
+
+  test('360dialog: the same Cloud API messages through D360-API-KEY, webhooks signed x-360dialog-signature', async ({ client, assert }) => {
+    const { token } = await apiWorkspace('whatsapp-360dialog')
+    const created = await client
+      .post('/api/v1/channels')
+      .bearerToken(token)
+      .json({ provider: 'whatsapp-360dialog', name: '360', phoneNumber: '+15550003601', apiKey: 'd360-key-1', webhookSecret: 'd360-secret', apiBaseUrl: simulator.url })
+    created.assertStatus(201)
+    const channelId = created.body().data.id
+    simulator.addNumber({ mode: '360dialog', phoneNumberId: 'd360-1', displayPhone: '15550003601', apiKey: 'd360-key-1', webhookSecret: 'd360-secret', webhookUrl: `${appUrl()}/webhooks/whatsapp/${channelId}`, statusBehaviour: { delayMs: 5 } })
+    const conversation = await inboundConversation('d360-1', '5511987654321')
+
+    const response = await client.post(`/api/v1/conversations/${conversation.id}/messages`).bearerToken(token).json({
+      type: 'interactive',
+      interactive: { type: 'button', body: { text: 'Confirm your order?' }, action: { buttons: [{ type: 'reply', reply: { id: 'yes', title: 'Yes' } }, { type: 'reply', reply: { id: 'no', title: 'No' } }] } },
+    })
+    response.assertStatus(202)
+    await until(async () => (await statusOf(response.body().data.id)) === 'read', 'the 360dialog message to be read')
+    assert.equal(simulator.received('d360-1').find((r) => r.kind === 'message')!.type, 'interactive')
+  })
+
+  test('Gupshup: form-encoded sends, callbacks with ?token=, statuses correlated by gsId', async ({ client, assert }) => {
+    const { token } = await apiWorkspace('whatsapp-gupshup')
+    const created = await client
+      .post('/api/v1/channels')
+      .bearerToken(token)
+      .json({ provider: 'whatsapp-gupshup', name: 'GS', phoneNumber: '+919876543210', appName: 'shopapp', apiKey: 'gs-key-1', source: '919876543210', apiBaseUrl: simulator.url })
+    created.assertStatus(201)
+    const webhook = new URL(created.body().data.webhookUrl)
+    simulator.addNumber({ mode: 'gupshup', phoneNumberId: 'gs-1', displayPhone: '919876543210', apiKey: 'gs-key-1', appName: 'shopapp', webhookUrl: `${appUrl()}${webhook.pathname}${webhook.search}`, statusBehaviour: { delayMs: 5 } })
+    const conversation = await inboundConversation('gs-1', '919812345678')
+    const inbound = await Message.query().where('conversation_id', conversation.id).firstOrFail()
+    assert.equal(inbound.content.body, 'Hallo!')
+
+    const response = await client.post(`/api/v1/conversations/${conversation.id}/messages`).bearerToken(token).json({ type: 'text', text: { body: 'Namaste!' } })
+    response.assertStatus(202)
+    await until(async () => (await statusOf(response.body().data.id)) === 'read', 'the Gupshup message to be read')
+    const sent = simulator.received('gs-1').find((r) => r.kind === 'message')!
+    assert.equal(sent.to, '919812345678')
+    assert.equal((await Message.findOrFail(response.body().data.id)).providerMessageId, sent.id)
   })
 })
