@@ -5,9 +5,12 @@
  *
  *   npm run bench            every scenario
  *   npm run bench pages      one scenario
+ *   npm run bench ingest     signed webhooks in, end to end through the worker
+ *   npm run bench send       10,000 messages out through the per-number rate limit
  *
  * Environment: BENCH_DURATION (seconds per measured run, default 10), BENCH_WARMUP
- * (seconds of discarded warm-up per target, default 2), BENCH_CONNECTIONS (default 50).
+ * (seconds of discarded warm-up per target, default 2), BENCH_CONNECTIONS (default 50;
+ * ingest and send use 64 unless it is set), and each scenario's own (bench/README.md).
  *
  * Prints a table and writes bench/results.json. Exit code 0 when the bench ran (even if a
  * budget failed: the table says FAIL), non-zero when it could not run.
@@ -19,8 +22,11 @@ import { ROOT } from './lib/env.mjs'
 import { BenchError, log, stopAllChildren } from './bench/support.mjs'
 import * as pages from './bench/pages.mjs'
 import * as hooks from './bench/hooks.mjs'
+import * as ingest from './bench/ingest.mjs'
+import * as send from './bench/send.mjs'
+import { printColumns } from './bench/support.mjs'
 
-const SCENARIOS = { pages, hooks }
+const SCENARIOS = { pages, hooks, ingest, send }
 
 function usage() {
   return [
@@ -29,7 +35,8 @@ function usage() {
     'Scenarios:',
     ...Object.entries(SCENARIOS).map(([name, scenario]) => `  ${name.padEnd(10)} ${scenario.description}`),
     '',
-    'Environment: BENCH_DURATION (s, default 10), BENCH_WARMUP (s, default 2), BENCH_CONNECTIONS (default 50).',
+    'Environment: BENCH_DURATION (s, default 10), BENCH_WARMUP (s, default 2), BENCH_CONNECTIONS (default 50;',
+    'ingest and send: 64 unless set). Scenario knobs: see bench/README.md.',
   ].join('\n')
 }
 
@@ -112,23 +119,35 @@ async function main() {
     duration: positiveNumber('BENCH_DURATION', 10),
     warmup: positiveNumber('BENCH_WARMUP', 2, { allowZero: true }),
     connections: positiveNumber('BENCH_CONNECTIONS', 50, { integer: true }),
+    // Scenarios with their own default concurrency (ingest, send) use it unless this is set.
+    connectionsSet: Boolean(process.env.BENCH_CONNECTIONS),
   }
   const machine = machineInfo()
   log(`Machine: ${machine.cores} cores (${machine.cpu}), ${machine.memoryGb} GB, ${machine.platform}, Node ${machine.node}`)
-  log(`Load: ${options.connections} connections, ${options.duration}s per target after ${options.warmup}s warm-up (autocannon, in this process)`)
+  log(`Load: ${options.connections} connections${options.connectionsSet ? '' : ' (ingest, send: 64)'}, ${options.duration}s per target after ${options.warmup}s warm-up (autocannon, in this process)`)
 
   const reports = []
   for (const name of names) {
     log(`\n=== scenario "${name}" ===`)
-    const results = await SCENARIOS[name].run(options)
+    const scenario = SCENARIOS[name]
+    // A scenario returns its rows, or { results, notes, settings } (notes are printed under the table).
+    const outcome = await scenario.run(options)
+    const results = Array.isArray(outcome) ? outcome : outcome.results
+    const notes = Array.isArray(outcome) ? [] : (outcome.notes ?? [])
     const report = {
       scenario: name,
       date: new Date().toISOString(),
       machine,
-      settings: { connections: options.connections, durationSeconds: options.duration, warmupSeconds: options.warmup },
+      settings: {
+        connections: options.connections,
+        durationSeconds: options.duration,
+        warmupSeconds: options.warmup,
+        ...(Array.isArray(outcome) ? {} : outcome.settings),
+      },
       results: results.map((r) => ({
         name: r.name,
         url: r.url,
+        ...(r.unit ? { unit: r.unit } : {}),
         rps: Math.round(r.rps * 10) / 10,
         p50: r.p50,
         p99: r.p99,
@@ -137,16 +156,21 @@ async function main() {
         timeouts: r.timeouts,
         requests: r.requests,
         ratioToBaseline: Math.round(r.ratioToBaseline * 10000) / 10000,
+        ...(r.cpuMsPer1000 !== undefined ? { cpuMsPer1000: Math.round(r.cpuMsPer1000) } : {}),
         budget: r.budget,
         pass: r.pass,
+        ...(r.details ? { details: r.details } : {}),
       })),
+      ...(notes.length ? { notes } : {}),
     }
     reports.push(report)
 
-    log(`\nScenario "${name}" — ${machine.cores} cores, Node ${machine.node}, ${options.connections} connections × ${options.duration}s`)
-    printTable(results)
+    log(`\nScenario "${name}" — ${machine.cores} cores, Node ${machine.node}${scenario.columns ? '' : `, ${options.connections} connections × ${options.duration}s`}`)
+    if (scenario.columns) printColumns(scenario.columns, results)
+    else printTable(results)
+    for (const note of notes) log(`  · ${note}`)
     for (const r of results) {
-      const reasons = failureReasons(r)
+      const reasons = (scenario.failureReasons ?? failureReasons)(r)
       if (reasons.length) log(`FAIL ${r.name}: ${reasons.join('; ')}`)
     }
   }

@@ -7,11 +7,17 @@
  * PORT and HOST given on the command line win over .env (PORT=4000 npm run quickstart).
  * Plain Node ESM: it runs before `npm ci`, so it imports nothing outside node: and ./lib.
  */
-import { ensureEnvFile, loadConfig } from './lib/env.mjs'
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { ensureEnvFile, loadConfig, ROOT } from './lib/env.mjs'
 import { ace, ensureDependencies, exited, log, startService, StepError, viteBuild } from './lib/proc.mjs'
 import { checkRedis, ensurePostgresDatabase, portInUse } from './lib/services.mjs'
 
 const DEMO = { email: 'demo@switchboard.local', password: 'switchboard-demo' }
+const SIMULATOR_PORT = Number(process.env.WA_SIMULATOR_PORT || 4010)
+const SIMULATOR_URL = `http://127.0.0.1:${SIMULATOR_PORT}`
+// Written by the demo channel seeder: the simulator's side of the demo number.
+const DEMO_NUMBERS = 'tmp/simulator-numbers.json'
 const HEALTH_TIMEOUT_MS = 180_000
 const STOP_GRACE_MS = 20_000
 
@@ -106,8 +112,22 @@ async function main() {
   step('Migrations')
   await ace(['migration:run', '--force'], { env: childEnv })
 
-  step('Demo account')
-  await ace(['db:seed', '--files=database/seeders/demo_seeder.ts'], { env: childEnv })
+  // The simulator first: the demo seeder registers its number there and syncs its templates.
+  step(`WhatsApp simulator (port ${SIMULATOR_PORT})`)
+  const simulatorBusy = await portInUse('127.0.0.1', SIMULATOR_PORT)
+  if (simulatorBusy) {
+    throw new StepError(`Port ${SIMULATOR_PORT} is not free (${simulatorBusy}) for the WhatsApp simulator: stop what listens there, or set WA_SIMULATOR_PORT.`)
+  }
+  const simulator = startService('simulator', process.execPath, ['ace', 'wa:simulator', '--port', String(SIMULATOR_PORT), ...(existsSync(join(ROOT, DEMO_NUMBERS)) ? ['--numbers', DEMO_NUMBERS] : [])], { env: childEnv })
+  // Whatever fails from here on, the simulator does not outlive the quickstart.
+  process.on('exit', () => simulator.exitCode === null && simulator.kill('SIGKILL'))
+  const simulatorUp = await waitForHealth(`${SIMULATOR_URL}/_sim/stats`, () => simulator.exitCode === null)
+  if (!simulatorUp.ok) throw new StepError(`The WhatsApp simulator did not start (${simulatorUp.last}).`)
+
+  step('Demo account and its simulator channel')
+  await ace(['db:seed', '--files=database/seeders/demo_seeder.ts', '--files=plugins/wa-simulator/database/seeders/demo_channel_seeder.ts'], {
+    env: { ...childEnv, WA_SIMULATOR_URL: SIMULATOR_URL },
+  })
 
   step('Assets (vite build)')
   await viteBuild({ env: { ...childEnv, NODE_ENV: 'production' } })
@@ -131,6 +151,7 @@ async function main() {
   const children = [
     { name: 'web server', child: web },
     { name: 'worker', child: worker },
+    { name: 'WhatsApp simulator', child: simulator },
   ]
   const alive = (child) => child.exitCode === null && child.signalCode === null
 
@@ -146,6 +167,7 @@ async function main() {
     // The web server shuts down gracefully on SIGTERM; the worker on SIGTERM or SIGINT.
     if (alive(web)) web.kill('SIGTERM')
     if (alive(worker)) worker.kill(signal)
+    if (alive(simulator)) simulator.kill('SIGTERM')
     const force = setTimeout(() => {
       for (const { child } of children) if (alive(child)) child.kill('SIGKILL')
     }, STOP_GRACE_MS)
@@ -179,6 +201,7 @@ async function main() {
       '------------------------------------------------------------',
       `  Switchboard is running at ${publicUrl}`,
       `  Demo login: ${DEMO.email} / ${DEMO.password}`,
+      `  Chat with your demo WhatsApp number as a customer: ${SIMULATOR_URL}/phone`,
       '  Stop with Ctrl+C.',
       '------------------------------------------------------------',
       '',

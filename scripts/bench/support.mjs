@@ -84,12 +84,15 @@ function signalChild(child, signal) {
 }
 
 /** SIGTERM to the child's process group, SIGKILL after `graceMs`. Resolves once it exited. */
-export async function stopChild(child, graceMs = 5000) {
+export async function stopChild(child, graceMs = STOP_GRACE_MS) {
   if (!child || !isRunning(child)) return
   const exited = new Promise((resolve) => child.once('exit', resolve))
   child.quiet = true // what it says while shutting down is noise
   signalChild(child, 'SIGTERM')
-  const timer = setTimeout(() => signalChild(child, 'SIGKILL'), graceMs)
+  const timer = setTimeout(() => {
+    log(`[${child.benchName}] did not stop within ${graceMs / 1000}s of SIGTERM: SIGKILL${process.env.BENCH_PROFILE ? ' (no CPU profile)' : ''}`)
+    signalChild(child, 'SIGKILL')
+  }, graceMs)
   await exited
   clearTimeout(timer)
 }
@@ -225,9 +228,19 @@ export class CookieJar {
 /**
  * One autocannon run. Returns the raw result plus the figures we report.
  * Connection errors and timeouts are counted apart from non-2xx answers.
+ * `requests` (autocannon's, e.g. with a `setupRequest` that signs a fresh body each time) and
+ * `amount` (a fixed number of requests instead of `duration`) are passed through.
  */
-export async function cannon({ url, headers = {}, connections, duration }) {
-  const result = await autocannon({ url, headers, connections, duration })
+export async function cannon({ url, headers = {}, connections, duration, amount, requests, method, body }) {
+  const result = await autocannon({
+    url,
+    headers,
+    connections,
+    ...(amount ? { amount } : { duration }),
+    ...(requests ? { requests } : {}),
+    ...(method ? { method } : {}),
+    ...(body ? { body } : {}),
+  })
   return {
     raw: result,
     rps: result.requests.average,
@@ -237,5 +250,401 @@ export async function cannon({ url, headers = {}, connections, duration }) {
     errors: result.errors,
     timeouts: result.timeouts,
     total: result.requests.total,
+    ok: result['2xx'],
+    seconds: result.duration,
   }
+}
+
+/* ---------------------------------------------------------------- figures */
+
+/** The `fraction` percentile of an ascending array (nearest rank). */
+export function percentile(sorted, fraction) {
+  if (!sorted.length) return NaN
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(fraction * sorted.length) - 1))]
+}
+
+export const fixed = (value, digits) => (Number.isFinite(value) ? value.toFixed(digits) : '—')
+
+/** A positive number from the environment (or `fallback`); a bad value stops the bench (exit 2). */
+export function envNumber(name, fallback, { integer = false, min = 1, max = Infinity } = {}) {
+  const raw = process.env[name]
+  if (raw === undefined || raw === '') return fallback
+  const value = Number(raw)
+  if (!Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
+    throw new BenchError(`${name}=${raw} is not a valid ${integer ? 'whole ' : ''}number (${min}…${max}).`, 2)
+  }
+  return value
+}
+
+/** One of `choices` from the environment (or `fallback`). */
+export function envChoice(name, choices, fallback) {
+  const raw = process.env[name]
+  if (raw === undefined || raw === '') return fallback
+  if (!choices.includes(raw)) throw new BenchError(`${name}=${raw}: expected one of ${choices.join(', ')}.`, 2)
+  return raw
+}
+
+/** Runs `task(index)` for 0 … count-1 with at most `concurrency` at once; rejects on the first error. */
+export async function runPool(count, concurrency, task) {
+  let next = 0
+  const lane = async () => {
+    while (next < count) {
+      const index = next++
+      await task(index)
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, lane))
+}
+
+/* ---------------------------------------------------------------- CPU time from /proc */
+
+let clockTicks = null
+function ticksPerSecond() {
+  if (clockTicks === null) {
+    try {
+      clockTicks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100
+    } catch {
+      clockTicks = 100
+    }
+  }
+  return clockTicks
+}
+
+/** Fields of /proc/<pid>/stat after the command name: [0] = state (field 3), [2] = pgrp, [11] = utime … */
+function procStat(pid) {
+  try {
+    const text = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    return text.slice(text.lastIndexOf(')') + 2).split(' ')
+  } catch {
+    return null
+  }
+}
+
+export const cpuMeasurable = process.platform === 'linux' && existsSync('/proc/self/stat')
+
+/**
+ * CPU time (user + system, ms) of every live process whose process group is `pgid`, plus what
+ * their exited and reaped children used. startChild() puts each child in its own group, so this
+ * is the child with everything it forked (cluster workers). Linux only; NaN elsewhere.
+ */
+export function groupCpuMs(pgid) {
+  if (!cpuMeasurable || !pgid) return NaN
+  let ticks = 0
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue
+    const fields = procStat(name)
+    if (!fields || Number(fields[2]) !== pgid) continue
+    ticks += Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])
+  }
+  return (ticks / ticksPerSecond()) * 1000
+}
+
+/** CPU time (ms) of single processes by pid (not their children): pid → ms. */
+export function pidsCpuMs(pids) {
+  const out = new Map()
+  if (!cpuMeasurable) return out
+  for (const pid of pids) {
+    const fields = procStat(pid)
+    if (fields) out.set(pid, ((Number(fields[11]) + Number(fields[12])) / ticksPerSecond()) * 1000)
+  }
+  return out
+}
+
+/**
+ * CPU time (ms) the whole machine spent busy so far (all cores: user, nice, system, irq,
+ * softirq, steal), from /proc/stat. Minus what the bench's own processes used, it says how
+ * much else ran during a measurement (another test run, a browser...). NaN off Linux.
+ */
+export function machineBusyMs() {
+  if (!cpuMeasurable) return NaN
+  try {
+    const [, user, nice, system, , , irq, softirq, steal] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number)
+    return ((user + nice + system + irq + softirq + steal) / ticksPerSecond()) * 1000
+  } catch {
+    return NaN
+  }
+}
+
+/** This process's own CPU time (ms): the load generator. */
+export function ownCpuMs() {
+  const usage = process.cpuUsage()
+  return (usage.user + usage.system) / 1000
+}
+
+/* ---------------------------------------------------------------- the compiled app */
+
+export const HOST = '127.0.0.1'
+/** The bench's own PostgreSQL database and Redis database: never the ones of development or tests. */
+export const DATABASE = 'switchboard_bench'
+export const REDIS_DB = process.env.BENCH_REDIS_DB || '2'
+
+let prepared = null
+
+/**
+ * Everything the compiled app needs, done once per `npm run bench`: the services answer, the
+ * database exists and is migrated, the app is built (`node ace build`, as production runs it).
+ * Returns the environment every bench process gets: production, `switchboard_bench`, REDIS_DB 2.
+ */
+export async function prepareApp(root) {
+  if (prepared) return prepared
+  if (REDIS_DB === '0') throw new BenchError('BENCH_REDIS_DB=0 is the Redis database of development and tests; pick another.', 2)
+  const config = loadConfig(root, { DB_DATABASE: DATABASE, REDIS_DB })
+  const appKey = config.APP_KEY && config.APP_KEY.length >= 32 ? config.APP_KEY : generateAppKey()
+  const env = {
+    // Everything .env (or .env.example) says: the compiled build runs from build/, without a .env.
+    ...config,
+    ...process.env,
+    NODE_ENV: 'production',
+    HOST,
+    LOG_LEVEL: 'warn',
+    DB_DATABASE: DATABASE,
+    REDIS_DB,
+    SESSION_DRIVER: 'cookie',
+    LIMITER_STORE: 'redis',
+    MAIL_MAILER: 'file',
+    SIGNUP: 'open',
+    APP_KEY: appKey,
+    WEB_CONCURRENCY: process.env.BENCH_WEB_CONCURRENCY || '1',
+  }
+
+  log(`Checking PostgreSQL (${config.DB_HOST}:${config.DB_PORT}) and Redis (${config.REDIS_HOST}:${config.REDIS_PORT}, database ${REDIS_DB})...`)
+  await checkRedis(config)
+  if (await ensurePostgresDatabase(config, DATABASE)) log(`Created database "${DATABASE}".`)
+
+  log('Building the app (node ace build)...')
+  await runToEnd('node ace build', process.execPath, ['ace', 'build'], { cwd: root, env: { ...process.env, NODE_ENV: 'production' } })
+  const buildDir = join(root, 'build')
+  // The build has no dependencies of its own here: it borrows the checkout's.
+  if (!existsSync(join(buildDir, 'node_modules'))) symlinkSync(join(root, 'node_modules'), join(buildDir, 'node_modules'), 'dir')
+
+  prepared = { root, config, env, buildDir }
+  log('Running migrations (node bin/console.js migration:run --force, in build/)...')
+  await consoleCommand(prepared, 'migration:run', ['migration:run', '--force'])
+  return prepared
+}
+
+/** Runs `node bin/console.js <args>` of the build to completion; resolves with its stdout. */
+export function consoleCommand(app, name, args, env = {}) {
+  return runToEnd(name, process.execPath, ['bin/console.js', ...args], { cwd: app.buildDir, env: { ...app.env, ...env } })
+}
+
+const profileStamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '')
+
+/**
+ * BENCH_PROFILE=1: a V8 CPU profile of the process, written when it exits into its own folder
+ * bench/profiles/<time>-<name>/ (the main thread's file has `.0.` in its name; others are helper
+ * threads such as pino's). Summarise one with `node scripts/bench/profile_top.mjs <file>`.
+ */
+export function profileFlags(root, name) {
+  if (!process.env.BENCH_PROFILE) return []
+  const dir = join(root, 'bench', 'profiles', `${profileStamp}-${name}`)
+  log(`Profiling ${name} into ${dir}`)
+  return ['--cpu-prof', `--cpu-prof-dir=${dir}`]
+}
+
+/** How long a stopping process may take before SIGKILL: writing a CPU profile takes a while. */
+export const STOP_GRACE_MS = process.env.BENCH_PROFILE ? 30_000 : 5000
+
+/** Starts the compiled web process (`node bin/server.js`) on a free port; resolves once /health answers. */
+export async function startWebApp(app, { name = 'app', profileAs = name } = {}) {
+  const port = await freePort(HOST)
+  const base = `http://${HOST}:${port}`
+  log(`Starting the app (production build, port ${port}, WEB_CONCURRENCY=${app.env.WEB_CONCURRENCY})...`)
+  const child = startChild(name, process.execPath, [...profileFlags(app.root, profileAs), 'bin/server.js'], {
+    cwd: app.buildDir,
+    env: { ...app.env, PORT: String(port), APP_URL: base },
+  })
+  await waitForOk(`${base}/health`, { child, timeoutMs: 90_000, what: 'GET /health' })
+  return { child, base, port }
+}
+
+/** Starts `node bin/console.js queue:work --concurrency <n>` of the build; resolves once it listens. */
+export async function startWorker(app, { name = 'worker', profileAs = name, concurrency = 5, appUrl } = {}) {
+  const child = startChild(
+    name,
+    process.execPath,
+    [...profileFlags(app.root, profileAs), 'bin/console.js', 'queue:work', '--concurrency', String(concurrency)],
+    { cwd: app.buildDir, env: { ...app.env, ...(appUrl ? { APP_URL: appUrl } : {}) } }
+  )
+  await waitForLine(child, /worker started/, { timeoutMs: 60_000, what: `${name} (queue:work)` })
+  return child
+}
+
+/** Resolves once `child` printed a line matching `pattern`; fails when it exits first or after `timeoutMs`. */
+export async function waitForLine(child, pattern, { timeoutMs = 30_000, what = child.benchName } = {}) {
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    if (pattern.test(child.stdoutText) || child.tail.some((line) => pattern.test(line))) return
+    if (!isRunning(child)) {
+      throw new BenchError(`${what} exited (code ${child.exitCode ?? child.signalCode}) before it was ready:\n${indent(child.tail.join('\n'))}`)
+    }
+    await sleep(100)
+  }
+  throw new BenchError(`${what} did not say it was ready within ${timeoutMs / 1000}s:\n${indent(child.tail.join('\n'))}`)
+}
+
+/**
+ * A workspace to measure: signs up over HTTP (signUp), enables `plugins` with
+ * `plugin:enable`, and issues an API token with every ability of the owner (`token:create`).
+ */
+export async function seedWorkspace(app, web, { plugins = [] } = {}) {
+  const { slug, cookie, fullName } = await signUp(web.base, web.child)
+  log(`Signed up; workspace "${slug}".`)
+  for (const plugin of plugins) await consoleCommand(app, `plugin:enable ${plugin}`, ['plugin:enable', plugin, '--workspace', slug])
+  const tokenOut = await consoleCommand(app, 'token:create', ['token:create', '--workspace', slug, '--name', 'bench'])
+  const token = tokenOut.trim().split('\n').pop()?.trim()
+  if (!token || /\s/.test(token)) throw new BenchError(`token:create printed no token on stdout:\n${indent(tokenOut)}`)
+  return { slug, cookie, fullName, token }
+}
+
+/**
+ * POST /signup like a browser: GET the form for its _csrf field and cookies, post it, and
+ * keep the cookies of the 302 to /w/<slug> — a signed-in session.
+ */
+export async function signUp(base, app) {
+  const jar = new CookieJar()
+  const form = await fetch(`${base}/signup`, { redirect: 'manual', headers: { accept: 'text/html' } })
+  const html = await form.text()
+  if (form.status !== 200) {
+    throw new BenchError(`GET /signup answered ${form.status} (expected 200):\n${indent(html.slice(0, 500))}`)
+  }
+  jar.store(form)
+  const input = html.match(/<input\b[^>]*\bname=["']_csrf["'][^>]*>/i)?.[0]
+  const csrf = input?.match(/\bvalue=(["'])([^"']+)\1/)?.[2]
+  if (!csrf) throw new BenchError('GET /signup has no hidden _csrf input; cannot sign up.')
+
+  const id = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`
+  const fullName = `Bench User ${id}`
+  const body = new URLSearchParams({
+    _csrf: csrf,
+    fullName,
+    email: `bench-${id}@bench.switchboard.test`,
+    password: `bench-${randomBytes(12).toString('hex')}`,
+    organizationName: `Bench ${id}`,
+  })
+  const response = await fetch(`${base}/signup`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html', cookie: jar.header() },
+    body,
+  })
+  const text = await response.text()
+  const location = response.headers.get('location') ?? ''
+  const slug = location.match(/^(?:https?:\/\/[^/]+)?\/w\/([^/?#]+)/)?.[1]
+  if (response.status !== 302 || !slug) {
+    throw new BenchError(
+      `POST /signup answered ${response.status}${location ? ` → ${location}` : ''} (expected 302 to /w/<slug>).` +
+        `${isRunning(app) ? '' : ' The app has exited.'}\n${indent((text || app.tail.join('\n')).slice(0, 800))}`
+    )
+  }
+  jar.store(response)
+  return { slug: decodeURIComponent(slug), cookie: jar.header(), fullName }
+}
+
+/** JSON over fetch; throws a BenchError naming the call unless the status is `expect`. */
+export async function jsonCall(url, { method = 'GET', body, headers = {}, expect = 200, what } = {}) {
+  const response = await fetch(url, {
+    method,
+    headers: { accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(60_000),
+  })
+  const text = await response.text()
+  const expected = Array.isArray(expect) ? expect : [expect]
+  if (!expected.includes(response.status)) {
+    throw new BenchError(`${what ?? `${method} ${url}`} answered ${response.status}, expected ${expected.join(' or ')}:\n${indent(text.slice(0, 600))}`)
+  }
+  return text ? JSON.parse(text) : null
+}
+
+/** A pg Pool on the bench database (the bench's own queries are named, so they can be told apart). */
+export async function benchPool(app, { max = 4 } = {}) {
+  const { default: pg } = await import('pg')
+  const pool = new pg.Pool({
+    host: app.config.DB_HOST,
+    port: Number(app.config.DB_PORT),
+    user: app.config.DB_USER,
+    password: app.config.DB_PASSWORD || undefined,
+    database: DATABASE,
+    max,
+    application_name: 'switchboard-bench',
+  })
+  pool.on('error', () => {})
+  return pool
+}
+
+/**
+ * Empties the bench's Redis database (REDIS_DB, 2 unless BENCH_REDIS_DB says otherwise): queues
+ * and rate windows left by an earlier, interrupted run. Never database 0.
+ */
+export async function flushBenchRedis(app) {
+  if (String(app.env.REDIS_DB) === '0') throw new BenchError('Refusing to flush Redis database 0.')
+  const { Redis } = await import('ioredis')
+  const client = new Redis({
+    host: app.config.REDIS_HOST,
+    port: Number(app.config.REDIS_PORT),
+    password: app.config.REDIS_PASSWORD || undefined,
+    db: Number(app.env.REDIS_DB),
+    lazyConnect: true,
+    maxRetriesPerRequest: 1,
+  })
+  try {
+    await client.connect()
+    await client.flushdb()
+  } finally {
+    client.disconnect()
+  }
+}
+
+/** Redis's own CPU time (ms, user + system), for the whole server: other databases' clients count too. */
+export async function redisCpuMs(app) {
+  const { Redis } = await import('ioredis')
+  const client = new Redis({
+    host: app.config.REDIS_HOST,
+    port: Number(app.config.REDIS_PORT),
+    password: app.config.REDIS_PASSWORD || undefined,
+    lazyConnect: true,
+    maxRetriesPerRequest: 1,
+  })
+  try {
+    await client.connect()
+    const info = await client.info('cpu')
+    const value = (key) => Number(info.match(new RegExp(`^${key}:([\\d.]+)`, 'm'))?.[1])
+    return (value('used_cpu_user') + value('used_cpu_sys')) * 1000
+  } catch {
+    return NaN
+  } finally {
+    client.disconnect()
+  }
+}
+
+/** CPU (ms) of the PostgreSQL backends serving the app's connections to the bench database (not the bench's own). */
+export async function postgresBackendsCpu(pool) {
+  const { rows } = await pool.query(
+    "select pid from pg_stat_activity where datname = $1 and coalesce(application_name, '') <> 'switchboard-bench'",
+    [DATABASE]
+  )
+  return pidsCpuMs(rows.map((row) => row.pid))
+}
+
+/** CPU used between two postgresBackendsCpu() snapshots (a backend that started meanwhile counts from 0). */
+export function postgresCpuDelta(before, after) {
+  let total = 0
+  for (const [pid, ms] of after) total += ms - (before.get(pid) ?? 0)
+  return total
+}
+
+/* ---------------------------------------------------------------- tables */
+
+/**
+ * Prints rows as a table: `columns` is [{ header, cell(row) → string, right? }]. Right-aligned
+ * columns are numbers.
+ */
+export function printColumns(columns, rows) {
+  const cells = rows.map((row) => columns.map((column) => column.cell(row)))
+  const widths = columns.map((column, i) => Math.max(column.header.length, ...cells.map((row) => row[i].length)))
+  const line = (row) => row.map((cell, i) => (columns[i].right ? cell.padStart(widths[i]) : cell.padEnd(widths[i]))).join('  ').trimEnd()
+  log(line(columns.map((column) => column.header)))
+  log(widths.map((w) => '-'.repeat(w)).join('  '))
+  for (const row of cells) log(line(row))
 }

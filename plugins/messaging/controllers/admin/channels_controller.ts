@@ -15,16 +15,15 @@ import { findChannel, formAction, validateForm } from '#messaging/controllers/ad
 /** The providers a channel can be connected through here: installed and turned on in the workspace. */
 const availableProviders = ({ tenant }: HttpContext) => PROVIDERS.filter((name) => providers.find(name) && tenant.plugins.has(name))
 
-/** The template Meta gives every WhatsApp Business Account, as synced for the channel (approved only). */
+/** hello_world, the template Meta gives every WhatsApp Business Account, among `templates` (approved only; en_US first). */
+function helloWorldIn(templates: MessageTemplate[]) {
+  const approved = templates.filter((template) => template.name === 'hello_world' && template.status.toUpperCase() === 'APPROVED')
+  return approved.find((template) => template.language === 'en_US') ?? approved[0] ?? null
+}
+
+/** The channel's synced hello_world template, or null. */
 export async function helloWorldOf(channel: Channel) {
-  const templates = await MessageTemplate.query()
-    .where('workspace_id', channel.workspaceId)
-    .where('channel_id', channel.id)
-    .where('name', 'hello_world')
-    .whereRaw('upper(status) = ?', ['APPROVED'])
-    .orderByRaw(`language = 'en_US' desc`)
-    .orderBy('language')
-  return templates[0] ?? null
+  return helloWorldIn(await MessageTemplate.query().where('workspace_id', channel.workspaceId).where('channel_id', channel.id).where('name', 'hello_world'))
 }
 
 /** Workspace → Channels: the WhatsApp numbers, connecting one, its setup, health and settings. */
@@ -54,16 +53,17 @@ export default class ChannelsController {
   async show(ctx: HttpContext) {
     const { view, tenant, request } = ctx
     const channel = await findChannel(ctx)
-    const scope = (table: string) => db.from(table).where('workspace_id', tenant.workspace.id).where('channel_id', channel.id)
-    const [templates, helloWorld, conversations, messages, testMessage] = await Promise.all([
-      MessageTemplate.query().where('workspace_id', channel.workspaceId).where('channel_id', channel.id).orderBy('name').orderBy('language'),
-      helloWorldOf(channel),
-      scope('conversations').count('* as n').first(),
-      scope('messages').count('* as n').first(),
-      request.input('message')
-        ? Message.query().where('workspace_id', tenant.workspace.id).where('channel_id', channel.id).where('id', Number(request.input('message')) || 0).first()
-        : null,
-    ])
+    const templates = await MessageTemplate.query().where('workspace_id', channel.workspaceId).where('channel_id', channel.id).orderBy('name').orderBy('language')
+    // What deleting it would take with it, in one round trip.
+    const scope = [tenant.workspace.id, channel.id]
+    const { rows } = await db.rawQuery(
+      'select (select count(*) from conversations where workspace_id = ? and channel_id = ?) as conversations, (select count(*) from messages where workspace_id = ? and channel_id = ?) as messages',
+      [...scope, ...scope]
+    )
+    const counts = { conversations: Number(rows[0].conversations), messages: Number(rows[0].messages) }
+    const testMessage = request.input('message')
+      ? await Message.query().where('workspace_id', tenant.workspace.id).where('channel_id', channel.id).where('id', Number(request.input('message')) || 0).first()
+      : null
     const credentials = channel.credentials ?? {}
     return view.render('messaging::pages/channels/show', {
       channel,
@@ -73,8 +73,8 @@ export default class ChannelsController {
       secretsSet: Object.fromEntries(Object.entries(credentials).map(([name, value]) => [name, !!value])),
       webhookHeaderName: credentials.webhookHeaderName ?? null,
       templates,
-      helloWorld,
-      counts: { conversations: Number(conversations?.n ?? 0), messages: Number(messages?.n ?? 0) },
+      helloWorld: helloWorldIn(templates),
+      counts,
       testMessage,
     })
   }
