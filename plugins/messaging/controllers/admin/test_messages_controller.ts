@@ -1,8 +1,7 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import Message from '#messaging/models/message'
-import { sendMessage } from '#messaging/actions/send_message'
-import { contactForPhone } from '#messaging/actions/store_contact'
-import { openConversation } from '#messaging/actions/open_conversation'
+import { messageNumber } from '#messaging/actions/message_number'
+import { normalisedPhone } from '#messaging/actions/store_contact'
 import { startConversationValidator } from '#messaging/validators/message'
 import { Refusal } from '#messaging/services/refusal'
 import { findChannel, formAction, validateForm, wantsFragment } from '#messaging/controllers/admin/forms'
@@ -17,16 +16,14 @@ export default class TestMessagesController {
     const channel = await findChannel(ctx)
     return formAction(ctx, async () => {
       const { to, channelId: _, ...input } = await validateForm(ctx, startConversationValidator, { ...ctx.request.all(), channelId: channel.id })
-      const contact = await contactForPhone(ctx.tenant.workspace.id, to)
-      const conversation = await openConversation(channel, contact)
       let message: Message
       try {
-        message = await sendMessage({ conversation, input, author: { type: 'agent', id: ctx.auth.user!.id } })
+        message = await messageNumber(channel, to, input, { type: 'agent', id: ctx.auth.user!.id })
       } catch (error) {
         // The 24-hour window (or a filter): say why here, and offer the template that may go.
         if (!(error instanceof Refusal) || error.field || !wantsFragment(ctx)) throw error
         const helloWorld = await helloWorldOf(channel)
-        return ctx.response.status(422).send(await ctx.view.render('messaging::partials/test_message', { channel, refusal: error.message, to: contact.phone, helloWorld }))
+        return ctx.response.status(422).send(await ctx.view.render('messaging::partials/test_message', { channel, refusal: error.message, to: normalisedPhone(to, 'to'), helloWorld }))
       }
       if (wantsFragment(ctx)) return ctx.view.render('messaging::partials/test_message', { channel, message })
       ctx.session.flash('success', ctx.i18n.t('messaging.test.queued'))

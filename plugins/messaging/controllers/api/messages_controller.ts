@@ -1,7 +1,5 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import { sendMessage } from '#messaging/actions/send_message'
-import { contactForPhone } from '#messaging/actions/store_contact'
-import { openConversation } from '#messaging/actions/open_conversation'
+import { messageNumber } from '#messaging/actions/message_number'
 import { startConversationValidator } from '#messaging/validators/message'
 import { messageJson } from '#messaging/presenters'
 import Channel from '#messaging/models/channel'
@@ -13,9 +11,7 @@ export default class MessagesController {
     const { channelId, to, ...input } = await request.validateUsing(startConversationValidator)
     const channel = await Channel.query().where('workspace_id', tenant.workspace.id).where('id', channelId).first()
     if (!channel) throw new Refusal('channelId: no such channel in this workspace', 'channelId')
-    const contact = await contactForPhone(tenant.workspace.id, to)
-    const conversation = await openConversation(channel, contact)
-    const message = await sendMessage({ conversation, input, author: { type: 'agent', id: auth.use('api').user!.id } })
+    const message = await messageNumber(channel, to, input, { type: 'agent', id: auth.use('api').user!.id })
     return response.accepted({ data: messageJson(message) })
   }
 }

@@ -81,6 +81,7 @@ test.group('Sending through whatsapp-cloud to the simulator', (group) => {
     refused.assertStatus(422)
     assert.equal(refused.body().errors[0].message, WINDOW_REASON)
     assert.equal(Number((await db.from('messages').count('* as n'))[0].n), 0)
+    assert.equal(Number((await db.from('contacts').count('* as n'))[0].n), 0, 'a refused message creates nothing')
 
     const synced = await client.post(`/api/v1/channels/${channelId}/templates/sync`).bearerToken(token)
     synced.assertStatus(200)
