@@ -32,6 +32,7 @@ const FailedJobsController = () => import('#jobs/failed_jobs_controller')
 const PluginsController = () => import('#plugins/plugins_controller')
 const HookDiagnosticsController = () => import('#hooks/diagnostics_controller')
 const ApiWorkspaceController = () => import('#tenancy/controllers/api_workspace_controller')
+const OpenApiController = () => import('#core/openapi_controller')
 
 router.get('/health', [HealthController, 'show']).as('health')
 router
@@ -122,7 +123,8 @@ router
   })
   .use(web())
 
-/* Public API v1 (Authorization: Bearer <token>) */
+/* Public API v1 (Authorization: Bearer <token>); its OpenAPI document needs no token */
+router.get('/api/v1/openapi.json', [OpenApiController, 'show']).as('api.v1.openapi')
 router
   .group(() => {
     router.get('/workspace', [ApiWorkspaceController, 'show']).as('workspace.show').use(middleware.can('workspace.view'))

@@ -28,7 +28,20 @@ export const AUDIT_ACTIONS = [
   'plugin.settings_changed',
   'plugin.data_removed',
 ] as const
-export type AuditAction = (typeof AUDIT_ACTIONS)[number]
+
+/** Actions plugins add (`registerAuditActions`), typed by declaration merging: `interface PluginAuditActions { 'channel.connected': true }`. */
+export interface PluginAuditActions {}
+
+export type AuditAction = (typeof AUDIT_ACTIONS)[number] | keyof PluginAuditActions
+
+const actions: AuditAction[] = [...AUDIT_ACTIONS]
+
+/** Every action the log may hold: the core's and the plugins' (the audit page filters by them). */
+export const auditActions = (): readonly AuditAction[] => actions
+
+export function registerAuditActions(...names: (keyof PluginAuditActions)[]) {
+  for (const name of names) if (!actions.includes(name)) actions.push(name)
+}
 
 interface AuditEntry {
   action: AuditAction

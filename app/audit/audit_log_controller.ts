@@ -1,10 +1,10 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import vine from '@vinejs/vine'
-import AuditLog, { AUDIT_ACTIONS } from '#audit/audit_log'
+import AuditLog, { auditActions } from '#audit/audit_log'
 
 const filterValidator = vine.compile(
   vine.object({
-    action: vine.enum(AUDIT_ACTIONS).optional(),
+    action: vine.enum(() => auditActions()).optional(),
     page: vine.number().positive().withoutDecimals().optional(),
   })
 )
@@ -31,6 +31,6 @@ export default class AuditLogController {
       .orderBy('id', 'desc')
       .paginate(filters.page ?? 1, 50)
     entries.baseUrl(request.url()).queryString({ action: filters.action })
-    return view.render('pages/workspace/audit_log', { entries, actions: AUDIT_ACTIONS, filters })
+    return view.render('pages/workspace/audit_log', { entries, actions: auditActions(), filters })
   }
 }

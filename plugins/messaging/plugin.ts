@@ -5,6 +5,15 @@ import { fetchMedia } from '#messaging/jobs/fetch_media'
 import { sendQueuedMessage } from '#messaging/jobs/send_queued_message'
 import { markRead } from '#messaging/jobs/mark_read'
 import { defineMessagingHooks } from '#messaging/hooks'
+import { registerAuditActions } from '#audit/audit_log'
+
+declare module '#audit/audit_log' {
+  interface PluginAuditActions {
+    'channel.connected': true
+    'channel.updated': true
+    'channel.deleted': true
+  }
+}
 
 /**
  * The messaging kernel: contacts, WhatsApp channels, conversations and messages, which every
@@ -35,5 +44,6 @@ export default definePlugin({
   },
   setup() {
     defineMessagingHooks()
+    registerAuditActions('channel.connected', 'channel.updated', 'channel.deleted')
   },
 })

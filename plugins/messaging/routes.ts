@@ -64,6 +64,7 @@ export default definePluginRoutes({
 
     router.post('/messages', [MessagesController, 'store']).as('messages.store').use(send)
     router.post('/media', [MediaController, 'store']).as('media.store').use(send)
+    router.get('/media/:id', [MediaController, 'show']).as('media.show').use(view)
   },
   public(router) {
     router.get('/webhooks/whatsapp/:channelId', [WebhooksController, 'handshake']).as('webhooks.handshake')

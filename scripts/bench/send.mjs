@@ -96,9 +96,11 @@ export async function run({ root, connections, connectionsSet, warmup }) {
   const simPort = await freePort(HOST)
   const simUrl = `http://${HOST}:${simPort}`
   log(`Starting the WhatsApp simulator (node bin/console.js wa:simulator --port ${simPort})...`)
+  // It logs every webhook it posts: kept (for error messages), not echoed.
   const sim = startChild('simulator', process.execPath, ['bin/console.js', 'wa:simulator', '--port', String(simPort), '--host', HOST, '--seed', '7'], {
     cwd: app.buildDir,
     env: app.env,
+    echo: false,
   })
   await waitForOk(`${simUrl}/_sim/numbers`, { child: sim, timeoutMs: 60_000, what: 'the simulator' })
   const sinkPort = await freePort(HOST)

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto'
+import type { HttpContext } from '@adonisjs/core/http'
+import AuditLog from '#audit/audit_log'
 import Channel from '#messaging/models/channel'
 import { toE164 } from '#messaging/services/phone'
 import { providers } from '#messaging/services/providers'
@@ -37,8 +39,18 @@ function applyInput(channel: Channel, input: StoreChannelInput | UpdateChannelIn
   channel.credentials = credentials
 }
 
+/** Who changes a channel, for the audit log. */
+export interface ChannelActor {
+  workspace: { id: number; organizationId: number }
+  userId: number | null
+  ctx?: HttpContext
+}
+
+const audited = (channel: Channel) => ({ channelId: channel.id, provider: channel.provider, name: channel.name, phone: channel.displayPhone })
+
 /** Connects a channel. Generates what the provider's console must be given: verify token, URL token. */
-export async function storeChannel(workspaceId: number, input: StoreChannelInput) {
+export async function storeChannel({ workspace, userId, ctx }: ChannelActor, input: StoreChannelInput) {
+  const workspaceId = workspace.id
   const provider = providers.find(input.provider)
   if (!provider) throw new Refusal(`provider: "${input.provider}" is not installed`, 'provider')
   const channel = new Channel()
@@ -50,11 +62,21 @@ export async function storeChannel(workspaceId: number, input: StoreChannelInput
   }
   if (input.provider === 'whatsapp-gupshup') channel.credentials = { ...channel.credentials, webhookToken: secret() }
   await channel.save()
+  await AuditLog.recordIn(workspace, 'channel.connected', userId, audited(channel), ctx)
   return channel
 }
 
-export async function updateChannel(channel: Channel, input: UpdateChannelInput) {
+/** Changes what was given; the audit log names the fields (never their secret values). */
+export async function updateChannel({ workspace, userId, ctx }: ChannelActor, channel: Channel, input: UpdateChannelInput) {
   applyInput(channel, input)
+  const changed = Object.keys(channel.$dirty).concat(Object.keys(input).filter((key) => PLACEMENT[channel.provider].secrets.includes(key)))
   await channel.save()
+  await AuditLog.recordIn(workspace, 'channel.updated', userId, { ...audited(channel), changed: [...new Set(changed)].filter((key) => key !== 'credentials') }, ctx)
   return channel
+}
+
+/** Disconnects a channel: its conversations and messages go with it (contacts stay). */
+export async function deleteChannel({ workspace, userId, ctx }: ChannelActor, channel: Channel) {
+  await channel.delete()
+  await AuditLog.recordIn(workspace, 'channel.deleted', userId, audited(channel), ctx)
 }

@@ -2,6 +2,7 @@ import { DateTime } from 'luxon'
 import { hooks } from '#hooks/bus'
 import { jobs } from '#jobs/registry'
 import type Conversation from '#messaging/models/conversation'
+import Contact from '#messaging/models/contact'
 import Message from '#messaging/models/message'
 import Media from '#messaging/models/media'
 import MessageTemplate from '#messaging/models/message_template'
@@ -61,6 +62,8 @@ async function checkReferences(conversation: Conversation, input: SendMessageInp
  * hands it to the per-channel send job. Refusals (`Refusal`, 422) write nothing.
  */
 export async function sendMessage({ conversation, input, author }: SendMessageOptions) {
+  const contact = await Contact.query().where('workspace_id', conversation.workspaceId).where('id', conversation.contactId).firstOrFail()
+  if (contact.blocked) throw new Refusal('This contact is blocked: unblock them to send messages')
   const windowOpen = !!conversation.windowExpiresAt && conversation.windowExpiresAt > DateTime.now()
   if (input.type !== 'template' && !windowOpen) throw new Refusal(FAILURE_REASONS.window_closed.text)
   await checkReferences(conversation, input)

@@ -4,7 +4,7 @@ import { errors } from '@vinejs/vine'
 import Channel, { PROVIDERS } from '#messaging/models/channel'
 import Message from '#messaging/models/message'
 import MessageTemplate from '#messaging/models/message_template'
-import { storeChannel, updateChannel } from '#messaging/actions/save_channel'
+import { deleteChannel, storeChannel, updateChannel, type ChannelActor } from '#messaging/actions/save_channel'
 import { syncTemplates } from '#messaging/actions/sync_templates'
 import { storeChannelValidator, updateChannelValidator } from '#messaging/validators/channel'
 import { webhookUrlOf } from '#messaging/presenters'
@@ -44,7 +44,7 @@ export default class ChannelsController {
         const provider = ctx.i18n.t(`messaging.providers.${input.provider}`)
         throw new errors.E_VALIDATION_ERROR([{ field: 'provider', rule: 'enabled', message: ctx.i18n.t('messaging.connect.provider_off', { provider }) }])
       }
-      const channel = await storeChannel(ctx.tenant.workspace.id, input)
+      const channel = await storeChannel(actor(ctx), input)
       ctx.session.flash('success', ctx.i18n.t('messaging.connect.connected'))
       return ctx.response.redirect().toRoute('messaging.channels.show', { workspace: ctx.tenant.workspace.slug, id: channel.id })
     })
@@ -84,7 +84,7 @@ export default class ChannelsController {
     return formAction(ctx, async () => {
       // The provider cannot change; blank secrets arrive as null and are kept.
       const input = await validateForm(ctx, updateChannelValidator, { ...ctx.request.all(), provider: channel.provider })
-      await updateChannel(channel, input)
+      await updateChannel(actor(ctx), channel, input)
       ctx.session.flash('success', ctx.i18n.t('messaging.edit.saved'))
       return ctx.response.redirect().toRoute('messaging.channels.show', { workspace: ctx.tenant.workspace.slug, id: channel.id })
     })
@@ -92,8 +92,7 @@ export default class ChannelsController {
 
   async destroy(ctx: HttpContext) {
     const channel = await findChannel(ctx)
-    // Its conversations, messages, templates and stored webhooks go with it (foreign keys cascade).
-    await channel.delete()
+    await deleteChannel(actor(ctx), channel)
     ctx.session.flash('success', ctx.i18n.t('messaging.delete.deleted', { name: channel.name }))
     return ctx.response.redirect().toRoute('messaging.index', { workspace: ctx.tenant.workspace.slug })
   }
@@ -110,3 +109,5 @@ export default class ChannelsController {
     return ctx.response.redirect().toRoute('messaging.channels.show', { workspace: ctx.tenant.workspace.slug, id: channel.id })
   }
 }
+
+const actor = (ctx: HttpContext): ChannelActor => ({ workspace: ctx.tenant.workspace, userId: ctx.auth.user!.id, ctx })

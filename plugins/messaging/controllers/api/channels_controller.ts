@@ -1,7 +1,7 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import Channel from '#messaging/models/channel'
 import MessageTemplate from '#messaging/models/message_template'
-import { storeChannel, updateChannel } from '#messaging/actions/save_channel'
+import { deleteChannel, storeChannel, updateChannel, type ChannelActor } from '#messaging/actions/save_channel'
 import { syncTemplates } from '#messaging/actions/sync_templates'
 import { storeChannelValidator, updateChannelValidator } from '#messaging/validators/channel'
 import { channelJson, templateJson } from '#messaging/presenters'
@@ -17,24 +17,26 @@ export default class ChannelsController {
     return response.json({ data: channelJson(await findChannel(tenant.workspace.id, params.id)) })
   }
 
-  async store({ request, tenant, response }: HttpContext) {
+  async store(ctx: HttpContext) {
+    const { request, response } = ctx
     const input = await request.validateUsing(storeChannelValidator)
-    const channel = await storeChannel(tenant.workspace.id, input)
+    const channel = await storeChannel(actor(ctx), input)
     // The verify token Meta's console asks for is given once, when the server made it up.
     const generated = input.provider === 'whatsapp-cloud' && !('verifyToken' in input && input.verifyToken) ? { verifyToken: channel.credentials.verifyToken } : {}
     return response.created({ data: { ...channelJson(channel), ...generated } })
   }
 
-  async update({ params, request, tenant, response }: HttpContext) {
+  async update(ctx: HttpContext) {
+    const { params, request, tenant, response } = ctx
     const channel = await findChannel(tenant.workspace.id, params.id)
     const input = await request.validateUsing(updateChannelValidator, { data: { ...request.body(), provider: channel.provider } })
-    return response.json({ data: channelJson(await updateChannel(channel, input)) })
+    return response.json({ data: channelJson(await updateChannel(actor(ctx), channel, input)) })
   }
 
-  async destroy({ params, tenant, response }: HttpContext) {
-    const channel = await findChannel(tenant.workspace.id, params.id)
-    await channel.delete()
-    return response.noContent()
+  async destroy(ctx: HttpContext) {
+    const channel = await findChannel(ctx.tenant.workspace.id, ctx.params.id)
+    await deleteChannel(actor(ctx), channel)
+    return ctx.response.noContent()
   }
 
   async templates({ params, tenant, response }: HttpContext) {
@@ -48,6 +50,8 @@ export default class ChannelsController {
     return response.json({ data: (await syncTemplates(channel)).map(templateJson) })
   }
 }
+
+const actor = (ctx: HttpContext): ChannelActor => ({ workspace: ctx.tenant.workspace, userId: ctx.auth.use('api').user!.id, ctx })
 
 /** The workspace's channel `id`; any other (or none) is 404. */
 export function findChannel(workspaceId: number, id: unknown) {

@@ -20,12 +20,23 @@ export default class MediaController {
     return response.created({ data: media.serialize() })
   }
 
+  /** GET /api/v1/media/:id: the file (an inbound photo, a document) for the workspace's members. */
+  async show({ params, tenant, response }: HttpContext) {
+    const media = await Media.query().where('workspace_id', tenant.workspace.id).where('id', Number(params.id) || 0).firstOrFail()
+    return sendFile(response, media)
+  }
+
   /** A provider that sends media by link (Gupshup) fetches it here, with a signed URL. */
   async download({ params, request, response }: HttpContext) {
     if (!request.hasValidSignature()) return response.forbidden({ errors: [{ message: 'This link is invalid or expired' }] })
-    const media = await Media.findOrFail(Number(params.id) || 0)
-    response.header('content-type', media.mime)
-    response.header('content-disposition', `inline; filename="${media.filename.replace(/["\\\r\n]/g, '_')}"`)
-    return response.send(await readMedia(media))
+    return sendFile(response, await Media.findOrFail(Number(params.id) || 0))
   }
+}
+
+async function sendFile(response: HttpContext['response'], media: Media) {
+  response.header('content-type', media.mime)
+  // Never rendered as a page of ours: a customer's "image" could be HTML.
+  response.header('x-content-type-options', 'nosniff')
+  response.header('content-disposition', `attachment; filename="${media.filename.replace(/["\\\r\n]/g, '_')}"`)
+  return response.send(await readMedia(media))
 }

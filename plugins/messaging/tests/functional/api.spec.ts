@@ -85,6 +85,11 @@ test.group('API v1: channels', (group) => {
 
     ;(await client.delete(`/api/v1/channels/${id}`).bearerToken(token)).assertStatus(204)
     ;(await client.get(`/api/v1/channels/${id}`).bearerToken(token)).assertStatus(404)
+
+    const audit = await db.from('audit_logs').where('action', 'like', 'channel.%').orderBy('id')
+    assert.deepEqual(audit.map((row) => row.action), ['channel.connected', 'channel.updated', 'channel.deleted'])
+    assert.includeMembers(audit[1].meta.changed, ['name', 'throughputPerSecond'])
+    assert.notInclude(JSON.stringify(audit), cloud.accessToken)
   })
 })
 

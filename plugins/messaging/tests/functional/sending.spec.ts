@@ -195,6 +195,23 @@ test.group('Sending through whatsapp-cloud to the simulator', (group) => {
     assert.equal(inbound.content.media_id, Number(stored.id))
     assert.equal(inbound.content.caption, 'my photo')
     assert.match(stored.sha256, /^[0-9a-f]{64}$/)
+
+    const file = await client.get(`/api/v1/media/${stored.id}`).bearerToken(token)
+    file.assertStatus(200)
+    assert.equal(file.header('content-type'), stored.mime)
+    assert.equal(file.header('x-content-type-options'), 'nosniff')
+    assert.equal(Number(file.header('content-length')), Number(stored.size))
+  })
+
+  test('a blocked contact gets nothing: 422 before anything is queued', async ({ client, assert }) => {
+    const { token } = await apiWorkspace()
+    const { phoneNumberId } = await connectCloudChannel(client, token, simulator)
+    const conversation = await inboundConversation(phoneNumberId)
+    ;(await client.patch(`/api/v1/contacts/${conversation.contactId}`).bearerToken(token).json({ blocked: true })).assertStatus(200)
+    const refused = await client.post(`/api/v1/conversations/${conversation.id}/messages`).bearerToken(token).json({ type: 'text', text: { body: 'Hi' } })
+    refused.assertStatus(422)
+    assert.include(refused.body().errors[0].message, 'blocked')
+    assert.equal(Number((await db.from('messages').where('direction', 'outbound').count('* as n'))[0].n), 0)
   })
 
   test('hooks: contact.created, conversation.opened, message.received; beforeSend may change or cancel; sent and statusChanged follow', async ({ client, assert }) => {

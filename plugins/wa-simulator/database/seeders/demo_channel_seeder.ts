@@ -35,7 +35,7 @@ export default class DemoChannelSeeder extends BaseSeeder {
 
     let channel = await Channel.query().where('workspace_id', workspace.id).where('api_base_url', simulatorUrl).first()
     if (!channel) {
-      channel = await storeChannel(workspace.id, {
+      channel = await storeChannel({ workspace, userId: user.id }, {
         provider: 'whatsapp-cloud',
         name: 'Demo WhatsApp (simulator)',
         phoneNumber: '+15550100001',
