@@ -5,6 +5,8 @@ import { fetchMedia } from '#messaging/jobs/fetch_media'
 import { sendQueuedMessage } from '#messaging/jobs/send_queued_message'
 import { markRead } from '#messaging/jobs/mark_read'
 import { defineMessagingHooks } from '#messaging/hooks'
+import { apiDocs } from '#core/api_docs'
+import { messagingApiDocs } from '#messaging/openapi'
 import { registerAuditActions } from '#audit/audit_log'
 
 declare module '#audit/audit_log' {
@@ -44,6 +46,7 @@ export default definePlugin({
   },
   setup() {
     defineMessagingHooks()
+    apiDocs.add(messagingApiDocs)
     registerAuditActions('channel.connected', 'channel.updated', 'channel.deleted')
   },
 })

@@ -7,6 +7,8 @@ import { addMember } from '#database/factories/index'
 import Contact from '#messaging/models/contact'
 import Conversation from '#messaging/models/conversation'
 import Message from '#messaging/models/message'
+import router from '@adonisjs/core/services/router'
+import { storeMedia } from '#messaging/services/media_store'
 import { apiWorkspace } from '#messaging/tests/support'
 
 const cloud = {
@@ -151,20 +153,23 @@ test.group('API v1: contacts and conversations', (group) => {
     const contact = (await client.post('/api/v1/contacts').bearerToken(theirs.token).json({ phone: '+79001112233' })).body().data
     const conversation = await Conversation.create({ workspaceId: theirs.workspace.id, contactId: contact.id, channelId: channel.id, status: 'open', lastActivityAt: DateTime.now(), unreadCount: 0 })
 
-    const probes = [
-      client.get(`/api/v1/channels/${channel.id}`),
-      client.patch(`/api/v1/channels/${channel.id}`).json({ name: 'mine now' }),
-      client.delete(`/api/v1/channels/${channel.id}`),
-      client.get(`/api/v1/channels/${channel.id}/templates`),
-      client.post(`/api/v1/channels/${channel.id}/templates/sync`),
-      client.get(`/api/v1/contacts/${contact.id}`),
-      client.patch(`/api/v1/contacts/${contact.id}`).json({ name: 'x' }),
-      client.get(`/api/v1/conversations/${conversation.id}`),
-      client.get(`/api/v1/conversations/${conversation.id}/messages`),
-      client.post(`/api/v1/conversations/${conversation.id}/messages`).json({ type: 'text', text: { body: 'hi' } }),
-      client.post(`/api/v1/conversations/${conversation.id}/read`).json({}),
-    ]
-    for (const probe of probes) (await probe.bearerToken(mine.token)).assertStatus(404)
+    const media = await storeMedia({ workspaceId: theirs.workspace.id, bytes: Buffer.from('x'), mime: 'text/plain', filename: 'x.txt' })
+    // Every /api/v1 route with an :id, generated from the router: a route added later is covered too.
+    const ids: Record<string, number> = { channels: channel.id, contacts: contact.id, conversations: conversation.id, media: media.id }
+    router.commit()
+    const routes = Object.values(router.toJSON() as Record<string, { pattern: string; methods: string[] }[]>)
+      .flat()
+      .filter((route) => route.pattern.startsWith('/api/v1/') && route.pattern.includes('/:id'))
+    assert.isAtLeast(routes.length, 12)
+    for (const route of routes) {
+      const resource = route.pattern.split('/')[3]
+      assert.property(ids, resource, `a record of "${resource}" for ${route.pattern}`)
+      const url = route.pattern.replace(':id', String(ids[resource]))
+      for (const method of route.methods.filter((m) => m !== 'HEAD')) {
+        const response = await client.request(url, method as any).bearerToken(mine.token).json({})
+        assert.equal(response.status(), 404, `${method} ${url}`)
+      }
+    }
     const foreign = await client.post('/api/v1/messages').bearerToken(mine.token).json({ channelId: channel.id, to: '+79001112233', type: 'text', text: { body: 'hi' } })
     foreign.assertStatus(422)
     assert.equal(foreign.body().errors[0].field, 'channelId')
