@@ -9,6 +9,7 @@ import app from '@adonisjs/core/services/app'
 import { ROLES } from '#access/roles'
 
 type Json = Record<string, any>
+export type Example = { summary?: string; value: unknown }
 
 export interface ApiDocsFragment {
   /** Paths relative to the server URL /api/v1 (`/channels/{id}`); each operation may name its `x-ability`. */
@@ -46,6 +47,12 @@ export const pageOf = (schema: Json) => ({
 export const errorResponses = (...statuses: ErrorStatus[]) =>
   Object.fromEntries(statuses.map((status) => [status, { $ref: `#/components/responses/${ERROR_RESPONSES[status]}` }]))
 
+/** A JSON media type; the examples are checked against the schema by tests/functional/api_docs.spec.ts. */
+export const json = (schema: Json, examples: Record<string, Example>) => ({ 'application/json': { schema, examples } })
+
+/** A success answer with one example body. */
+export const answer = (description: string, schema: Json, value: unknown) => ({ description, content: json(schema, { example: { value } }) })
+
 /** `?page=&perPage=` of a paginated list. */
 export const pageParameters = (maxPerPage: number, defaultPerPage: number) => [
   { name: 'page', in: 'query', schema: { type: 'integer', minimum: 1, default: 1 } },
@@ -64,15 +71,7 @@ const CORE: ApiDocsFragment = {
         summary: 'The token’s workspace',
         'x-ability': 'workspace.view',
         responses: {
-          200: {
-            description: 'The workspace',
-            content: {
-              'application/json': {
-                schema: dataOf(ref('Workspace')),
-                example: { data: { id: 1, slug: 'acme', name: 'Acme', timezone: 'Europe/Moscow', locale: 'ru' } },
-              },
-            },
-          },
+          200: answer('The workspace', dataOf(ref('Workspace')), { data: { id: 1, slug: 'acme', name: 'Acme', timezone: 'Europe/Moscow', locale: 'ru' } }),
         },
       },
     },
@@ -82,15 +81,7 @@ const CORE: ApiDocsFragment = {
         tags: ['Workspace'],
         summary: 'The token’s owner, their role in the workspace and the token’s abilities',
         responses: {
-          200: {
-            description: 'The owner',
-            content: {
-              'application/json': {
-                schema: dataOf(ref('Me')),
-                example: { data: { id: 3, fullName: 'Ada', email: 'ada@example.com', role: 'admin', abilities: ['workspace.view'] } },
-              },
-            },
-          },
+          200: answer('The owner', dataOf(ref('Me')), { data: { id: 3, fullName: 'Ada', email: 'ada@example.com', role: 'admin', abilities: ['workspace.view'] } }),
         },
       },
     },
@@ -153,12 +144,7 @@ const CORE: ApiDocsFragment = {
 const errorResponse = (description: string, examples: Record<string, Json>, headers?: Json) => ({
   description,
   ...(headers ? { headers } : {}),
-  content: {
-    'application/json': {
-      schema: ref('Errors'),
-      examples: Object.fromEntries(Object.entries(examples).map(([name, value]) => [name, { value }])),
-    },
-  },
+  content: json(ref('Errors'), Object.fromEntries(Object.entries(examples).map(([name, value]) => [name, { value }]))),
 })
 
 const RESPONSES: Record<(typeof ERROR_RESPONSES)[ErrorStatus], Json> = {

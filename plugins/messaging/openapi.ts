@@ -4,13 +4,12 @@
  * ../shared/docs/whatsapp-contracts.md); response schemas mirror presenters.ts. Enums come from
  * the code, so a new provider, message type or status shows up here by itself. Prose: docs/api.md.
  */
-import { dataOf, errorResponses, pageOf, pageParameters, ref, type ApiDocsFragment } from '#core/api_docs'
+import { answer, dataOf, errorResponses, json, pageOf, pageParameters, ref, type ApiDocsFragment, type Example } from '#core/api_docs'
 import { PROVIDERS, type Provider } from '#messaging/models/channel'
 import { MESSAGE_TYPES, STATUS_ORDER } from '#messaging/models/message'
 import { OUTBOUND_TYPES, type OutboundType } from '#messaging/validators/message'
 
 type Json = Record<string, any>
-type Example = { summary?: string; value: unknown }
 
 /* ------------------------------------------------------------------ helpers */
 
@@ -32,14 +31,10 @@ const textHeader = object({ type: { const: 'text' }, text: text(1, 60) }, ['type
 
 const idParameter = (what: string) => ({ name: 'id', in: 'path', required: true, description: `The ${what}’s id`, schema: id })
 
-const json = (schema: Json, examples?: Record<string, Example>) => ({
-  'application/json': { schema, ...(examples ? { examples } : {}) },
-})
 const body = (schema: Json, examples: Record<string, Example>, required = true) => ({
   required,
   content: json(schema, examples),
 })
-const answer = (description: string, schema: Json, value: unknown) => ({ description, content: json(schema, { example: { value } }) })
 
 /* ----------------------------------------------------------------- examples */
 
@@ -201,7 +196,7 @@ const messageExamples: Record<string, Example> = {
 /* ---------------------------------------------------------------- channels */
 
 /** Each provider's own fields (validators/channel.ts); `required` only when connecting. */
-const PROVIDER_FIELDS: Record<Provider, { schema: string; title: string; required: string[]; properties: Json }> = {
+const PROVIDER_FIELDS: Record<Provider, { schema: string; title: string; required: string[]; properties: Json; extra?: Json }> = {
   'whatsapp-cloud': {
     schema: 'CloudChannelFields',
     title: 'Meta WhatsApp Cloud API',
@@ -224,6 +219,7 @@ const PROVIDER_FIELDS: Record<Provider, { schema: string; title: string; require
       webhookHeaderName: { type: 'string', pattern: /^[A-Za-z0-9-]{1,100}$/.source, description: 'A static header webhooks must carry (with webhookHeaderValue)' },
       webhookHeaderValue: token(500, 'Secret: the static header’s value (with webhookHeaderName)'),
     },
+    extra: { dependentRequired: { webhookHeaderName: ['webhookHeaderValue'], webhookHeaderValue: ['webhookHeaderName'] } },
   },
   'whatsapp-gupshup': {
     schema: 'GupshupChannelFields',
@@ -269,7 +265,7 @@ const channelSchemas = {
     apiBaseUrl: nullable('string', { format: 'uri', maxLength: 300, description: 'http(s) URL of another API host; null clears it' }),
     throughputPerSecond: { type: 'integer', minimum: 1, maximum: 1000, description: 'Messages per second sent on this number; defaults to the provider’s (80)' },
   }),
-  ...Object.fromEntries(Object.values(PROVIDER_FIELDS).map(({ schema, title, properties }) => [schema, object(properties, [], { title })])),
+  ...Object.fromEntries(Object.values(PROVIDER_FIELDS).map(({ schema, title, properties, extra }) => [schema, object(properties, [], { title, ...extra })])),
   ...Object.fromEntries(
     PROVIDERS.map((provider) => [
       newChannelSchema(provider),
@@ -747,7 +743,7 @@ const paths = {
       'x-ability': 'messaging.contacts.manage',
       requestBody: body(ref('NewContact'), { contact: { value: { name: 'Анна Петрова', phone: '+7 (900) 111-22-33', locale: 'ru', attributes: { tier: 'gold' } } } }),
       responses: {
-        201: answer('Created', dataOf(ref('Contact')), { data: { ...contactExample, waId: '79001112233', profileName: null, firstSeenAt: null, lastSeenAt: null } }),
+        201: answer('Created', dataOf(ref('Contact')), { data: { ...contactExample, profileName: null, firstSeenAt: null, lastSeenAt: null } }),
         422: unprocessable('Invalid, or the phone is taken', {
           missing: invalid('phone', 'required', 'The phone field must be defined'),
           taken: refused('phone: a contact with +79001112233 already exists (id 42)', 'phone'),

@@ -100,6 +100,7 @@ export function templateJson(template: MessageTemplate) {
     category: template.category,
     status: template.status,
     components: template.components,
+    preview: template.preview(),
     syncedAt: template.syncedAt.toISO(),
   }
 }

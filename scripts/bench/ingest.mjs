@@ -42,6 +42,8 @@ import {
   STOP_GRACE_MS,
   startWorker,
   stopChild,
+  machineBusyMs,
+  ownCpuMs,
   waitForOk,
 } from './support.mjs'
 
@@ -332,6 +334,8 @@ export async function run({ root, connections, connectionsSet, duration, warmup 
   const workerConcurrency = envNumber('BENCH_WORKER_CONCURRENCY', 32, { integer: true, max: 1000 })
   const customers = envNumber('BENCH_INGEST_CUSTOMERS', 2000, { integer: true, max: 1_000_000 })
   const drainTimeout = envNumber('BENCH_INGEST_DRAIN_TIMEOUT', 120, { max: 3600 })
+  // BENCH_INGEST_ACK_ONLY=1: the workers stop after seeding; only the web process is measured.
+  const ackOnly = process.env.BENCH_INGEST_ACK_ONLY === '1'
 
   const app = await prepareApp(root)
   await flushBenchRedis(app)
@@ -406,13 +410,19 @@ export async function run({ root, connections, connectionsSet, duration, warmup 
   log(`Seeded ${mix.outbound} outbound messages (status sent) for the status webhooks.`)
 
   const target = { url: `${web.base}${mix.path}`, connections: concurrency }
+  if (ackOnly) {
+    log('BENCH_INGEST_ACK_ONLY=1: stopping the worker(s); events are stored, not processed.')
+    await Promise.all(workers.map((worker) => stopChild(worker, Math.max(STOP_GRACE_MS, 15_000))))
+    workers.length = 0
+    processes.splice(1)
+  }
 
   /* ---- warm-up (acknowledged and processed, then discarded) */
   if (warmup > 0) {
     log(`Warming up (${warmup}s of webhooks, ${concurrency} at once, then until processed)...`)
     const before = await lastEventId(pool)
     const warm = await cannon({ ...target, duration: warmup, requests: mix.requests() })
-    const done = await drain(pool, workspaceId, before, { expected: warm.ok, timeoutMs: drainTimeout * 1000, children: processes })
+    const done = ackOnly ? { drained: true } : await drain(pool, workspaceId, before, { expected: warm.ok, timeoutMs: drainTimeout * 1000, children: processes })
     if (!done.drained) throw new BenchError(`Warm-up: ${done.pending} webhook events still unprocessed after ${drainTimeout}s.`)
   }
 
@@ -421,6 +431,8 @@ export async function run({ root, connections, connectionsSet, duration, warmup 
   const before = await lastEventId(pool)
   const cpuAt = () => ({ app: groupCpuMs(web.child.pid), workers: workers.reduce((sum, w) => sum + groupCpuMs(w.pid), 0) })
   const cpuStart = cpuAt()
+  const machineStart = machineBusyMs()
+  const ownStart = ownCpuMs()
   const pgStart = await postgresBackendsCpu(pool)
   const redisStart = await redisCpuMs(app)
   const startedAt = Date.now()
@@ -428,23 +440,35 @@ export async function run({ root, connections, connectionsSet, duration, warmup 
   const loadEndedAt = Date.now()
   const atLoadEnd = await progress(pool, workspaceId, before)
   let cpuEnd = cpuAt()
-  const done = await drain(pool, workspaceId, before, {
-    expected: ack.ok,
-    timeoutMs: drainTimeout * 1000,
-    children: processes,
-    onPoll: () => (cpuEnd = cpuAt()),
-  })
+  let machineEnd = machineBusyMs()
+  let ownEnd = ownCpuMs()
+  const done = ackOnly
+    ? { ...atLoadEnd, drained: false }
+    : await drain(pool, workspaceId, before, {
+        expected: ack.ok,
+        timeoutMs: drainTimeout * 1000,
+        children: processes,
+        onPoll: () => {
+          cpuEnd = cpuAt()
+          machineEnd = machineBusyMs()
+          ownEnd = ownCpuMs()
+        },
+      })
   const pgCpu = postgresCpuDelta(pgStart, await postgresBackendsCpu(pool))
   const redisCpu = (await redisCpuMs(app)) - redisStart
 
   const processed = done.stored - done.pending
-  const endAt = done.last_processed ? new Date(done.last_processed).getTime() : Date.now()
+  const endAt = ackOnly ? loadEndedAt : done.last_processed ? new Date(done.last_processed).getTime() : Date.now()
   const wallSeconds = (endAt - startedAt) / 1000
   const endToEnd = processed / wallSeconds
   const workerSeconds = done.first_processed ? (endAt - new Date(done.first_processed).getTime()) / 1000 : NaN
   const appCpu = cpuEnd.app - cpuStart.app
   const workerCpu = cpuEnd.workers - cpuStart.workers
   const perThousand = ((appCpu + workerCpu) / processed) * 1000
+  // Everything else the machine did meanwhile: PostgreSQL's own background work, Redis, and other programs.
+  const machineCpu = machineEnd - machineStart
+  const benchCpu = ownEnd - ownStart
+  const elsewhere = machineCpu - appCpu - workerCpu - pgCpu - benchCpu - (Number.isFinite(redisCpu) ? redisCpu : 0)
 
   // Where did the events go? A quick check that the mix did what it says.
   const statusRows = (await pool.query(
@@ -480,6 +504,7 @@ export async function run({ root, connections, connectionsSet, duration, warmup 
   /* ---- figures */
   const ackPass = ack.p99 <= BUDGET.ackP99MaxMs && ack.non2xx === 0 && ack.errors === 0
   const e2ePass = done.drained && endToEnd >= BUDGET.endToEndMinPerSecond && done.stored >= ack.ok
+  const ackRowCpu = ackOnly ? (appCpu / done.stored) * 1000 : undefined
   const results = [
     {
       name: 'bare node:http, same signed POSTs (baseline)',
@@ -526,6 +551,7 @@ export async function run({ root, connections, connectionsSet, duration, warmup 
       requests: ack.total,
       ratioToBaseline: ack.rps / bareRun.rps,
       ratioLabel: 'bare',
+      ...(ackOnly ? { cpuMsPer1000: ackRowCpu } : {}),
       budget: { p99MaxMs: BUDGET.ackP99MaxMs },
       pass: ackPass,
     },
@@ -555,7 +581,15 @@ export async function run({ root, connections, connectionsSet, duration, warmup 
         loadSeconds: round((loadEndedAt - startedAt) / 1000, 3),
         backlogAtLoadEnd: atLoadEnd.pending,
         workerRatePerSecond: round(processed / workerSeconds, 1),
-        cpuMs: { app: Math.round(appCpu), workers: Math.round(workerCpu), postgresBackends: Math.round(pgCpu), redisServer: Math.round(redisCpu) },
+        cpuMs: {
+          app: Math.round(appCpu),
+          workers: Math.round(workerCpu),
+          postgresBackends: Math.round(pgCpu),
+          redisServer: Math.round(redisCpu),
+          bench: Math.round(benchCpu),
+          machine: Math.round(machineCpu),
+          elsewhere: Math.round(elsewhere),
+        },
         outboundStatuses: Object.fromEntries(statusRows.map((row) => [row.status, row.n])),
         inboundMessages,
         contacts,
@@ -563,15 +597,21 @@ export async function run({ root, connections, connectionsSet, duration, warmup 
     },
   ]
 
-  const cpuPer = (ms) => fixed((ms / processed) * 1000, 0)
+  if (ackOnly) results.pop()
+  const cpuPer = (ms) => fixed((ms / (ackOnly ? done.stored : processed)) * 1000, 0)
   const notes = [
     `Load: ${concurrency} connections (autocannon in the bench process), ${duration}s measured after ${warmup}s warm-up; each request a fresh webhook signed with the channel's appSecret.`,
     `Mix: ${INBOUND_SHARE * 100} % inbound text (${RETURNING_SHARE * 100} % of them from ${customers} returning customers, the rest new), ${(1 - INBOUND_SHARE) * 100} % statuses sent → delivered → read of ${mix.outbound} outbound messages.`,
-    `Processes: web WEB_CONCURRENCY=${app.env.WEB_CONCURRENCY}, ${workerCount} worker process(es) × queue:work --concurrency ${workerConcurrency}; PostgreSQL database switchboard_bench, Redis database ${app.env.REDIS_DB}.`,
-    `End to end: ${processed} of ${done.stored} stored events processed (autocannon counted ${ack.ok} 200s; answers after its bell are stored but not counted)${done.drained ? '' : ` (NOT drained after ${drainTimeout}s: ${done.pending} pending)`} in ${fixed(wallSeconds, 1)}s ` +
-      `(load ${fixed((loadEndedAt - startedAt) / 1000, 1)}s, backlog at its end ${atLoadEnd.pending}); the worker processed ${fixed(processed / workerSeconds, 0)} events/s from its first to its last.`,
-    `CPU per 1,000 events: app ${cpuPer(appCpu)} ms + worker(s) ${cpuPer(workerCpu)} ms = ${fixed(perThousand, 0)} ms` +
-      ` (besides: PostgreSQL backends ${cpuPer(pgCpu)} ms, Redis server ${cpuPer(redisCpu)} ms — the whole server, shared); the machine has ${os.availableParallelism()} × 1,000 ms of CPU per second.`,
+    `Processes: web WEB_CONCURRENCY=${app.env.WEB_CONCURRENCY}, ${ackOnly ? 'no worker during the measurement (BENCH_INGEST_ACK_ONLY=1)' : `${workerCount} worker process(es) × queue:work --concurrency ${workerConcurrency}`}; PostgreSQL database switchboard_bench, Redis database ${app.env.REDIS_DB}.`,
+    ackOnly
+      ? `Acknowledged only: ${done.stored} events stored (autocannon counted ${ack.ok} 200s), none processed.`
+      : `End to end: ${processed} of ${done.stored} stored events processed (autocannon counted ${ack.ok} 200s; answers after its bell are stored but not counted)${done.drained ? '' : ` (NOT drained after ${drainTimeout}s: ${done.pending} pending)`} in ${fixed(wallSeconds, 1)}s ` +
+        `(load ${fixed((loadEndedAt - startedAt) / 1000, 1)}s, backlog at its end ${atLoadEnd.pending}); the worker processed ${fixed(processed / workerSeconds, 0)} events/s from its first to its last.`,
+    `CPU per 1,000 events: app ${cpuPer(appCpu)} ms${ackOnly ? '' : ` + worker(s) ${cpuPer(workerCpu)} ms = ${fixed(perThousand, 0)} ms`}` +
+      ` (besides: PostgreSQL backends ${cpuPer(pgCpu)} ms, Redis server ${cpuPer(redisCpu)} ms, the load generator ${cpuPer(benchCpu)} ms).`,
+    `Machine: ${fixed(machineCpu / 1000, 1)} s of CPU used in ${fixed(wallSeconds, 1)} s on ${os.availableParallelism()} cores ` +
+      `(${fixed((machineCpu / (wallSeconds * 1000 * os.availableParallelism())) * 100, 0)} % busy); outside the processes above: ${fixed(elsewhere / 1000, 1)} s ` +
+      `(PostgreSQL's background writers, other programs — more than a few seconds means the figures are disturbed).`,
     `Outbound statuses now: ${statusRows.map((row) => `${row.status} ${row.n}`).join(', ')}; inbound messages ${inboundMessages}, contacts ${contacts}.`,
   ]
   return { results, notes, settings: { connections: concurrency, workers: workerCount, workerConcurrency, customers } }

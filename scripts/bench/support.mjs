@@ -10,6 +10,7 @@ import { existsSync, readdirSync, readFileSync, symlinkSync } from 'node:fs'
 import net from 'node:net'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
+import { pathToFileURL } from 'node:url'
 import autocannon from 'autocannon'
 import { generateAppKey, loadConfig } from '../lib/env.mjs'
 import { checkRedis, ensurePostgresDatabase } from '../lib/services.mjs'
@@ -411,9 +412,13 @@ export async function prepareApp(root) {
   await checkRedis(config)
   if (await ensurePostgresDatabase(config, DATABASE)) log(`Created database "${DATABASE}".`)
 
-  log('Building the app (node ace build)...')
-  await runToEnd('node ace build', process.execPath, ['ace', 'build'], { cwd: root, env: { ...process.env, NODE_ENV: 'production' } })
   const buildDir = join(root, 'build')
+  if (process.env.BENCH_BUILD === '0' && existsSync(join(buildDir, 'bin', 'server.js'))) {
+    log('Using the existing build/ (BENCH_BUILD=0).')
+  } else {
+    log('Building the app (node ace build)...')
+    await runToEnd('node ace build', process.execPath, ['ace', 'build'], { cwd: root, env: { ...process.env, NODE_ENV: 'production' } })
+  }
   // The build has no dependencies of its own here: it borrows the checkout's.
   if (!existsSync(join(buildDir, 'node_modules'))) symlinkSync(join(root, 'node_modules'), join(buildDir, 'node_modules'), 'dir')
 
@@ -439,7 +444,7 @@ export function profileFlags(root, name) {
   if (!process.env.BENCH_PROFILE) return []
   const dir = join(root, 'bench', 'profiles', `${profileStamp}-${name}`)
   log(`Profiling ${name} into ${dir}`)
-  return ['--cpu-prof', `--cpu-prof-dir=${dir}`]
+  return ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--import', pathToFileURL(join(root, 'scripts', 'bench', 'exit_on_sigterm.mjs')).href]
 }
 
 /** How long a stopping process may take before SIGKILL: writing a CPU profile takes a while. */

@@ -47,4 +47,27 @@ export default class MessageTemplate extends BaseModel {
     if (type === 'HEADER' && component.format && component.format !== 'TEXT') return 1
     return new Set(String(component.text ?? '').match(/\{\{\s*[a-z0-9_]+\s*\}\}/gi) ?? []).size
   }
+
+  /**
+   * The template as the customer will read it: header, body and footer text with the given
+   * parameters in place of {{1}}, {{2}} (or {{name}}, in order), and the buttons' labels.
+   * Without parameters the placeholders stay, for a preview of the template itself.
+   */
+  preview(parameters: { header?: string[]; body?: string[] } = {}) {
+    const part = (type: string) => this.components.find((c) => String(c.type).toUpperCase() === type)
+    const fill = (text: unknown, values: string[] = []) => {
+      const seen: string[] = []
+      return String(text ?? '').replace(/\{\{\s*([a-z0-9_]+)\s*\}\}/gi, (placeholder, key: string) => {
+        if (!seen.includes(key)) seen.push(key)
+        return values[seen.indexOf(key)] ?? placeholder
+      })
+    }
+    const header = part('HEADER')
+    return {
+      header: header && (header.format ?? 'TEXT') === 'TEXT' ? fill(header.text, parameters.header) : (header?.format ? `[${String(header.format).toLowerCase()}]` : null),
+      body: fill(part('BODY')?.text, parameters.body),
+      footer: part('FOOTER')?.text ?? null,
+      buttons: ((part('BUTTONS')?.buttons ?? []) as { text?: string }[]).map((button) => String(button.text ?? '')),
+    }
+  }
 }
