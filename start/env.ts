@@ -35,6 +35,7 @@ export default await Env.create(new URL('../', import.meta.url), {
 
   LIMITER_STORE: Env.schema.enum(['redis', 'memory'] as const),
   SIGNUP: Env.schema.enum.optional(['open', 'first-only'] as const),
+  API_RATE_PER_MINUTE: Env.schema.number.optional(),
 
   GRAPH_API_VERSION: Env.schema.string.optional(),
 

@@ -1,8 +1,10 @@
 /*
 | Rate limits. Login attempts count per account+IP (5 a minute, then locked for
 | 15 minutes) and per IP across accounts (30 a minute): 429 with Retry-After.
+| The API counts per token (API_RATE_PER_MINUTE, default 1,200 requests a minute).
 */
 import limiter from '@adonisjs/limiter/services/main'
+import env from '#start/env'
 
 export const loginPerAccount = limiter.use({ requests: 5, duration: '1 min', blockDuration: '15 mins' })
 export const loginPerIp = limiter.use({ requests: 30, duration: '1 min', blockDuration: '5 mins' })
@@ -10,3 +12,5 @@ export const loginPerIp = limiter.use({ requests: 30, duration: '1 min', blockDu
 export const throttleMail = limiter.define('mail', (ctx) =>
   limiter.allowRequests(5).every('10 mins').usingKey(`mail_${ctx.request.ip()}`)
 )
+
+export const apiPerToken = limiter.use({ requests: env.get('API_RATE_PER_MINUTE', 1200), duration: '1 min' })

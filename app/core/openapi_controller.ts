@@ -4,7 +4,7 @@ import { apiDocs } from '#core/api_docs'
 /** GET /api/v1/openapi.json: public, so tools can fetch it without a token. */
 export default class OpenApiController {
   async show({ response }: HttpContext) {
-    // Changes only with a deploy (the installed plugins); a short cache spares rebuilding it per call.
+    // It changes only with a deploy (the installed plugins): clients may keep it a few minutes.
     response.header('cache-control', 'public, max-age=300')
     return response.json(apiDocs.document())
   }

@@ -37,6 +37,11 @@ export default class HttpExceptionHandler extends ExceptionHandler {
     if (error?.code === 'E_UNAUTHORIZED_ACCESS' && wantsJson(ctx)) {
       return ctx.response.status(401).send({ errors: [{ message: 'Invalid or missing API token' }] })
     }
+    // The limiter negotiates by Accept; API callers get JSON (and Retry-After) whatever they accept.
+    if (error?.code === 'E_TOO_MANY_REQUESTS' && wantsJson(ctx)) {
+      for (const [name, value] of Object.entries(error.getDefaultHeaders() as Record<string, string | number>)) ctx.response.header(name, value)
+      return ctx.response.status(429).send({ errors: [{ message: error.getResponseMessage(ctx), retryAfter: error.response.availableIn }] })
+    }
     // Shield redirects back on a bad CSRF token; scripts and HTMX get a plain 403 instead.
     if (error?.code === 'E_BAD_CSRF_TOKEN' && (ctx.request.header('hx-request') || wantsJson(ctx))) {
       return ctx.response.status(403).send({ errors: [{ message: 'The page expired. Reload it and try again.' }] })
@@ -50,6 +55,9 @@ function wantsJson(ctx: HttpContext) {
 }
 
 /** Client errors explain themselves; server errors say only that something failed. */
-function safeMessage(error: { status: number; message: string }) {
-  return error.status >= 500 ? 'Something went wrong on our side. It has been logged.' : error.message
+function safeMessage(error: { status: number; message: string; code?: string }) {
+  if (error.status >= 500) return 'Something went wrong on our side. It has been logged.'
+  // Lucid's findOrFail: say what a caller can act on, not "Row not found".
+  if (error.code === 'E_ROW_NOT_FOUND') return 'No such record here (or no access to it)'
+  return error.message
 }

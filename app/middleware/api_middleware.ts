@@ -4,6 +4,7 @@ import { abilities } from '#access/roles'
 import { accessToWorkspace } from '#tenancy/access'
 import { pluginEnablement } from '#plugins/enablement'
 import type { WorkspaceAccessToken } from '#auth/workspace_tokens_provider'
+import { apiPerToken } from '#start/limiter'
 
 /**
  * /api/v1: a personal token (Authorization: Bearer) is bound to one workspace.
@@ -14,6 +15,8 @@ export default class ApiMiddleware {
   async handle(ctx: HttpContext, next: NextFn) {
     const user = await ctx.auth.use('api').authenticate()
     const token = user.currentAccessToken as WorkspaceAccessToken
+    // Per token, so one runaway script cannot starve the workspace's other integrations.
+    await apiPerToken.consume(`api_${token.identifier}`)
     const workspaceId = token.workspaceId
     const access = workspaceId ? await accessToWorkspace(user.id, { id: workspaceId }) : null
     if (!access) {

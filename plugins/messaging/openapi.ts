@@ -126,12 +126,12 @@ const templateExample = {
     { type: 'HEADER', format: 'TEXT', text: 'Order {{1}}' },
     { type: 'BODY', text: 'Hi {{1}}, your order {{2}} is on its way.' },
   ],
+  preview: { header: 'Order {{1}}', body: 'Hi {{1}}, your order {{2}} is on its way.', footer: null, buttons: [] },
   syncedAt: at,
 }
 
 const mediaExample = {
   id: 31,
-  workspaceId: 1,
   messageId: null,
   filename: 'receipt.pdf',
   mime: 'application/pdf',
@@ -296,9 +296,19 @@ const channelSchemas = {
       category: nullable('string', { description: 'MARKETING, UTILITY or AUTHENTICATION' }),
       status: { type: 'string', description: 'As the provider reports it: APPROVED, PENDING, REJECTED, PAUSED…' },
       components: { type: 'array', items: { type: 'object' }, description: 'The Cloud API’s components (HEADER, BODY, FOOTER, BUTTONS)' },
+      preview: object(
+        {
+          header: nullable('string', { description: 'Text with its placeholders ({{1}}, {{name}}), `[image]` and the like for a media header, or null' }),
+          body: { type: 'string' },
+          footer: nullable('string'),
+          buttons: { type: 'array', items: { type: 'string' }, description: 'The buttons’ labels' },
+        },
+        ['header', 'body', 'footer', 'buttons'],
+        { description: 'The template as the customer reads it, placeholders left in' }
+      ),
       syncedAt: dateTime,
     },
-    ['id', 'name', 'language', 'category', 'status', 'components', 'syncedAt'],
+    ['id', 'name', 'language', 'category', 'status', 'components', 'preview', 'syncedAt'],
     { description: 'A template as last synced from the provider for one channel' }
   ),
 }
@@ -586,7 +596,6 @@ const messageSchemas = {
   Media: object(
     {
       id,
-      workspaceId: id,
       messageId: nullable('integer', { description: 'The inbound message it came with; null for an upload' }),
       filename: { type: 'string' },
       mime: { type: 'string' },
@@ -594,7 +603,7 @@ const messageSchemas = {
       sha256: { type: 'string' },
       createdAt: dateTime,
     },
-    ['id', 'workspaceId', 'messageId', 'filename', 'mime', 'size', 'sha256', 'createdAt']
+    ['id', 'messageId', 'filename', 'mime', 'size', 'sha256', 'createdAt']
   ),
 }
 

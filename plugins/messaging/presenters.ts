@@ -5,6 +5,7 @@ import type Contact from '#messaging/models/contact'
 import type Conversation from '#messaging/models/conversation'
 import type Message from '#messaging/models/message'
 import type MessageTemplate from '#messaging/models/message_template'
+import type Media from '#messaging/models/media'
 
 /**
  * The API's JSON for each record (docs/api.md). Secrets never appear: credentials are not
@@ -103,6 +104,10 @@ export function templateJson(template: MessageTemplate) {
     preview: template.preview(),
     syncedAt: template.syncedAt.toISO(),
   }
+}
+
+export function mediaJson(media: Media) {
+  return { id: media.id, messageId: media.messageId, filename: media.filename, mime: media.mime, size: media.size, sha256: media.sha256, createdAt: media.createdAt.toISO() }
 }
 
 /** `{ data, meta }` of a Lucid paginator. */

@@ -62,6 +62,7 @@ export async function storeChannel({ workspace, userId, ctx }: ChannelActor, inp
   }
   if (input.provider === 'whatsapp-gupshup') channel.credentials = { ...channel.credentials, webhookToken: secret() }
   await channel.save()
+  await channel.refresh() // the columns the database fills (health, timestamps) for the answer
   await AuditLog.recordIn(workspace, 'channel.connected', userId, audited(channel), ctx)
   return channel
 }

@@ -71,6 +71,8 @@ const listRows = vine.createRule((value, _options, context) => {
   const sections = Array.isArray(value) ? value : []
   const rows = sections.reduce((total, section: any) => total + (Array.isArray(section?.rows) ? section.rows.length : 0), 0)
   if (rows > 10) context.report('A list has at most 10 rows in all its sections', 'maxRows', context)
+  const ids = sections.flatMap((section: any) => (Array.isArray(section?.rows) ? section.rows.map((row: any) => row?.id) : []))
+  if (new Set(ids).size !== ids.length) context.report('Row ids must be unique across the whole list', 'unique', context)
   if (sections.length > 1 && sections.some((section: any) => !section?.title)) {
     context.report('Every section needs a title when there is more than one', 'sectionTitle', context)
   }
@@ -95,8 +97,7 @@ const list = vine.object({
                 description: vine.string().maxLength(72).optional(),
               })
             )
-            .minLength(1)
-            .use(uniqueBy('id')),
+            .minLength(1),
         })
       )
       .minLength(1)

@@ -5,6 +5,7 @@ import Membership from '#tenancy/models/membership'
 import AuditLog from '#audit/audit_log'
 import { issueApiToken } from '#auth/api_tokens'
 import { addMember, workspaceWithMember } from '#database/factories/index'
+import { apiPerToken } from '#start/limiter'
 
 test.group('API tokens (/api/v1)', (group) => {
   group.each.setup(() => testUtils.db().withGlobalTransaction())
@@ -184,5 +185,20 @@ test.group('API tokens (/api/v1)', (group) => {
     steered.assertStatus(200)
     assert.equal(steered.body().data.slug, a.slug)
     assert.notEqual(steered.body().data.id, b.id)
+  })
+
+  test('each token has its own request budget: over it, 429 with Retry-After; other tokens go on', async ({ client, assert }) => {
+    const { workspace, user } = await workspaceWithMember('owner')
+    const busy = await issueApiToken(user, workspace, 'busy script', ['workspace.view'])
+    const calm = await issueApiToken(user, workspace, 'calm script', ['workspace.view'])
+    ;(await client.get('/api/v1/workspace').bearerToken(busy.secret)).assertStatus(200)
+    // As if it had used up its minute.
+    await apiPerToken.block(`api_${busy.id}`, '1 min')
+    const throttled = await client.get('/api/v1/workspace').bearerToken(busy.secret)
+    throttled.assertStatus(429)
+    assert.isAtLeast(Number(throttled.header('retry-after')), 1)
+    assert.property(throttled.body(), 'errors')
+    ;(await client.get('/api/v1/workspace').bearerToken(calm.secret)).assertStatus(200)
+    await apiPerToken.delete(`api_${busy.id}`)
   })
 })

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises'
 import vine from '@vinejs/vine'
 import Media from '#messaging/models/media'
 import { storeMedia, readMedia } from '#messaging/services/media_store'
+import { mediaJson } from '#messaging/presenters'
 
 // The request body limit (config/bodyparser.ts); each type's own limit is the provider's to enforce.
 const uploadValidator = vine.compile(vine.object({ file: vine.file({ size: '20mb' }) }))
@@ -17,7 +18,7 @@ export default class MediaController {
       mime: file.headers['content-type'] ?? `${file.type ?? 'application'}/${file.subtype ?? 'octet-stream'}`,
       filename: file.clientName,
     })
-    return response.created({ data: media.serialize() })
+    return response.created({ data: mediaJson(media) })
   }
 
   /** GET /api/v1/media/:id: the file (an inbound photo, a document) for the workspace's members. */
