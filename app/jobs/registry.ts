@@ -88,15 +88,20 @@ class JobRegistry {
     return queue
   }
 
-  /** Enqueues a job; returns once Redis holds it. */
-  dispatch<P>(definition: JobDefinition<P>, payload: P, options: JobsOptions = {}) {
-    return this.queue(definition.queue ?? DEFAULT_QUEUE).add(definition.name, payload, {
+  /** A job's options: its definition's retries and retention, then `overrides`. */
+  options(definition: JobDefinition<any>, overrides: JobsOptions = {}): JobsOptions {
+    return {
       attempts: definition.attempts ?? 5,
       backoff: { type: 'jittered', delay: definition.backoff ?? 1000 },
       removeOnComplete: { age: 24 * 3600, count: 1000 },
       removeOnFail: { age: 14 * 24 * 3600 },
-      ...options,
-    })
+      ...overrides,
+    }
+  }
+
+  /** Enqueues a job; returns once Redis holds it. */
+  dispatch<P>(definition: JobDefinition<P>, payload: P, options: JobsOptions = {}) {
+    return this.queue(definition.queue ?? DEFAULT_QUEUE).add(definition.name, payload, this.options(definition, options))
   }
 
   /** Registers repeatable jobs' schedules (idempotent, safe on every worker start). */

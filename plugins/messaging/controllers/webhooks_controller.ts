@@ -4,7 +4,20 @@ import db from '@adonisjs/lucid/services/db'
 import Channel from '#messaging/models/channel'
 import { providers } from '#messaging/services/providers'
 import { pluginEnablement } from '#plugins/enablement'
-import { queueWebhookEvent } from '#messaging/jobs/process_webhook_event'
+import { webhookInbox } from '#messaging/services/webhook_inbox'
+
+const TOUCH_EVERY_MS = 10_000
+const touchedAt = new Map<number, number>()
+
+/**
+ * The channel's "last webhook" (its health), written at most every 10 s per process: under load
+ * every request updating the one channel row would queue them all behind its row lock.
+ */
+async function touchChannel(channelId: number, now: DateTime) {
+  if (now.toMillis() - (touchedAt.get(channelId) ?? 0) < TOUCH_EVERY_MS) return
+  touchedAt.set(channelId, now.toMillis())
+  await db.from('channels').where('id', channelId).update({ last_webhook_at: now.toSQL() })
+}
 
 /**
  * /webhooks/whatsapp/:channelId — the fixed contract every provider calls. Nothing is
@@ -30,13 +43,9 @@ export default class WebhooksController {
       return ctx.response.badRequest({ errors: [{ message: 'The body is not JSON' }] })
     }
     const now = DateTime.now()
-    const [event] = await db
-      .table('webhook_events')
-      .insert({ workspace_id: channel.workspaceId, channel_id: channel.id, provider: channel.provider, body, received_at: now.toSQL() })
-      .returning('id')
-    await db.from('channels').where('id', channel.id).update({ last_webhook_at: now.toSQL() })
-    // The event is durable: if the queue is unreachable, the row waits for the sweeper.
-    await queueWebhookEvent(channel.workspaceId, Number(event.id)).catch((error) => ctx.logger.error({ err: error, eventId: event.id }, 'webhook event not queued'))
+    // Committed before the 200; its processing job is queued with it (or later by the sweeper).
+    await webhookInbox.store({ workspace_id: channel.workspaceId, channel_id: channel.id, provider: channel.provider, body, received_at: now.toSQL()! })
+    await touchChannel(channel.id, now)
     return ctx.response.ok({ received: true })
   }
 

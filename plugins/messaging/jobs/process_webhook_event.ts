@@ -39,9 +39,9 @@ async function storeInbound(trx: TransactionClientContract, channel: Channel, ev
   if (!phone) return
   const workspaceId = channel.workspaceId
   const at = DateTime.fromJSDate(event.timestamp)
+  // The upsert locks the contact's row until commit: concurrent events of one contact (jobs run
+  // in parallel) take turns here, so there is one conversation and one copy of each message.
   const contact = await upsertContact(trx, channel, phone, event.profileName, at)
-  // Serialises concurrent events of one contact (jobs run in parallel): one conversation, one copy.
-  await trx.from('contacts').where('id', contact.id).forUpdate().first()
 
   const known = await trx
     .from('messages')
@@ -193,5 +193,7 @@ export const processWebhookEvent = defineJob<{ workspaceId: number; eventId: num
  * often it is asked (finished jobs are dropped, so the id only guards against twins in flight).
  */
 export function queueWebhookEvent(workspaceId: number, eventId: number) {
-  return jobs.dispatch(processWebhookEvent, { workspaceId, eventId }, { jobId: `webhook-${eventId}`, removeOnComplete: true })
+  return jobs.dispatch(processWebhookEvent, { workspaceId, eventId }, webhookJobOptions(eventId))
 }
+
+export const webhookJobOptions = (eventId: number) => ({ jobId: `webhook-${eventId}`, removeOnComplete: true })
