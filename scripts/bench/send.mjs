@@ -13,6 +13,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import { mkdirSync, writeFileSync, rmSync } from 'node:fs'
+import os from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import {
@@ -33,7 +34,10 @@ import {
   log,
   machineBusyMs,
   ownCpuMs,
+  postgresBackendsCpu,
+  postgresCpuDelta,
   prepareApp,
+  redisCpuMs,
   runPool,
   runToEnd,
   seedWorkspace,
@@ -87,7 +91,8 @@ export async function run({ root, connections, connectionsSet, warmup }) {
   const workerConcurrency = envNumber('BENCH_WORKER_CONCURRENCY', 64, { integer: true, max: 1000 })
   const via = envChoice('BENCH_SEND_VIA', ['api', 'action'], 'action')
   const statuses = envChoice('BENCH_SEND_STATUSES', ['batch', 'each', 'off'], 'batch')
-  const timeoutSeconds = envNumber('BENCH_SEND_TIMEOUT', 90, { max: 3600 })
+  // How long after the last message was queued the bench waits for them all to be sent (then it reports what went).
+  const timeoutSeconds = envNumber('BENCH_SEND_TIMEOUT', 60, { max: 3600 })
 
   const app = await prepareApp(root)
   await flushBenchRedis(app)
@@ -262,13 +267,25 @@ export async function run({ root, connections, connectionsSet, warmup }) {
   const tag = `run-${randomBytes(4).toString('hex')}`
   const before = await jsonCall(`${simUrl}/_sim/stats`)
   log(`Queueing ${total} messages ${via === 'api' ? 'through POST /api/v1/conversations/:id/messages' : 'by sendMessage(), the action the API calls'} (${concurrency} at once) to ${conversationIds.length} conversations...`)
-  const cpu0 = { app: groupCpuMs(web.child.pid), workers: workers.reduce((sum, w) => sum + groupCpuMs(w.pid), 0), sim: groupCpuMs(sim.pid), machine: machineBusyMs(), own: ownCpuMs() }
+  const cpuNow = () => ({
+    app: groupCpuMs(web.child.pid),
+    workers: workers.reduce((sum, w) => sum + groupCpuMs(w.pid), 0),
+    sim: groupCpuMs(sim.pid),
+    machine: machineBusyMs(),
+    kernel: machineBusyMs.kernel(),
+    own: ownCpuMs(),
+  })
+  const pg0 = await postgresBackendsCpu(pool)
+  const redis0 = await redisCpuMs(app)
+  const cpu0 = cpuNow()
   const started = performance.now()
   const queued = via === 'api' ? await queueThroughApi(tag, { amount: total }) : await queueThroughAction(tag, total)
   const queueSeconds = (performance.now() - started) / 1000
   log(`Queued ${queued.queued} in ${fixed(queueSeconds, 1)}s (${fixed(queued.queued / queueSeconds, 0)}/s); waiting until they are sent...`)
   const finished = await untilSent(timeoutSeconds * 1000)
-  const cpu1 = { app: groupCpuMs(web.child.pid), workers: workers.reduce((sum, w) => sum + groupCpuMs(w.pid), 0), sim: groupCpuMs(sim.pid), machine: machineBusyMs(), own: ownCpuMs() }
+  const cpu1 = cpuNow()
+  const pgCpu = postgresCpuDelta(pg0, await postgresBackendsCpu(pool))
+  const redisCpu = (await redisCpuMs(app)) - redis0
   const wall = (performance.now() - started) / 1000
   const after = await jsonCall(`${simUrl}/_sim/stats`)
   const times = await acceptedTimes(simUrl, phoneNumberId, tag)
@@ -341,6 +358,9 @@ export async function run({ root, connections, connectionsSet, warmup }) {
     app: cpu1.app - cpu0.app,
     workers: cpu1.workers - cpu0.workers,
     simulator: cpu1.sim - cpu0.sim,
+    postgresBackends: pgCpu,
+    redisServer: redisCpu,
+    kernelIrq: cpu1.kernel - cpu0.kernel,
     bench: cpu1.own - cpu0.own,
     machine: cpu1.machine - cpu0.machine,
   }
@@ -437,11 +457,13 @@ export async function run({ root, connections, connectionsSet, warmup }) {
   ]
   const notes = [
     `Channel and simulator number both at ${limit}/s; ${conversationIds.length} conversations with open 24-hour windows (each customer wrote through the simulator first); text messages spread round-robin.`,
-    `Queued by ${via === 'api' ? 'POST /api/v1/conversations/:id/messages (autocannon)' : 'sendMessage() — the action POST /api/v1/conversations/:id/messages calls — in a child process booted from the build'} at ${concurrency} at once: ${queued.queued} in ${fixed(queueSeconds, 1)}s; all sent ${fixed(wall, 1)}s after the first was queued${finished ? '' : ' (NOT all: timed out)'}.`,
+    `Queued by ${via === 'api' ? 'POST /api/v1/conversations/:id/messages (autocannon)' : 'sendMessage() — the action POST /api/v1/conversations/:id/messages calls — in a child process booted from the build'} at ${concurrency} at once: ${queued.queued} in ${fixed(queueSeconds, 1)}s; ${finished ? `all sent ${fixed(wall, 1)}s after the first was queued` : `NOT all sent ${fixed(wall, 1)}s after the first was queued (BENCH_SEND_TIMEOUT=${timeoutSeconds}s after the last)`}.`,
     `Processes: web WEB_CONCURRENCY=${app.env.WEB_CONCURRENCY}, ${workerCount} worker process(es) × queue:work --concurrency ${workerConcurrency} (messaging-send: ${Math.max(64, workerConcurrency)} jobs at once per process), the simulator; Redis database ${app.env.REDIS_DB}.`,
     `Statuses: ${statuses === 'off' ? 'posted to a sink, not the platform' : `sent → delivered → read posted back to the platform${statuses === 'batch' ? ', several per POST (Meta batches under load)' : ', one POST each'}`}; messages now ${Object.entries(byStatus).map(([k, v]) => `${k} ${v}`).join(', ')}.`,
     `Accepted by the simulator: ${times.length} over ${fixed(platform.spanSeconds, 2)}s; busiest second ${platform.maxWindow}; 130429 answers ${throttled}. The simulator itself refuses a send above the limit, so the 130429 count is where an overshoot shows.`,
-    `CPU during the run (ms): app ${Math.round(cpu.app)}, worker(s) ${Math.round(cpu.workers)} (${fixed(perThousand, 0)} ms per 1,000 messages together), simulator ${Math.round(cpu.simulator)}, bench ${Math.round(cpu.bench)}; the whole machine ${Math.round(cpu.machine)} of ${Math.round(wall * 1000 * 2)} available.`,
+    `CPU from the first queued message to the end of the wait (s): app ${fixed(cpu.app / 1000, 1)}, worker(s) ${fixed(cpu.workers / 1000, 1)} (${fixed(perThousand, 0)} ms per 1,000 messages together), ` +
+      `PostgreSQL backends ${fixed(cpu.postgresBackends / 1000, 1)}, Redis server ${fixed(cpu.redisServer / 1000, 1)}, simulator ${fixed(cpu.simulator / 1000, 1)}, kernel irq/softirq ${fixed(cpu.kernelIrq / 1000, 1)}, ` +
+      `${via === 'action' ? `the enqueuing process ${fixed(queued.cpuMs / 1000, 1)}, ` : ''}the bench ${fixed(cpu.bench / 1000, 1)}; the whole machine ${fixed(cpu.machine / 1000, 1)} of ${fixed((wall * os.availableParallelism()), 1)} available.`,
   ]
   return { results, notes, settings: { connections: concurrency, workers: workerCount, workerConcurrency, limit, messages: total, customers, via, statuses } }
 }

@@ -8,7 +8,7 @@
  *
  * spec: { workspaceId, authorId, conversationIds, count, concurrency, tag }. Message i goes to
  * conversationIds[i % length] with the text "<tag> #<i>". Prints one line
- * `BENCH-RESULT {"queued","seconds","p50","p99","firstError"}` on stdout, then exits.
+ * `BENCH-RESULT {"queued","seconds","p50","p99","cpuMs","firstError"}` on stdout, then exits.
  */
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -35,6 +35,7 @@ const { pluginEnablement } = await fromBuild('app/plugins/enablement.js')
 // The web process loads it in its middleware: the hook gate of message.beforeSend reads it.
 await pluginEnablement.ensureLoaded()
 
+const cpuBefore = process.cpuUsage()
 const latencies = new Float64Array(spec.count)
 let next = 0
 let queued = 0
@@ -61,8 +62,9 @@ await Promise.all(
   })
 )
 const seconds = (performance.now() - started) / 1000
+const cpu = process.cpuUsage(cpuBefore)
 const sorted = [...latencies].sort((a, b) => a - b)
 const at = (fraction) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(fraction * sorted.length) - 1))]
-process.stdout.write(`BENCH-RESULT ${JSON.stringify({ queued, seconds, p50: at(0.5), p99: at(0.99), firstError })}\n`)
+process.stdout.write(`BENCH-RESULT ${JSON.stringify({ queued, seconds, p50: at(0.5), p99: at(0.99), cpuMs: (cpu.user + cpu.system) / 1000, firstError })}\n`)
 await app.terminate()
 process.exit(0)

@@ -8,6 +8,7 @@ import { execFileSync, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { existsSync, readdirSync, readFileSync, symlinkSync } from 'node:fs'
 import net from 'node:net'
+import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { pathToFileURL } from 'node:url'
@@ -355,15 +356,45 @@ export function pidsCpuMs(pids) {
  * CPU time (ms) the whole machine spent busy so far (all cores: user, nice, system, irq,
  * softirq, steal), from /proc/stat. Minus what the bench's own processes used, it says how
  * much else ran during a measurement (another test run, a browser...). NaN off Linux.
+ * machineBusyMs.kernel() is the irq + softirq part alone: the kernel's network stack, which
+ * no process is charged for (loopback TCP between the app, PostgreSQL and Redis).
  */
+function procStatCpu() {
+  const [, user, nice, system, , , irq, softirq, steal] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number)
+  const ms = (ticks) => (ticks / ticksPerSecond()) * 1000
+  return { busy: ms(user + nice + system + irq + softirq + steal), kernel: ms(irq + softirq), steal: ms(steal) }
+}
+
 export function machineBusyMs() {
   if (!cpuMeasurable) return NaN
   try {
-    const [, user, nice, system, , , irq, softirq, steal] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number)
-    return ((user + nice + system + irq + softirq + steal) / ticksPerSecond()) * 1000
+    return procStatCpu().busy
   } catch {
     return NaN
   }
+}
+
+machineBusyMs.kernel = () => {
+  if (!cpuMeasurable) return NaN
+  try {
+    return procStatCpu().kernel
+  } catch {
+    return NaN
+  }
+}
+
+/**
+ * Samples the machine for `ms` before a scenario starts and warns when something else keeps
+ * it busy (a test suite, a browser): on a small machine that halves the figures.
+ */
+export async function warnIfBusy(ms = 2000) {
+  const before = machineBusyMs()
+  await sleep(ms)
+  const cores = (machineBusyMs() - before) / ms
+  if (cores > 0.25) {
+    log(`Warning: the machine is already busy before the run (${cores.toFixed(2)} of ${availableParallelism()} cores in use): the figures will be low and noisy.`)
+  }
+  return cores
 }
 
 /** This process's own CPU time (ms): the load generator. */
@@ -387,7 +418,10 @@ let prepared = null
  * Returns the environment every bench process gets: production, `switchboard_bench`, REDIS_DB 2.
  */
 export async function prepareApp(root) {
-  if (prepared) return prepared
+  if (prepared) {
+    await warnIfBusy()
+    return prepared
+  }
   if (REDIS_DB === '0') throw new BenchError('BENCH_REDIS_DB=0 is the Redis database of development and tests; pick another.', 2)
   const config = loadConfig(root, { DB_DATABASE: DATABASE, REDIS_DB })
   const appKey = config.APP_KEY && config.APP_KEY.length >= 32 ? config.APP_KEY : generateAppKey()
@@ -406,6 +440,8 @@ export async function prepareApp(root) {
     SIGNUP: 'open',
     APP_KEY: appKey,
     WEB_CONCURRENCY: process.env.BENCH_WEB_CONCURRENCY || '1',
+    // The per-token API limit (1,200 a minute by default) would answer the load with 429s: raised.
+    API_RATE_PER_MINUTE: process.env.BENCH_API_RATE_PER_MINUTE || '100000000',
   }
 
   log(`Checking PostgreSQL (${config.DB_HOST}:${config.DB_PORT}) and Redis (${config.REDIS_HOST}:${config.REDIS_PORT}, database ${REDIS_DB})...`)
@@ -425,6 +461,7 @@ export async function prepareApp(root) {
   prepared = { root, config, env, buildDir }
   log('Running migrations (node bin/console.js migration:run --force, in build/)...')
   await consoleCommand(prepared, 'migration:run', ['migration:run', '--force'])
+  await warnIfBusy()
   return prepared
 }
 
