@@ -7,16 +7,21 @@ import { pluginEnablement } from '#plugins/enablement'
 import { webhookInbox } from '#messaging/services/webhook_inbox'
 
 const TOUCH_EVERY_MS = 10_000
-const touchedAt = new Map<number, number>()
 
 /**
- * The channel's "last webhook" (its health), written at most every 10 s per process: under load
- * every request updating the one channel row would queue them all behind its row lock.
+ * The channel's "last webhook" (its health), written at most every 10 s: under load every
+ * request updating the one channel row would queue them all behind its row lock. The condition
+ * is checked again in SQL, so a burst that read the same old value writes once.
  */
-async function touchChannel(channelId: number, now: DateTime) {
-  if (now.toMillis() - (touchedAt.get(channelId) ?? 0) < TOUCH_EVERY_MS) return
-  touchedAt.set(channelId, now.toMillis())
-  await db.from('channels').where('id', channelId).update({ last_webhook_at: now.toSQL() })
+async function touchChannel(channel: Channel, now: DateTime) {
+  const last = channel.lastWebhookAt?.toMillis() ?? 0
+  if (now.toMillis() - last < TOUCH_EVERY_MS) return
+  const stale = now.minus({ milliseconds: TOUCH_EVERY_MS }).toSQL()!
+  await db
+    .from('channels')
+    .where('id', channel.id)
+    .where((query) => query.whereNull('last_webhook_at').orWhere('last_webhook_at', '<', stale))
+    .update({ last_webhook_at: now.toSQL() })
 }
 
 /**
@@ -45,7 +50,7 @@ export default class WebhooksController {
     const now = DateTime.now()
     // Committed before the 200; its processing job is queued with it (or later by the sweeper).
     await webhookInbox.store({ workspace_id: channel.workspaceId, channel_id: channel.id, provider: channel.provider, body, received_at: now.toSQL()! })
-    await touchChannel(channel.id, now)
+    await touchChannel(channel, now)
     return ctx.response.ok({ received: true })
   }
 
