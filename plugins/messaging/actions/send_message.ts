@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon'
+import db from '@adonisjs/lucid/services/db'
 import { hooks } from '#hooks/bus'
 import { jobs } from '#jobs/registry'
 import type Conversation from '#messaging/models/conversation'
@@ -16,6 +17,20 @@ export interface SendMessageOptions {
   conversation: Conversation
   input: SendMessageInput
   author: { type: MessageAuthor; id: string | number | null }
+}
+
+/**
+ * The conversation moves up the inbox; written at most once a second, since a burst of sends
+ * (a bot, a campaign) would otherwise queue on the conversation's row lock.
+ */
+async function touchConversation(conversation: Conversation) {
+  const now = DateTime.now()
+  conversation.lastActivityAt = now
+  await db
+    .from('conversations')
+    .where('id', conversation.id)
+    .where('last_activity_at', '<', now.minus({ seconds: 1 }).toSQL()!)
+    .update({ last_activity_at: now.toSQL(), updated_at: now.toSQL() })
 }
 
 /** The message of this conversation that `id` names, or a 422 naming the field. */
@@ -87,7 +102,7 @@ export async function sendMessage({ conversation, input, author }: SendMessageOp
     authorType: author.type,
     authorId: author.id === null ? null : String(author.id),
   })
-  await conversation.merge({ lastActivityAt: DateTime.now() }).save()
+  await touchConversation(conversation)
   // One job per message in flight; the job itself sends only a message still queued.
   await jobs.dispatch(sendQueuedMessage, { workspaceId: message.workspaceId, messageId: message.id }, { jobId: `send-${message.id}`, removeOnComplete: true })
   return message

@@ -51,6 +51,7 @@ test.group('Sending through whatsapp-cloud to the simulator', (group) => {
     const { phoneNumberId } = await connectCloudChannel(client, token, simulator)
     const conversation = await inboundConversation(phoneNumberId)
     assert.isTrue(conversation.windowExpiresAt! > DateTime.now().plus({ hours: 23 }))
+    await db.from('conversations').where('id', conversation.id).update({ last_activity_at: DateTime.now().minus({ hours: 1 }).toSQL() })
 
     const response = await client.post(`/api/v1/conversations/${conversation.id}/messages`).bearerToken(token).json({ type: 'text', text: { body: 'Guten Tag! Wie kann ich helfen?' } })
     response.assertStatus(202)
@@ -66,6 +67,9 @@ test.group('Sending through whatsapp-cloud to the simulator', (group) => {
     assert.equal(sent[0].wamid, message.providerMessageId)
     assert.equal(sent[0].to, '4915112345678')
     assert.deepEqual((sent[0].body as any).text, { body: 'Guten Tag! Wie kann ich helfen?' })
+
+    await conversation.refresh()
+    assert.isTrue(conversation.lastActivityAt > DateTime.now().minus({ minutes: 1 }), 'a reply moves the conversation up')
 
     const listed = await client.get(`/api/v1/conversations/${conversation.id}/messages`).bearerToken(token)
     listed.assertStatus(200)
