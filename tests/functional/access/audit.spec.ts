@@ -14,6 +14,9 @@ test.group('Audit log', (group) => {
     const { user: admin, workspace } = await workspaceWithMember('admin')
     const agent = await addMember(workspace, 'agent')
     const other = await workspaceWithMember('owner')
+    // Fixed names: a random one with an apostrophe is HTML-escaped on the page (O&#39;Keefe).
+    await agent.merge({ fullName: 'Ada Agent' }).save()
+    await other.user.merge({ fullName: 'Otto Outsider' }).save()
 
     await client.post('/login').form({ email: agent.email, password: 'wrong' }).withCsrfToken().redirects(0)
     await client.post('/login').form({ email: other.user.email, password: 'wrong' }).withCsrfToken().redirects(0)
