@@ -1,5 +1,4 @@
-import env from '#start/env'
-import router from '@adonisjs/core/services/router'
+import { absoluteUrl } from '#auth/links'
 import type Channel from '#messaging/models/channel'
 import type Contact from '#messaging/models/contact'
 import type Conversation from '#messaging/models/conversation'
@@ -13,10 +12,8 @@ import type Media from '#messaging/models/media'
  * leaves the server.
  */
 export function webhookUrlOf(channel: Channel) {
-  const base = new URL(env.get('APP_URL', 'http://localhost:3333')).origin
-  const path = router.makeUrl('messaging.public.webhooks.receive', { channelId: channel.id })
-  const token = channel.provider === 'whatsapp-gupshup' ? `?token=${encodeURIComponent(channel.credentials.webhookToken ?? '')}` : ''
-  return `${base}${path}${token}`
+  const url = absoluteUrl('messaging.public.webhooks.receive', { channelId: channel.id })
+  return channel.provider === 'whatsapp-gupshup' ? `${url}?token=${encodeURIComponent(channel.credentials.webhookToken ?? '')}` : url
 }
 
 export function channelJson(channel: Channel) {

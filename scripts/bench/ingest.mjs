@@ -273,17 +273,7 @@ function appPoolSize(root) {
  * (the baseline would measure the app). Warm-up, then `duration` seconds.
  */
 async function insertBaseline(app, { poolSize, concurrency, duration, warmup, bodies, workspaceId, channelId }) {
-  const { default: pg } = await import('pg')
-  const pool = new pg.Pool({
-    host: app.config.DB_HOST,
-    port: Number(app.config.DB_PORT),
-    user: app.config.DB_USER,
-    password: app.config.DB_PASSWORD || undefined,
-    database: 'switchboard_bench',
-    max: poolSize,
-    application_name: 'switchboard-bench-insert',
-  })
-  pool.on('error', () => {})
+  const pool = await benchPool(app, { max: poolSize, name: 'switchboard-bench-insert' })
   const table = 'bench_insert_scratch'
   try {
     await pool.query(`drop table if exists ${table}`)

@@ -600,7 +600,7 @@ export async function jsonCall(url, { method = 'GET', body, headers = {}, expect
 }
 
 /** A pg Pool on the bench database (the bench's own queries are named, so they can be told apart). */
-export async function benchPool(app, { max = 4 } = {}) {
+export async function benchPool(app, { max = 4, name = 'switchboard-bench' } = {}) {
   const { default: pg } = await import('pg')
   const pool = new pg.Pool({
     host: app.config.DB_HOST,
@@ -609,7 +609,7 @@ export async function benchPool(app, { max = 4 } = {}) {
     password: app.config.DB_PASSWORD || undefined,
     database: DATABASE,
     max,
-    application_name: 'switchboard-bench',
+    application_name: name,
   })
   pool.on('error', () => {})
   return pool

@@ -52,12 +52,7 @@ async function checkReferences(conversation: Conversation, input: SendMessageInp
     if (!target.providerMessageId) throw new Refusal('reaction.messageId: that message has not reached WhatsApp yet', 'reaction.messageId')
   }
   if (input.type === 'template') {
-    const template = await MessageTemplate.query()
-      .where('workspace_id', conversation.workspaceId)
-      .where('channel_id', conversation.channelId)
-      .where('name', content.name)
-      .where('language', content.language.code)
-      .first()
+    const template = await MessageTemplate.named({ workspaceId: conversation.workspaceId, id: conversation.channelId }, content.name, content.language.code)
     if (!template) throw new Refusal(`template.name: no approved template "${content.name}" (${content.language.code}) on this channel; sync the templates`, 'template.name')
     if (template.status.toUpperCase() !== 'APPROVED') throw new Refusal(`template.name: the template is ${template.status.toLowerCase()}`, 'template.name')
     for (const type of ['HEADER', 'BODY'] as const) {

@@ -29,5 +29,5 @@ export async function syncTemplates(channel: Channel) {
     }
     await trx.from('message_templates').where('workspace_id', channel.workspaceId).where('channel_id', channel.id).where('synced_at', '<', now.toSQL()!).delete()
   })
-  return MessageTemplate.query().where('workspace_id', channel.workspaceId).where('channel_id', channel.id).orderBy('name').orderBy('language')
+  return MessageTemplate.ofChannel(channel)
 }

@@ -20,7 +20,7 @@ export const markRead = defineJob<{ workspaceId: number; conversationId: number;
       .orderBy('id', 'desc')
       .first()
     if (!latest) return
-    const channel = await Channel.query().where('workspace_id', workspaceId).where('id', latest.channelId).firstOrFail()
+    const channel = await Channel.findInWorkspace(workspaceId, latest.channelId)
     const provider = providers.get(channel.provider)
     if (typing && provider.features.typing) await provider.typing(channel, latest.providerMessageId!)
     else await provider.markRead(channel, latest.providerMessageId!)

@@ -39,12 +39,7 @@ async function providerContent(message: Message, channel: Channel, provider: Cha
     return { message_id: target.providerMessageId, emoji: content.emoji ?? '' }
   }
   if (message.type === 'template' && provider.features.templateIds) {
-    const template = await MessageTemplate.query()
-      .where('workspace_id', message.workspaceId)
-      .where('channel_id', channel.id)
-      .where('name', content.name)
-      .where('language', content.language?.code)
-      .first()
+    const template = await MessageTemplate.named(channel, content.name, content.language?.code)
     return { ...content, provider_template_id: template?.providerTemplateId }
   }
   return content
@@ -83,7 +78,7 @@ export const sendQueuedMessage = defineJob<{ workspaceId: number; messageId: num
     const message = await Message.query().where('workspace_id', workspaceId).where('id', messageId).first()
     // Sent once: a repeated job finds the message no longer queued.
     if (!message || message.status !== 'queued') return
-    const channel = await Channel.query().where('workspace_id', workspaceId).where('id', message.channelId).firstOrFail()
+    const channel = await Channel.findInWorkspace(workspaceId, message.channelId)
     const provider = providers.get(channel.provider)
 
     let providerMessageId: string

@@ -55,4 +55,9 @@ export default class Channel extends BaseModel {
 
   @column.dateTime({ autoCreate: true, autoUpdate: true })
   declare updatedAt: DateTime
+
+  /** The workspace's channel `id` (from a URL or a payload); any other, or none, is 404. */
+  static findInWorkspace(workspaceId: number, id: unknown) {
+    return this.query().where('workspace_id', workspaceId).where('id', Number(id) || 0).firstOrFail()
+  }
 }

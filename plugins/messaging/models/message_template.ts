@@ -40,9 +40,23 @@ export default class MessageTemplate extends BaseModel {
   @column.dateTime({ autoCreate: true, autoUpdate: true })
   declare updatedAt: DateTime
 
+  /** A channel's templates, by name then language. */
+  static ofChannel(channel: { workspaceId: number; id: number }) {
+    return this.query().where('workspace_id', channel.workspaceId).where('channel_id', channel.id).orderBy('name').orderBy('language')
+  }
+
+  /** The channel's template `name` in `language`, or null. */
+  static named(channel: { workspaceId: number; id: number }, name: string, language: string) {
+    return this.ofChannel(channel).where('name', name).where('language', language).first()
+  }
+
+  #component(type: string) {
+    return this.components.find((component) => String(component.type).toUpperCase() === type)
+  }
+
   /** How many parameters the component of `type` (HEADER, BODY) takes: its {{1}} or {{name}} placeholders. */
   parameterCount(type: 'HEADER' | 'BODY') {
-    const component = this.components.find((c) => String(c.type).toUpperCase() === type)
+    const component = this.#component(type)
     if (!component) return 0
     if (type === 'HEADER' && component.format && component.format !== 'TEXT') return 1
     return new Set(String(component.text ?? '').match(/\{\{\s*[a-z0-9_]+\s*\}\}/gi) ?? []).size
@@ -54,7 +68,6 @@ export default class MessageTemplate extends BaseModel {
    * Without parameters the placeholders stay, for a preview of the template itself.
    */
   preview(parameters: { header?: string[]; body?: string[] } = {}) {
-    const part = (type: string) => this.components.find((c) => String(c.type).toUpperCase() === type)
     const fill = (text: unknown, values: string[] = []) => {
       const seen: string[] = []
       return String(text ?? '').replace(/\{\{\s*([a-z0-9_]+)\s*\}\}/gi, (placeholder, key: string) => {
@@ -62,12 +75,12 @@ export default class MessageTemplate extends BaseModel {
         return values[seen.indexOf(key)] ?? placeholder
       })
     }
-    const header = part('HEADER')
+    const header = this.#component('HEADER')
     return {
       header: header && (header.format ?? 'TEXT') === 'TEXT' ? fill(header.text, parameters.header) : (header?.format ? `[${String(header.format).toLowerCase()}]` : null),
-      body: fill(part('BODY')?.text, parameters.body),
-      footer: part('FOOTER')?.text ?? null,
-      buttons: ((part('BUTTONS')?.buttons ?? []) as { text?: string }[]).map((button) => String(button.text ?? '')),
+      body: fill(this.#component('BODY')?.text, parameters.body),
+      footer: this.#component('FOOTER')?.text ?? null,
+      buttons: ((this.#component('BUTTONS')?.buttons ?? []) as { text?: string }[]).map((button) => String(button.text ?? '')),
     }
   }
 }

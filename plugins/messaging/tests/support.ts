@@ -3,13 +3,15 @@
  * connected through the real API to a real simulator, and waiting for background work.
  */
 import env from '#start/env'
-import { randomBytes } from 'node:crypto'
+import { createHmac, randomBytes } from 'node:crypto'
 import type { ApiClient } from '@japa/api-client'
 import { issueApiToken } from '#auth/api_tokens'
 import { jobs } from '#jobs/registry'
 import { pluginEnablement } from '#plugins/enablement'
 import { workspaceWithMember } from '#database/factories/index'
-import type { Simulator, NumberConfig } from '#simulator/simulator/server'
+import type { Group } from '@japa/runner/core'
+import testUtils from '@adonisjs/core/services/test_utils'
+import { startSimulator, type Simulator, type NumberConfig } from '#simulator/simulator/server'
 
 export const API_ABILITIES = ['messaging.view', 'messaging.channels.manage', 'messaging.send', 'messaging.contacts.manage']
 
@@ -20,6 +22,12 @@ export async function apiWorkspace(provider = 'whatsapp-cloud') {
   const { secret } = await issueApiToken(user, workspace, 'tests', API_ABILITIES)
   return { workspace, user, token: secret }
 }
+
+/** Hex HMAC-SHA256 of a webhook body, computed here independently of the code under test. */
+export const hmacHex = (secret: string, body: string) => createHmac('sha256', secret).update(body).digest('hex')
+
+/** Meta's X-Hub-Signature-256 of a body. */
+export const metaSignature = (secret: string, body: string) => `sha256=${hmacHex(secret, body)}`
 
 /** The platform under test, as the simulator reaches it. */
 export const appUrl = () => `http://127.0.0.1:${env.get('PORT')}`
@@ -76,4 +84,31 @@ export async function jobsIdle() {
     if (counts.active + counts.waiting + counts.prioritized > 0) return false
   }
   return true
+}
+
+/**
+ * For a group whose tests run background work against a real simulator: the simulator and
+ * queue workers for the group, and, since jobs run outside any test transaction, truncation
+ * after each test once the simulator and the queues are quiet (work still in flight would
+ * deadlock with it).
+ */
+export function useSimulatorAndWorkers(group: Group, options: { seed: number; workers: number }) {
+  const rig = {} as { simulator: Simulator }
+  group.setup(async () => {
+    rig.simulator = await startSimulator({ seed: options.seed })
+    const workers = jobs.startWorkers(options.workers)
+    return async () => {
+      await Promise.all(workers.map((worker) => worker.close()))
+      await rig.simulator.close()
+    }
+  })
+  group.each.setup(async () => {
+    const truncate = await testUtils.db().truncate()
+    return async () => {
+      await rig.simulator.settle()
+      await until(() => jobsIdle(), 'the queues to be idle')
+      await truncate()
+    }
+  })
+  return rig
 }

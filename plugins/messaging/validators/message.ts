@@ -9,14 +9,12 @@ import type { Infer } from '@vinejs/vine/types'
  * Media are given as `mediaId` (a file uploaded to us: POST /api/v1/media) or `link` (a public
  * URL the provider fetches). Replies and reactions name our message ids.
  */
-const unique = (field: string) => (value: unknown) => {
-  if (!Array.isArray(value)) return true
-  const seen = value.map((item) => field.split('.').reduce((node: any, key) => node?.[key], item))
-  return new Set(seen).size === seen.length
-}
+const distinct = (values: unknown[]) => new Set(values).size === values.length
 
-const uniqueBy = vine.createRule((value, field: string, context) => {
-  if (!unique(field)(value)) context.report(`Each ${field.split('.').pop()} must be unique`, 'unique', context)
+/** Every item's `path` (e.g. 'reply.id') differs. */
+const uniqueBy = vine.createRule((value, path: string, context) => {
+  const values = Array.isArray(value) ? value.map((item) => path.split('.').reduce((node: any, key) => node?.[key], item)) : []
+  if (!distinct(values)) context.report(`Each ${path.split('.').pop()} must be unique`, 'unique', context)
 })
 
 const media = (options: { caption: boolean; filename?: boolean }) =>
@@ -72,7 +70,7 @@ const listRows = vine.createRule((value, _options, context) => {
   const rows = sections.reduce((total, section: any) => total + (Array.isArray(section?.rows) ? section.rows.length : 0), 0)
   if (rows > 10) context.report('A list has at most 10 rows in all its sections', 'maxRows', context)
   const ids = sections.flatMap((section: any) => (Array.isArray(section?.rows) ? section.rows.map((row: any) => row?.id) : []))
-  if (new Set(ids).size !== ids.length) context.report('Row ids must be unique across the whole list', 'unique', context)
+  if (!distinct(ids)) context.report('Row ids must be unique across the whole list', 'unique', context)
   if (sections.length > 1 && sections.some((section: any) => !section?.title)) {
     context.report('Every section needs a title when there is more than one', 'sectionTitle', context)
   }

@@ -23,7 +23,7 @@ function helloWorldIn(templates: MessageTemplate[]) {
 
 /** The channel's synced hello_world template, or null. */
 export async function helloWorldOf(channel: Channel) {
-  return helloWorldIn(await MessageTemplate.query().where('workspace_id', channel.workspaceId).where('channel_id', channel.id).where('name', 'hello_world'))
+  return helloWorldIn(await MessageTemplate.ofChannel(channel).where('name', 'hello_world'))
 }
 
 /** Workspace → Channels: the WhatsApp numbers, connecting one, its setup, health and settings. */
@@ -53,7 +53,7 @@ export default class ChannelsController {
   async show(ctx: HttpContext) {
     const { view, tenant, request } = ctx
     const channel = await findChannel(ctx)
-    const templates = await MessageTemplate.query().where('workspace_id', channel.workspaceId).where('channel_id', channel.id).orderBy('name').orderBy('language')
+    const templates = await MessageTemplate.ofChannel(channel)
     // What deleting it would take with it, in one round trip.
     const scope = [tenant.workspace.id, channel.id]
     const { rows } = await db.rawQuery(

@@ -69,5 +69,5 @@ export async function formAction(ctx: HttpContext, work: () => Promise<unknown>)
 
 /** This workspace's channel `id`; another workspace's (or none) is a 404. */
 export function findChannel(ctx: HttpContext) {
-  return Channel.query().where('workspace_id', ctx.tenant.workspace.id).where('id', Number(ctx.params.id) || 0).firstOrFail()
+  return Channel.findInWorkspace(ctx.tenant.workspace.id, ctx.params.id)
 }

@@ -14,7 +14,7 @@ export default class ChannelsController {
   }
 
   async show({ params, tenant, response }: HttpContext) {
-    return response.json({ data: channelJson(await findChannel(tenant.workspace.id, params.id)) })
+    return response.json({ data: channelJson(await Channel.findInWorkspace(tenant.workspace.id, params.id)) })
   }
 
   async store(ctx: HttpContext) {
@@ -28,32 +28,28 @@ export default class ChannelsController {
 
   async update(ctx: HttpContext) {
     const { params, request, tenant, response } = ctx
-    const channel = await findChannel(tenant.workspace.id, params.id)
+    const channel = await Channel.findInWorkspace(tenant.workspace.id, params.id)
     const input = await request.validateUsing(updateChannelValidator, { data: { ...request.body(), provider: channel.provider } })
     return response.json({ data: channelJson(await updateChannel(actor(ctx), channel, input)) })
   }
 
   async destroy(ctx: HttpContext) {
-    const channel = await findChannel(ctx.tenant.workspace.id, ctx.params.id)
+    const channel = await Channel.findInWorkspace(ctx.tenant.workspace.id, ctx.params.id)
     await deleteChannel(actor(ctx), channel)
     return ctx.response.noContent()
   }
 
   async templates({ params, tenant, response }: HttpContext) {
-    const channel = await findChannel(tenant.workspace.id, params.id)
-    const templates = await MessageTemplate.query().where('workspace_id', channel.workspaceId).where('channel_id', channel.id).orderBy('name').orderBy('language')
+    const channel = await Channel.findInWorkspace(tenant.workspace.id, params.id)
+    const templates = await MessageTemplate.ofChannel(channel)
     return response.json({ data: templates.map(templateJson) })
   }
 
   async syncTemplates({ params, tenant, response }: HttpContext) {
-    const channel = await findChannel(tenant.workspace.id, params.id)
+    const channel = await Channel.findInWorkspace(tenant.workspace.id, params.id)
     return response.json({ data: (await syncTemplates(channel)).map(templateJson) })
   }
 }
 
 const actor = (ctx: HttpContext): ChannelActor => ({ workspace: ctx.tenant.workspace, userId: ctx.auth.use('api').user!.id, ctx })
 
-/** The workspace's channel `id`; any other (or none) is 404. */
-export function findChannel(workspaceId: number, id: unknown) {
-  return Channel.query().where('workspace_id', workspaceId).where('id', Number(id) || 0).firstOrFail()
-}

@@ -2,7 +2,6 @@ import { test } from '@japa/runner'
 import testUtils from '@adonisjs/core/services/test_utils'
 import db from '@adonisjs/lucid/services/db'
 import { DateTime } from 'luxon'
-import { jobs } from '#jobs/registry'
 import { pluginEnablement } from '#plugins/enablement'
 import { addMember, workspaceWithMember } from '#database/factories/index'
 import Channel from '#messaging/models/channel'
@@ -10,8 +9,7 @@ import Contact from '#messaging/models/contact'
 import Conversation from '#messaging/models/conversation'
 import Message from '#messaging/models/message'
 import MessageTemplate from '#messaging/models/message_template'
-import { startSimulator, type Simulator } from '#simulator/simulator/server'
-import { appUrl, jobsIdle, until } from '#messaging/tests/support'
+import { appUrl, until, useSimulatorAndWorkers } from '#messaging/tests/support'
 
 const WINDOW_REASON = 'outside the 24-hour customer-service window: send an approved template'
 
@@ -317,40 +315,23 @@ test.group('Channels settings: connect, edit, delete', (group) => {
 })
 
 /**
- * Against a real simulator, with the real queue: template sync and a test message. Jobs run
- * outside any test transaction, so tables are truncated instead.
+ * Against a real simulator, with the real queue: template sync and a test message.
  */
 test.group('Channels settings: templates and a test message through the simulator', (group) => {
-  let simulator: Simulator
-  group.setup(async () => {
-    simulator = await startSimulator({ seed: 11 })
-    const workers = jobs.startWorkers(2)
-    return async () => {
-      await Promise.all(workers.map((worker) => worker.close()))
-      await simulator.close()
-    }
-  })
-  group.each.setup(async () => {
-    const truncate = await testUtils.db().truncate()
-    return async () => {
-      await simulator.settle()
-      await until(() => jobsIdle(), 'the queues to be idle')
-      await truncate()
-    }
-  })
+  const rig = useSimulatorAndWorkers(group, { seed: 11, workers: 2 })
 
   /** Connects a Cloud API channel through the form, pointed at the simulator, and registers its number there. */
   async function connectThroughForm(client: any, user: any, base: string, workspaceId: number) {
     const phoneNumberId = `${Date.now()}`
     const response = await client
       .post(`${base}/channels`)
-      .form({ ...CLOUD, phoneNumberId, wabaId: `waba${phoneNumberId}`, apiBaseUrl: simulator.url })
+      .form({ ...CLOUD, phoneNumberId, wabaId: `waba${phoneNumberId}`, apiBaseUrl: rig.simulator.url })
       .loginAs(user)
       .withCsrfToken()
       .redirects(0)
     response.assertStatus(302)
     const channel = await Channel.query().where('workspace_id', workspaceId).orderBy('id', 'desc').firstOrFail()
-    simulator.addNumber({
+    rig.simulator.addNumber({
       mode: 'cloud',
       phoneNumberId,
       wabaId: `waba${phoneNumberId}`,
@@ -426,7 +407,7 @@ test.group('Channels settings: templates and a test message through the simulato
       return status !== 'queued'
     }, 'the test message to leave the queue')
     assert.oneOf(status, ['sent', 'delivered', 'read'])
-    const sent = simulator.received(phoneNumberId).filter((request) => request.kind === 'message')
+    const sent = rig.simulator.received(phoneNumberId).filter((request) => request.kind === 'message')
     assert.lengthOf(sent, 1)
     assert.equal(sent[0].type, 'template')
     assert.equal(sent[0].to, '447700900777')
@@ -441,7 +422,7 @@ test.group('Channels settings: templates and a test message through the simulato
   test('a customer who wrote in the last 24 hours gets the free text', async ({ client, assert }) => {
     const { workspace, user, base } = await workspaceWith('whatsapp-cloud')
     const { channel, phoneNumberId } = await connectThroughForm(client, user, base, workspace.id)
-    await simulator.inject(phoneNumberId, { from: '4915112345678', name: 'Jürgen', type: 'text', text: 'Hallo!' })
+    await rig.simulator.inject(phoneNumberId, { from: '4915112345678', name: 'Jürgen', type: 'text', text: 'Hallo!' })
     await until(async () => !!(await Conversation.query().where('channel_id', channel.id).whereNotNull('window_expires_at').first()), 'the inbound message')
 
     const response = await client
@@ -455,7 +436,7 @@ test.group('Channels settings: templates and a test message through the simulato
     const message = await Message.query().where('channel_id', channel.id).where('direction', 'outbound').firstOrFail()
     assert.equal(response.header('location'), `${base}/channels/${channel.id}?message=${message.id}`)
     await until(async () => (await Message.findOrFail(message.id)).status !== 'queued', 'the text to be sent')
-    assert.deepEqual((simulator.received(phoneNumberId).find((r) => r.kind === 'message')!.body as any).text, { body: 'Guten Tag!' })
+    assert.deepEqual((rig.simulator.received(phoneNumberId).find((r) => r.kind === 'message')!.body as any).text, { body: 'Guten Tag!' })
 
     // The webhook reached us, so the page no longer warns.
     const page = await client.get(`${base}/channels/${channel.id}`).loginAs(user)

@@ -1,5 +1,4 @@
 import { test } from '@japa/runner'
-import { createHmac } from 'node:crypto'
 import testUtils from '@adonisjs/core/services/test_utils'
 import db from '@adonisjs/lucid/services/db'
 import { DateTime } from 'luxon'
@@ -11,9 +10,10 @@ import Contact from '#messaging/models/contact'
 import Conversation from '#messaging/models/conversation'
 import Message from '#messaging/models/message'
 import { sweepWebhookEvents } from '#messaging/jobs/sweep_webhook_events'
+import { metaSignature, until } from '#messaging/tests/support'
 
 const SECRET = 'app-secret'
-const sign = (body: string) => `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`
+const sign = (body: string) => metaSignature(SECRET, body)
 const envelope = (value: Record<string, unknown>) =>
   ({ object: 'whatsapp_business_account', entry: [{ id: 'WABA', changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', ...value } }] }] })
 const inbound = (id: string, text: string) =>
@@ -23,14 +23,6 @@ const inbound = (id: string, text: string) =>
   })
 const status = (id: string, value: string, errors?: unknown[]) =>
   envelope({ statuses: [{ id, status: value, timestamp: String(Math.floor(Date.now() / 1000)), recipient_id: '79001234567', ...(errors ? { errors } : {}) }] })
-
-async function until(check: () => Promise<boolean>, what: string) {
-  for (let i = 0; i < 100; i++) {
-    if (await check()) return
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-  throw new Error(`timed out waiting for ${what}`)
-}
 
 test.group('Processing stored webhooks (Meta envelope)', (group) => {
   group.setup(() => {

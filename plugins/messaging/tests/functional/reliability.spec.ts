@@ -1,6 +1,5 @@
 import { test } from '@japa/runner'
 import { spawn, type ChildProcess } from 'node:child_process'
-import { createHmac } from 'node:crypto'
 import fc from 'fast-check'
 import testUtils from '@adonisjs/core/services/test_utils'
 import app from '@adonisjs/core/services/app'
@@ -13,10 +12,10 @@ import { workspaceWithMember } from '#database/factories/index'
 import Channel from '#messaging/models/channel'
 import Message from '#messaging/models/message'
 import { sweepWebhookEvents } from '#messaging/jobs/sweep_webhook_events'
-import { jobsIdle, until } from '#messaging/tests/support'
+import { jobsIdle, metaSignature, until } from '#messaging/tests/support'
 
 const SECRET = 'reliability-secret'
-const sign = (body: string) => `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`
+const sign = (body: string) => metaSignature(SECRET, body)
 
 /** One webhook from Meta carrying `count` messages, each from its own customer. */
 function batch(index: number, count: number) {

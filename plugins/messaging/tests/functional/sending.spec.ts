@@ -1,44 +1,23 @@
 import { test } from '@japa/runner'
-import testUtils from '@adonisjs/core/services/test_utils'
 import db from '@adonisjs/lucid/services/db'
 import { DateTime } from 'luxon'
-import { jobs } from '#jobs/registry'
 import Conversation from '#messaging/models/conversation'
 import Message from '#messaging/models/message'
 import { hooks, cancel } from '#hooks/bus'
-import { startSimulator, type Simulator } from '#simulator/simulator/server'
-import { apiWorkspace, appUrl, connectCloudChannel, jobsIdle, until } from '#messaging/tests/support'
+import { apiWorkspace, appUrl, connectCloudChannel, until, useSimulatorAndWorkers } from '#messaging/tests/support'
 
 const WINDOW_REASON = 'outside the 24-hour customer-service window: send an approved template'
 
 /**
  * Sending end to end: the real API, the real queue and workers, the whatsapp-cloud provider over
  * real HTTP to the simulator, and the simulator's signed status webhooks back into the platform.
- * Background work runs outside any test transaction, so tables are truncated instead.
  */
 test.group('Sending through whatsapp-cloud to the simulator', (group) => {
-  let simulator: Simulator
-  group.setup(async () => {
-    simulator = await startSimulator({ seed: 7 })
-    const workers = jobs.startWorkers(4)
-    return async () => {
-      await Promise.all(workers.map((worker) => worker.close()))
-      await simulator.close()
-    }
-  })
-  group.each.setup(async () => {
-    const truncate = await testUtils.db().truncate()
-    // Status webhooks and jobs still in flight would deadlock with the truncation.
-    return async () => {
-      await simulator.settle()
-      await until(() => jobsIdle(), 'the queues to be idle')
-      await truncate()
-    }
-  })
+  const rig = useSimulatorAndWorkers(group, { seed: 7, workers: 4 })
 
   /** A customer writes first (opening the window); returns their conversation. */
   async function inboundConversation(phoneNumberId: string, from = '4915112345678') {
-    await simulator.inject(phoneNumberId, { from, name: 'Jürgen', type: 'text', text: 'Hallo!' })
+    await rig.simulator.inject(phoneNumberId, { from, name: 'Jürgen', type: 'text', text: 'Hallo!' })
     let conversation: Conversation | null = null
     await until(async () => !!(conversation = await Conversation.query().whereHas('contact', (q) => q.where('wa_id', from)).first()), 'the inbound conversation')
     return conversation!
@@ -48,7 +27,7 @@ test.group('Sending through whatsapp-cloud to the simulator', (group) => {
 
   test('a text reply is queued, sent once, and moves to read as the statuses come back', async ({ client, assert }) => {
     const { token } = await apiWorkspace()
-    const { phoneNumberId } = await connectCloudChannel(client, token, simulator)
+    const { phoneNumberId } = await connectCloudChannel(client, token, rig.simulator)
     const conversation = await inboundConversation(phoneNumberId)
     assert.isTrue(conversation.windowExpiresAt! > DateTime.now().plus({ hours: 23 }))
     await db.from('conversations').where('id', conversation.id).update({ last_activity_at: DateTime.now().minus({ hours: 1 }).toSQL() })
@@ -62,7 +41,7 @@ test.group('Sending through whatsapp-cloud to the simulator', (group) => {
     const message = await Message.findOrFail(id)
     assert.isNotNull(message.sentAt)
     assert.isNotNull(message.readAt)
-    const sent = simulator.received(phoneNumberId).filter((request) => request.kind === 'message')
+    const sent = rig.simulator.received(phoneNumberId).filter((request) => request.kind === 'message')
     assert.lengthOf(sent, 1)
     assert.equal(sent[0].wamid, message.providerMessageId)
     assert.equal(sent[0].to, '4915112345678')
@@ -79,7 +58,7 @@ test.group('Sending through whatsapp-cloud to the simulator', (group) => {
 
   test('outside the 24-hour window a free-form message is refused up front; a template goes', async ({ client, assert }) => {
     const { token } = await apiWorkspace()
-    const { channelId, phoneNumberId } = await connectCloudChannel(client, token, simulator)
+    const { channelId, phoneNumberId } = await connectCloudChannel(client, token, rig.simulator)
 
     const refused = await client.post('/api/v1/messages').bearerToken(token).json({ channelId, to: '+44 7700 900123', type: 'text', text: { body: 'Hi' } })
     refused.assertStatus(422)
@@ -103,12 +82,12 @@ test.group('Sending through whatsapp-cloud to the simulator', (group) => {
     const sent = await client.post('/api/v1/messages').bearerToken(token).json({ channelId, to: '+447700900123', type: 'template', template: { name: 'hello_world', language: { code: 'en_US' } } })
     sent.assertStatus(202)
     await until(async () => (await statusOf(sent.body().data.id)) === 'read', 'the template to be read')
-    assert.equal(simulator.received(phoneNumberId).filter((r) => r.kind === 'message')[0].type, 'template')
+    assert.equal(rig.simulator.received(phoneNumberId).filter((r) => r.kind === 'message')[0].type, 'template')
   })
 
   test('limits are checked before any provider call: 4 buttons, a 21-character title, 11 rows', async ({ client, assert }) => {
     const { token } = await apiWorkspace()
-    const { phoneNumberId } = await connectCloudChannel(client, token, simulator)
+    const { phoneNumberId } = await connectCloudChannel(client, token, rig.simulator)
     const conversation = await inboundConversation(phoneNumberId)
     const send = (body: object) => client.post(`/api/v1/conversations/${conversation.id}/messages`).bearerToken(token).json(body)
     const button = (id: string, title = id) => ({ type: 'reply', reply: { id, title } })
@@ -126,29 +105,29 @@ test.group('Sending through whatsapp-cloud to the simulator', (group) => {
     list.assertStatus(422)
     assert.equal(list.body().errors[0].field, 'interactive.action.sections')
 
-    assert.lengthOf(simulator.received(phoneNumberId).filter((r) => r.kind === 'message'), 0)
+    assert.lengthOf(rig.simulator.received(phoneNumberId).filter((r) => r.kind === 'message'), 0)
     assert.equal(Number((await db.from('messages').where('direction', 'outbound').count('* as n'))[0].n), 0)
   })
 
   test('provider 500 then 200: retried, and sent exactly once', async ({ client, assert }) => {
     const { token } = await apiWorkspace()
-    const { phoneNumberId } = await connectCloudChannel(client, token, simulator)
+    const { phoneNumberId } = await connectCloudChannel(client, token, rig.simulator)
     const conversation = await inboundConversation(phoneNumberId)
-    simulator.fault(phoneNumberId, [{ status: 500 }])
+    rig.simulator.fault(phoneNumberId, [{ status: 500 }])
 
     const response = await client.post(`/api/v1/conversations/${conversation.id}/messages`).bearerToken(token).json({ type: 'text', text: { body: 'Second try' } })
     response.assertStatus(202)
     await until(async () => ['sent', 'delivered', 'read'].includes(await statusOf(response.body().data.id)), 'the retry to be sent', 15_000)
-    assert.lengthOf(simulator.received(phoneNumberId).filter((r) => r.kind === 'message'), 1)
+    assert.lengthOf(rig.simulator.received(phoneNumberId).filter((r) => r.kind === 'message'), 1)
   }).timeout(30_000)
 
   test('131047 from the provider (synchronously or as a status) fails the message with the window reason', async ({ client, assert }) => {
     const { token } = await apiWorkspace()
     for (const windowEnforcement of ['sync', 'status'] as const) {
-      const { phoneNumberId } = await connectCloudChannel(client, token, simulator, { windowEnforcement })
+      const { phoneNumberId } = await connectCloudChannel(client, token, rig.simulator, { windowEnforcement })
       const conversation = await inboundConversation(phoneNumberId, windowEnforcement === 'sync' ? '33612345678' : '33612345679')
       // The simulator forgets the customer's message: for the provider, the window is closed.
-      simulator.reset({ keepNumbers: true })
+      rig.simulator.reset({ keepNumbers: true })
       const response = await client.post(`/api/v1/conversations/${conversation.id}/messages`).bearerToken(token).json({ type: 'text', text: { body: 'Too late' } })
       response.assertStatus(202)
       await until(async () => (await statusOf(response.body().data.id)) === 'failed', `the ${windowEnforcement} failure`)
@@ -160,7 +139,7 @@ test.group('Sending through whatsapp-cloud to the simulator', (group) => {
 
   test('the per-number rate is never exceeded: 12 messages at 4/s all go, none throttled', async ({ client, assert }) => {
     const { token } = await apiWorkspace()
-    const { phoneNumberId } = await connectCloudChannel(client, token, simulator, { throughputPerSecond: 4 })
+    const { phoneNumberId } = await connectCloudChannel(client, token, rig.simulator, { throughputPerSecond: 4 })
     const conversation = await inboundConversation(phoneNumberId)
     const ids: number[] = []
     for (let i = 0; i < 12; i++) {
@@ -168,15 +147,15 @@ test.group('Sending through whatsapp-cloud to the simulator', (group) => {
       ids.push(response.body().data.id)
     }
     await until(async () => Number((await db.from('messages').whereIn('id', ids).whereNull('provider_message_id').count('* as n'))[0].n) === 0, 'every message to be sent', 15_000)
-    const times = simulator.received(phoneNumberId).filter((r) => r.kind === 'message').map((r) => Date.parse(r.at))
+    const times = rig.simulator.received(phoneNumberId).filter((r) => r.kind === 'message').map((r) => Date.parse(r.at))
     assert.lengthOf(times, 12)
     for (const start of times) assert.isAtMost(times.filter((t) => t >= start && t < start + 1000).length, 4)
-    assert.notProperty(simulator.stats().sends.byCode, '130429')
+    assert.notProperty(rig.simulator.stats().sends.byCode, '130429')
   }).timeout(30_000)
 
   test('media: uploaded to us, uploaded to the provider, sent by id; inbound media is copied into storage', async ({ client, assert }) => {
     const { token } = await apiWorkspace()
-    const { phoneNumberId } = await connectCloudChannel(client, token, simulator)
+    const { phoneNumberId } = await connectCloudChannel(client, token, rig.simulator)
     const conversation = await inboundConversation(phoneNumberId)
 
     const png = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex')
@@ -188,11 +167,11 @@ test.group('Sending through whatsapp-cloud to the simulator', (group) => {
       .json({ type: 'image', image: { mediaId: upload.body().data.id, caption: 'Your receipt' } })
     response.assertStatus(202)
     await until(async () => (await statusOf(response.body().data.id)) !== 'queued', 'the image to be sent')
-    const sent = simulator.received(phoneNumberId).find((r) => r.kind === 'message')!
+    const sent = rig.simulator.received(phoneNumberId).find((r) => r.kind === 'message')!
     assert.equal((sent.body as any).image.caption, 'Your receipt')
     assert.match((sent.body as any).image.id, /\S+/)
 
-    await simulator.inject(phoneNumberId, { from: '4915112345678', type: 'image', caption: 'my photo' })
+    await rig.simulator.inject(phoneNumberId, { from: '4915112345678', type: 'image', caption: 'my photo' })
     let stored: any
     await until(async () => !!(stored = await db.from('media').whereNotNull('message_id').first()), 'the inbound image in storage')
     const inbound = await Message.findOrFail(stored.message_id)
@@ -209,7 +188,7 @@ test.group('Sending through whatsapp-cloud to the simulator', (group) => {
 
   test('a blocked contact gets nothing: 422 before anything is queued', async ({ client, assert }) => {
     const { token } = await apiWorkspace()
-    const { phoneNumberId } = await connectCloudChannel(client, token, simulator)
+    const { phoneNumberId } = await connectCloudChannel(client, token, rig.simulator)
     const conversation = await inboundConversation(phoneNumberId)
     ;(await client.patch(`/api/v1/contacts/${conversation.contactId}`).bearerToken(token).json({ blocked: true })).assertStatus(200)
     const refused = await client.post(`/api/v1/conversations/${conversation.id}/messages`).bearerToken(token).json({ type: 'text', text: { body: 'Hi' } })
@@ -235,7 +214,7 @@ test.group('Sending through whatsapp-cloud to the simulator', (group) => {
       return { ...draft, content: { ...draft.content, body: `${body}\n— Team Acme` } }
     })
 
-    const { phoneNumberId } = await connectCloudChannel(client, token, simulator)
+    const { phoneNumberId } = await connectCloudChannel(client, token, rig.simulator)
     const conversation = await inboundConversation(phoneNumberId)
     await until(() => seen.includes('message.received:text'), 'message.received')
     assert.deepEqual(seen, ['contact.created:inbound', 'conversation.opened:false', 'message.received:text'])
@@ -249,7 +228,7 @@ test.group('Sending through whatsapp-cloud to the simulator', (group) => {
     assert.equal(sent.body().data.content.body, 'Hello\n— Team Acme')
     await until(() => seen.includes('status:read'), 'the read status hook')
     assert.includeMembers(seen, ['message.sent', 'status:sent', 'status:delivered', 'status:read'])
-    assert.equal((simulator.received(phoneNumberId).find((r) => r.kind === 'message')!.body as any).text.body, 'Hello\n— Team Acme')
+    assert.equal((rig.simulator.received(phoneNumberId).find((r) => r.kind === 'message')!.body as any).text.body, 'Hello\n— Team Acme')
   })
 
   test('360dialog: the same Cloud API messages through D360-API-KEY, webhooks signed x-360dialog-signature', async ({ client, assert }) => {
@@ -257,10 +236,10 @@ test.group('Sending through whatsapp-cloud to the simulator', (group) => {
     const created = await client
       .post('/api/v1/channels')
       .bearerToken(token)
-      .json({ provider: 'whatsapp-360dialog', name: '360', phoneNumber: '+15550003601', apiKey: 'd360-key-1', webhookSecret: 'd360-secret', apiBaseUrl: simulator.url })
+      .json({ provider: 'whatsapp-360dialog', name: '360', phoneNumber: '+15550003601', apiKey: 'd360-key-1', webhookSecret: 'd360-secret', apiBaseUrl: rig.simulator.url })
     created.assertStatus(201)
     const channelId = created.body().data.id
-    simulator.addNumber({ mode: '360dialog', phoneNumberId: 'd360-1', displayPhone: '15550003601', apiKey: 'd360-key-1', webhookSecret: 'd360-secret', webhookUrl: `${appUrl()}/webhooks/whatsapp/${channelId}`, statusBehaviour: { delayMs: 5 } })
+    rig.simulator.addNumber({ mode: '360dialog', phoneNumberId: 'd360-1', displayPhone: '15550003601', apiKey: 'd360-key-1', webhookSecret: 'd360-secret', webhookUrl: `${appUrl()}/webhooks/whatsapp/${channelId}`, statusBehaviour: { delayMs: 5 } })
     const conversation = await inboundConversation('d360-1', '5511987654321')
 
     const response = await client.post(`/api/v1/conversations/${conversation.id}/messages`).bearerToken(token).json({
@@ -269,7 +248,7 @@ test.group('Sending through whatsapp-cloud to the simulator', (group) => {
     })
     response.assertStatus(202)
     await until(async () => (await statusOf(response.body().data.id)) === 'read', 'the 360dialog message to be read')
-    assert.equal(simulator.received('d360-1').find((r) => r.kind === 'message')!.type, 'interactive')
+    assert.equal(rig.simulator.received('d360-1').find((r) => r.kind === 'message')!.type, 'interactive')
   })
 
   test('Gupshup: form-encoded sends, callbacks with ?token=, statuses correlated by gsId', async ({ client, assert }) => {
@@ -277,10 +256,10 @@ test.group('Sending through whatsapp-cloud to the simulator', (group) => {
     const created = await client
       .post('/api/v1/channels')
       .bearerToken(token)
-      .json({ provider: 'whatsapp-gupshup', name: 'GS', phoneNumber: '+919876543210', appName: 'shopapp', apiKey: 'gs-key-1', source: '919876543210', apiBaseUrl: simulator.url })
+      .json({ provider: 'whatsapp-gupshup', name: 'GS', phoneNumber: '+919876543210', appName: 'shopapp', apiKey: 'gs-key-1', source: '919876543210', apiBaseUrl: rig.simulator.url })
     created.assertStatus(201)
     const webhook = new URL(created.body().data.webhookUrl)
-    simulator.addNumber({ mode: 'gupshup', phoneNumberId: 'gs-1', displayPhone: '919876543210', apiKey: 'gs-key-1', appName: 'shopapp', webhookUrl: `${appUrl()}${webhook.pathname}${webhook.search}`, statusBehaviour: { delayMs: 5 } })
+    rig.simulator.addNumber({ mode: 'gupshup', phoneNumberId: 'gs-1', displayPhone: '919876543210', apiKey: 'gs-key-1', appName: 'shopapp', webhookUrl: `${appUrl()}${webhook.pathname}${webhook.search}`, statusBehaviour: { delayMs: 5 } })
     const conversation = await inboundConversation('gs-1', '919812345678')
     const inbound = await Message.query().where('conversation_id', conversation.id).firstOrFail()
     assert.equal(inbound.content.body, 'Hallo!')
@@ -288,7 +267,7 @@ test.group('Sending through whatsapp-cloud to the simulator', (group) => {
     const response = await client.post(`/api/v1/conversations/${conversation.id}/messages`).bearerToken(token).json({ type: 'text', text: { body: 'Namaste!' } })
     response.assertStatus(202)
     await until(async () => (await statusOf(response.body().data.id)) === 'read', 'the Gupshup message to be read')
-    const sent = simulator.received('gs-1').find((r) => r.kind === 'message')!
+    const sent = rig.simulator.received('gs-1').find((r) => r.kind === 'message')!
     assert.equal(sent.to, '919812345678')
     assert.equal((await Message.findOrFail(response.body().data.id)).providerMessageId, sent.id)
   })

@@ -1,16 +1,15 @@
 import { test } from '@japa/runner'
-import { createHmac } from 'node:crypto'
 import testUtils from '@adonisjs/core/services/test_utils'
 import db from '@adonisjs/lucid/services/db'
 import { pluginEnablement } from '#plugins/enablement'
 import { workspaceWithMember } from '#database/factories/index'
 import Channel, { type Provider } from '#messaging/models/channel'
+import { hmacHex, metaSignature } from '#messaging/tests/support'
 
 const META_BODY = JSON.stringify({
   object: 'whatsapp_business_account',
   entry: [{ id: 'WABA', changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', messages: [{ from: '79001234567', id: 'wamid.1', timestamp: '1700000000', type: 'text', text: { body: 'Привет \u{1F44B}' } }] } }] }],
 })
-const hmac = (secret: string, body: string) => createHmac('sha256', secret).update(body).digest('hex')
 
 async function channel(provider: Provider, credentials: Record<string, string>, enabled = true) {
   const { workspace, user } = await workspaceWithMember('owner')
@@ -46,7 +45,7 @@ test.group('POST/GET /webhooks/whatsapp/:channelId', (group) => {
     const response = await client
       .post(`/webhooks/whatsapp/${cloud.id}`)
       .header('content-type', 'application/json')
-      .header('x-hub-signature-256', `sha256=${hmac('app-secret', META_BODY)}`)
+      .header('x-hub-signature-256', metaSignature('app-secret', META_BODY))
       .json(JSON.parse(META_BODY))
     response.assertStatus(200)
     const rows = await stored(cloud.id)
@@ -60,7 +59,7 @@ test.group('POST/GET /webhooks/whatsapp/:channelId', (group) => {
     const cloud = await channel('whatsapp-cloud', { appSecret: 'app-secret' })
     const wrong = await client
       .post(`/webhooks/whatsapp/${cloud.id}`)
-      .header('x-hub-signature-256', `sha256=${hmac('another-secret', META_BODY)}`)
+      .header('x-hub-signature-256', metaSignature('another-secret', META_BODY))
       .json(JSON.parse(META_BODY))
     wrong.assertStatus(401)
     const missing = await client.post(`/webhooks/whatsapp/${cloud.id}`).json(JSON.parse(META_BODY))
@@ -74,7 +73,7 @@ test.group('POST/GET /webhooks/whatsapp/:channelId', (group) => {
     const malformed = await client
       .post(`/webhooks/whatsapp/${cloud.id}`)
       .header('content-type', 'application/json')
-      .header('x-hub-signature-256', `sha256=${hmac('app-secret', broken)}`)
+      .header('x-hub-signature-256', metaSignature('app-secret', broken))
       .form(broken as any)
     malformed.assertStatus(400)
     assert.lengthOf(await stored(cloud.id), 0)
@@ -84,7 +83,7 @@ test.group('POST/GET /webhooks/whatsapp/:channelId', (group) => {
     const off = await channel('whatsapp-cloud', { appSecret: 'app-secret' }, false)
     const disabled = await client
       .post(`/webhooks/whatsapp/${off.id}`)
-      .header('x-hub-signature-256', `sha256=${hmac('app-secret', META_BODY)}`)
+      .header('x-hub-signature-256', metaSignature('app-secret', META_BODY))
       .json(JSON.parse(META_BODY))
     disabled.assertStatus(404)
   })
@@ -94,7 +93,7 @@ test.group('POST/GET /webhooks/whatsapp/:channelId', (group) => {
     for (const prefix of ['', 'sha256=']) {
       const response = await client
         .post(`/webhooks/whatsapp/${signed.id}`)
-        .header('x-360dialog-signature', `${prefix}${hmac('d360', META_BODY)}`)
+        .header('x-360dialog-signature', `${prefix}${hmacHex('d360', META_BODY)}`)
         .json(JSON.parse(META_BODY))
       response.assertStatus(200)
     }

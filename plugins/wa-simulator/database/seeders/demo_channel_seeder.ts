@@ -3,7 +3,6 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { BaseSeeder } from '@adonisjs/lucid/seeders'
 import app from '@adonisjs/core/services/app'
-import env from '#start/env'
 import User from '#auth/models/user'
 import Membership from '#tenancy/models/membership'
 import Workspace from '#tenancy/models/workspace'
@@ -11,6 +10,7 @@ import { pluginEnablement } from '#plugins/enablement'
 import Channel from '#messaging/models/channel'
 import { storeChannel } from '#messaging/actions/save_channel'
 import { syncTemplates } from '#messaging/actions/sync_templates'
+import { webhookUrlOf } from '#messaging/presenters'
 import type { NumberConfig } from '#simulator/simulator/types'
 
 export const DEMO_PHONE_NUMBER_ID = 'demo-simulator'
@@ -47,7 +47,6 @@ export default class DemoChannelSeeder extends BaseSeeder {
       })
     }
 
-    const appUrl = new URL(env.get('APP_URL', `http://127.0.0.1:${env.get('PORT')}`)).origin
     const number: NumberConfig = {
       mode: 'cloud',
       phoneNumberId: DEMO_PHONE_NUMBER_ID,
@@ -55,7 +54,7 @@ export default class DemoChannelSeeder extends BaseSeeder {
       displayPhone: channel.displayPhone.replace('+', ''),
       accessToken: channel.credentials.accessToken,
       appSecret: channel.credentials.appSecret,
-      webhookUrl: `${appUrl}/webhooks/whatsapp/${channel.id}`,
+      webhookUrl: webhookUrlOf(channel),
       throughputPerSecond: channel.throughputPerSecond,
     }
     const file = app.makePath(DEMO_NUMBERS_FILE)
