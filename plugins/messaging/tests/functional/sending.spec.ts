@@ -1,6 +1,8 @@
 import { test } from '@japa/runner'
 import db from '@adonisjs/lucid/services/db'
 import { DateTime } from 'luxon'
+import Channel from '#messaging/models/channel'
+import Contact from '#messaging/models/contact'
 import Conversation from '#messaging/models/conversation'
 import Message from '#messaging/models/message'
 import { hooks, cancel } from '#hooks/bus'
@@ -134,6 +136,12 @@ test.group('Sending through whatsapp-cloud to the simulator', (group) => {
       const message = await Message.findOrFail(response.body().data.id)
       assert.equal(message.errorCode, '131047')
       assert.equal(message.errorReason, WINDOW_REASON)
+      if (windowEnforcement === 'sync') {
+        // A refusal the provider answered shows on the channel's health.
+        const channel = await Channel.findOrFail(message.channelId)
+        assert.include(channel.lastError, WINDOW_REASON)
+        assert.isNotNull(channel.lastErrorAt)
+      }
     }
   })
 
@@ -195,6 +203,36 @@ test.group('Sending through whatsapp-cloud to the simulator', (group) => {
     refused.assertStatus(422)
     assert.include(refused.body().errors[0].message, 'blocked')
     assert.equal(Number((await db.from('messages').where('direction', 'outbound').count('* as n'))[0].n), 0)
+  })
+
+  test('replies and reactions link to their message; read with typing reaches WhatsApp; a reaction goes back', async ({ client, assert }) => {
+    const { token } = await apiWorkspace()
+    const { phoneNumberId } = await connectCloudChannel(client, token, rig.simulator)
+    const conversation = await inboundConversation(phoneNumberId)
+    const sent = await client.post(`/api/v1/conversations/${conversation.id}/messages`).bearerToken(token).json({ type: 'text', text: { body: 'Your order shipped' } })
+    const ours = sent.body().data.id
+    await until(async () => !!(await Message.findOrFail(ours)).providerMessageId, 'the provider id')
+    const wamid = (await Message.findOrFail(ours)).providerMessageId!
+
+    const reply = await rig.simulator.inject(phoneNumberId, { from: '4915112345678', type: 'text', text: 'Thanks!', context: { id: wamid } })
+    const reaction = await rig.simulator.inject(phoneNumberId, { from: '4915112345678', type: 'reaction', reaction: { messageId: wamid, emoji: '❤️' } })
+    let linked: Message[] = []
+    await until(async () => (linked = await Message.query().whereIn('provider_message_id', [reply, reaction])).length === 2, 'the reply and the reaction')
+    for (const message of linked) assert.equal(message.replyToId, ours, `${message.type} points at our message`)
+
+    const read = await client.post(`/api/v1/conversations/${conversation.id}/read`).bearerToken(token).json({ typing: true })
+    read.assertStatus(202)
+    assert.equal(read.body().data.unreadCount, 0)
+    await until(() => rig.simulator.received(phoneNumberId).some((r) => r.kind === 'read'), 'the mark-read')
+    const markRead = rig.simulator.received(phoneNumberId).find((r) => r.kind === 'read')!
+    assert.equal(markRead.id, reaction, 'the latest customer message is marked read')
+    assert.deepEqual((markRead.body as any).typing_indicator, { type: 'text' })
+
+    const inboundId = linked.find((message) => message.type === 'text')!.id
+    const back = await client.post(`/api/v1/conversations/${conversation.id}/messages`).bearerToken(token).json({ type: 'reaction', reaction: { messageId: inboundId, emoji: '👍' } })
+    back.assertStatus(202)
+    await until(() => rig.simulator.received(phoneNumberId).some((r) => r.type === 'reaction'), 'our reaction')
+    assert.deepEqual((rig.simulator.received(phoneNumberId).find((r) => r.type === 'reaction')!.body as any).reaction, { message_id: reply, emoji: '👍' })
   })
 
   test('hooks: contact.created, conversation.opened, message.received; beforeSend may change or cancel; sent and statusChanged follow', async ({ client, assert }) => {
@@ -263,6 +301,10 @@ test.group('Sending through whatsapp-cloud to the simulator', (group) => {
     const conversation = await inboundConversation('gs-1', '919812345678')
     const inbound = await Message.query().where('conversation_id', conversation.id).firstOrFail()
     assert.equal(inbound.content.body, 'Hallo!')
+
+    await rig.simulator.inject('gs-1', { from: '919812345678', type: 'opt-out' })
+    await until(async () => (await Contact.findOrFail(conversation.contactId)).optInStatus === 'opted_out', 'the opt-out')
+    assert.equal((await Contact.findOrFail(conversation.contactId)).optInSource, 'whatsapp-gupshup')
 
     const response = await client.post(`/api/v1/conversations/${conversation.id}/messages`).bearerToken(token).json({ type: 'text', text: { body: 'Namaste!' } })
     response.assertStatus(202)
