@@ -9,6 +9,7 @@ import { installedPlugins } from '#plugins/installed'
 import { pluginRegistry } from '#plugins/registry'
 import { bootPlugins } from '#plugins/boot'
 import { pluginEnablement } from '#plugins/enablement'
+import { listenForForgottenKeys } from '#core/process_cache'
 import { hooks } from '#hooks/bus'
 import { abilities } from '#access/roles'
 import { navigation } from '#ui/navigation'
@@ -25,6 +26,7 @@ for (const plugin of pluginRegistry.all()) {
 }
 
 if (app.getEnvironment() === 'web') {
-  // Enablement changes made by other processes reach this one through Redis.
+  // Enablement changes and cached rows changed by other processes reach this one through Redis.
   await pluginEnablement.listen()
+  await listenForForgottenKeys()
 }

@@ -13,9 +13,11 @@ export default class QueueWork extends BaseCommand {
     await import('#start/jobs')
     const { jobs } = await import('#jobs/registry')
     const { pluginEnablement } = await import('#plugins/enablement')
+    const { listenForForgottenKeys } = await import('#core/process_cache')
     // Jobs emit hooks: the worker needs to know which plugins are on where, and hear changes.
     await pluginEnablement.ensureLoaded()
     await pluginEnablement.listen()
+    await listenForForgottenKeys()
     await jobs.schedule()
     const workers = jobs.startWorkers(this.concurrency)
     this.logger.info(`worker started: queues ${jobs.queueNames().join(', ')}`)

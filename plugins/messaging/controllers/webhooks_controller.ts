@@ -11,12 +11,14 @@ const TOUCH_EVERY_MS = 10_000
 /**
  * The channel's "last webhook" (its health), written at most every 10 s: under load every
  * request updating the one channel row would queue them all behind its row lock. The condition
- * is checked again in SQL, so a burst that read the same old value writes once.
+ * is checked again in SQL, so a burst that read the same old value writes once (or not at all,
+ * when another process just did). The cached channel remembers it, so the next 10 s ask nothing.
  */
 async function touchChannel(channel: Channel, now: DateTime) {
   const last = channel.lastWebhookAt?.toMillis() ?? 0
   if (now.toMillis() - last < TOUCH_EVERY_MS) return
   const stale = now.minus({ milliseconds: TOUCH_EVERY_MS }).toSQL()!
+  channel.lastWebhookAt = now
   await db
     .from('channels')
     .where('id', channel.id)
@@ -57,7 +59,7 @@ export default class WebhooksController {
   /** The channel named in the URL, in a workspace where messaging and its provider are on; otherwise 404. */
   async #channel(ctx: HttpContext) {
     const id = String(ctx.params.channelId)
-    const channel = /^\d{1,9}$/.test(id) ? await Channel.find(Number(id)) : null
+    const channel = /^\d{1,9}$/.test(id) ? await Channel.forWebhook(Number(id)) : null
     const enabled = channel ? await pluginEnablement.enabledIn(channel.workspaceId) : null
     if (!channel || !enabled?.has('messaging') || !enabled.has(channel.provider) || !providers.find(channel.provider)) {
       return ctx.response.abort({ errors: [{ message: 'Unknown channel' }] }, 404) as never

@@ -1,18 +1,21 @@
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import { defineJob } from '#jobs/registry'
-import { queueWebhookEvent } from '#messaging/jobs/process_webhook_event'
+import { MAX_ATTEMPTS, queueWebhookEvents } from '#messaging/jobs/process_webhook_events'
 
 // Older than this and still unprocessed: its job was lost (Redis flushed, worker killed).
 const GRACE_SECONDS = 30
-const BATCH = 500
+const LIMIT = 500
+const PER_JOB = 100
 // Statuses of messages we never sent (another tool on the same number) are not kept forever.
 const PENDING_STATUS_DAYS = 7
 
 /**
  * Every minute: queues again the stored webhook events that no job finished, so an
- * acknowledged event is never lost. Processing is idempotent (processed_at, unique ids), and a
- * job still waiting, running or kept as failed has the same id, so it is not queued twice.
+ * acknowledged event is never lost. Processing is idempotent (processed_at, unique ids, rows
+ * locked while processed), so an event whose job is merely slow is at worst looked at twice.
+ * An event that failed MAX_ATTEMPTS times alone is left to an operator (its job is in the
+ * failed list; last_error on its row says why).
  */
 export const sweepWebhookEvents = defineJob({
   name: 'messaging.sweep_webhook_events',
@@ -21,14 +24,14 @@ export const sweepWebhookEvents = defineJob({
   async handle() {
     const stale = await db
       .from('webhook_events')
-      .select('id', 'workspace_id')
+      .select('id')
       .whereNull('processed_at')
+      .where('attempts', '<', MAX_ATTEMPTS)
       .where('received_at', '<', DateTime.now().minus({ seconds: GRACE_SECONDS }).toSQL()!)
       .orderBy('id')
-      .limit(BATCH)
-    for (const event of stale) {
-      await queueWebhookEvent(event.workspace_id, Number(event.id))
-    }
+      .limit(LIMIT)
+    const ids = stale.map((event) => Number(event.id))
+    for (let at = 0; at < ids.length; at += PER_JOB) await queueWebhookEvents(ids.slice(at, at + PER_JOB))
     await db.from('pending_statuses').where('created_at', '<', DateTime.now().minus({ days: PENDING_STATUS_DAYS }).toSQL()!).delete()
   },
 })

@@ -69,6 +69,86 @@ export async function applyStatus(trx: TransactionClientContract, workspaceId: n
   return message
 }
 
+export interface StatusOfChannel {
+  workspaceId: number
+  channelId: number
+  event: StatusEvent
+}
+
+/** A status that moved its message: what the hook announces. */
+export interface Moved {
+  workspaceId: number
+  messageId: number
+  conversationId: number
+  status: MessageStatus
+  errorCode: string | null
+  errorReason: string | null
+}
+
+/**
+ * Applies a batch's statuses: their messages read and locked in one statement (in id order, the
+ * order every batch locks messages in), moved forward in memory, the ones that moved written
+ * in one more. A status whose message is not known (yet) goes through `applyStatus`.
+ */
+export async function applyStatuses(trx: TransactionClientContract, statuses: StatusOfChannel[]) {
+  const keys = statuses.map(({ workspaceId, channelId, event }) => ({ workspace_id: workspaceId, channel_id: channelId, provider_message_id: event.providerMessageId }))
+  const messages = await Message.query({ client: trx })
+    .joinRaw(
+      `join jsonb_to_recordset(?::jsonb) as v(workspace_id int, channel_id int, provider_message_id text)
+         on messages.workspace_id = v.workspace_id and messages.channel_id = v.channel_id and messages.provider_message_id = v.provider_message_id`,
+      [JSON.stringify(keys)]
+    )
+    .select('messages.*')
+    .orderBy('messages.id')
+    .forUpdate('messages')
+  const byKey = new Map(messages.map((message) => [`${message.channelId}:${message.providerMessageId}`, message]))
+
+  const moved: Moved[] = []
+  const changed = new Set<Message>()
+  for (const { workspaceId, channelId, event } of statuses) {
+    const message = byKey.get(`${channelId}:${event.providerMessageId}`)
+    if (!message) {
+      const late = await applyStatus(trx, workspaceId, channelId, event)
+      if (late) moved.push(movedOf(late))
+      continue
+    }
+    if (!advance(message, { status: event.status, at: event.timestamp, errorCode: event.errorCode, errorReason: event.errorReason })) continue
+    changed.add(message)
+    moved.push(movedOf(message))
+  }
+  if (changed.size) {
+    const rows = [...changed].map((message) => ({
+      id: message.id,
+      status: message.status,
+      sent_at: message.sentAt,
+      delivered_at: message.deliveredAt,
+      read_at: message.readAt,
+      failed_at: message.failedAt,
+      error_code: message.errorCode,
+      error_reason: message.errorReason,
+    }))
+    await trx.rawQuery(
+      `update messages m
+          set status = v.status, sent_at = v.sent_at, delivered_at = v.delivered_at, read_at = v.read_at, failed_at = v.failed_at,
+              error_code = v.error_code, error_reason = v.error_reason, updated_at = ?
+         from jsonb_to_recordset(?::jsonb) as v(id bigint, status text, sent_at timestamptz, delivered_at timestamptz, read_at timestamptz,
+                                                failed_at timestamptz, error_code text, error_reason text)
+        where m.id = v.id`,
+      [DateTime.now().toISO()!, JSON.stringify(rows)]
+    )
+  }
+  return moved
+}
+
+const movedOf = (message: Message): Moved => ({
+  workspaceId: message.workspaceId,
+  messageId: message.id,
+  conversationId: message.conversationId,
+  status: message.status,
+  errorCode: message.errorCode,
+  errorReason: message.errorReason,
+})
+
 /**
  * Stores the provider's id on a message the provider accepted (status "sent" at least), then
  * applies the statuses that arrived before it. Returns the statuses the message moved through.

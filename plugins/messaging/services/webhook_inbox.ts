@@ -1,7 +1,6 @@
 import db from '@adonisjs/lucid/services/db'
 import logger from '@adonisjs/core/services/logger'
-import { jobs } from '#jobs/registry'
-import { processWebhookEvent, webhookJobOptions } from '#messaging/jobs/process_webhook_event'
+import { queueWebhookEvents } from '#messaging/jobs/process_webhook_events'
 
 export interface StoredWebhook {
   workspace_id: number
@@ -25,8 +24,8 @@ const MAX_BATCH = 100
  * Stores webhooks durably before they are acknowledged, many per statement: under load each
  * request joins the INSERT being prepared (a few ms at most), so a burst costs one commit
  * instead of one each. `store()` resolves once the row is committed: only then may the caller
- * answer 200. Processing jobs are queued for the whole batch in one Redis round trip; if that
- * fails, the rows wait for the sweeper.
+ * answer 200. One job processes the whole batch; if it cannot be queued, the rows wait for the
+ * sweeper.
  */
 class WebhookInbox {
   #waiting: Waiting[] = []
@@ -56,16 +55,7 @@ class WebhookInbox {
       for (const waiting of batch) waiting.reject(error)
       return
     }
-    await jobs
-      .queue(processWebhookEvent.queue ?? 'default')
-      .addBulk(
-        ids.map((eventId, index) => ({
-          name: processWebhookEvent.name,
-          data: { workspaceId: batch[index].row.workspace_id, eventId },
-          opts: jobs.options(processWebhookEvent, webhookJobOptions(eventId)),
-        }))
-      )
-      .catch((error) => logger.error({ err: error, events: ids.length }, 'webhook events not queued (the sweeper will)'))
+    await queueWebhookEvents(ids).catch((error) => logger.error({ err: error, events: ids.length }, 'webhook events not queued (the sweeper will)'))
     batch.forEach((waiting, index) => waiting.resolve(ids[index]))
   }
 }

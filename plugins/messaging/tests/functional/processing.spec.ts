@@ -10,7 +10,8 @@ import Contact from '#messaging/models/contact'
 import Conversation from '#messaging/models/conversation'
 import Message from '#messaging/models/message'
 import { sweepWebhookEvents } from '#messaging/jobs/sweep_webhook_events'
-import { metaSignature, until } from '#messaging/tests/support'
+import { MAX_ATTEMPTS, processWebhookEvents } from '#messaging/jobs/process_webhook_events'
+import { jobsIdle, metaSignature, until } from '#messaging/tests/support'
 
 const SECRET = 'app-secret'
 const sign = (body: string) => metaSignature(SECRET, body)
@@ -21,6 +22,7 @@ const inbound = (id: string, text: string) =>
     contacts: [{ profile: { name: 'Ana' }, wa_id: '79001234567' }],
     messages: [{ from: '79001234567', id, timestamp: String(Math.floor(Date.now() / 1000)), type: 'text', text: { body: text } }],
   })
+const body = (payload: unknown) => JSON.stringify(payload)
 const status = (id: string, value: string, errors?: unknown[]) =>
   envelope({ statuses: [{ id, status: value, timestamp: String(Math.floor(Date.now() / 1000)), recipient_id: '79001234567', ...(errors ? { errors } : {}) }] })
 
@@ -101,6 +103,73 @@ test.group('Processing stored webhooks (Meta envelope)', (group) => {
     assert.equal(failed.status, 'failed')
     assert.equal(failed.errorCode, '131047')
     assert.equal(failed.errorReason, 'outside the 24-hour customer-service window: send an approved template')
+  })
+
+  test('a batch in one envelope: a repeated id stored once, a reply and a reaction to a message of the same batch, one reopen', async ({ client, assert }) => {
+    const channel = await cloudChannel()
+    const first = body(inbound('wamid.B1', 'first'))
+    ;(await client.post(`/webhooks/whatsapp/${channel.id}`).header('x-hub-signature-256', sign(first)).json(JSON.parse(first))).assertStatus(200)
+    await until(allProcessed(channel.id), 'the first message')
+    const conversation = await Conversation.findByOrFail('channel_id', channel.id)
+    await conversation.merge({ status: 'resolved', unreadCount: 0 }).save()
+
+    const at = String(Math.floor(Date.now() / 1000))
+    const from = '79001234567'
+    const batch = envelope({
+      contacts: [{ profile: { name: 'Ana Maria' }, wa_id: from }],
+      messages: [
+        { from, id: 'wamid.B2', timestamp: at, type: 'text', text: { body: 'second' } },
+        { from, id: 'wamid.B2', timestamp: at, type: 'text', text: { body: 'second' } },
+        { from, id: 'wamid.B3', timestamp: at, type: 'text', text: { body: 'answering' }, context: { from, id: 'wamid.B2' } },
+        { from, id: 'wamid.B4', timestamp: at, type: 'reaction', reaction: { message_id: 'wamid.B1', emoji: '👍' } },
+      ],
+    })
+    const text = body(batch)
+    ;(await client.post(`/webhooks/whatsapp/${channel.id}`).header('x-hub-signature-256', sign(text)).json(JSON.parse(text))).assertStatus(200)
+    await until(allProcessed(channel.id), 'the batch')
+
+    const messages = await Message.query().where('channel_id', channel.id).orderBy('id')
+    assert.deepEqual(messages.map((message) => message.providerMessageId), ['wamid.B1', 'wamid.B2', 'wamid.B3', 'wamid.B4'])
+    const [b1, b2, b3, b4] = messages
+    assert.equal(b3.replyToId, b2.id)
+    assert.equal(b4.replyToId, b1.id)
+    await conversation.refresh()
+    assert.equal(conversation.status, 'open')
+    assert.equal(conversation.unreadCount, 3)
+    assert.lengthOf(await Conversation.query().where('channel_id', channel.id), 1)
+    assert.equal((await Contact.findByOrFail('phone', '+79001234567')).profileName, 'Ana Maria')
+  })
+
+  test('one event that cannot be stored does not hold back its batch: it is counted, kept and given up on after the last attempt', async ({ assert }) => {
+    const channel = await cloudChannel()
+    // A failure inside the database (a bug, a broken constraint) for one message only.
+    await db.rawQuery(
+      `create function refuse_poison() returns trigger language plpgsql as $$
+       begin if new.content->>'body' = 'POISON' then raise exception 'poison refused'; end if; return new; end $$`
+    )
+    await db.rawQuery('create trigger refuse_poison before insert on messages for each row execute function refuse_poison()')
+    const eventIds: number[] = []
+    for (const [id, text] of [['wamid.OK1', 'one'], ['wamid.BAD', 'POISON'], ['wamid.OK2', 'two']]) {
+      const [row] = await db
+        .table('webhook_events')
+        .insert({ workspace_id: channel.workspaceId, channel_id: channel.id, provider: channel.provider, body: JSON.stringify(inbound(id, text)), received_at: DateTime.now().minus({ minutes: 5 }).toSQL() })
+        .returning('id')
+      eventIds.push(Number(row.id))
+    }
+
+    await assert.rejects(() => processWebhookEvents.handle({ eventIds }, {} as never), new RegExp(`webhook events ${eventIds[1]} could not`))
+    const stored = await Message.query().where('channel_id', channel.id).orderBy('id')
+    assert.deepEqual(stored.map((message) => message.providerMessageId), ['wamid.OK1', 'wamid.OK2'])
+    const bad = await db.from('webhook_events').where('id', eventIds[1]).firstOrFail()
+    assert.isNull(bad.processed_at)
+    assert.equal(bad.attempts, 1)
+    assert.include(bad.last_error, 'poison refused')
+
+    // After its last attempt the sweeper no longer queues it: it waits for an operator.
+    await db.from('webhook_events').where('id', eventIds[1]).update({ attempts: MAX_ATTEMPTS })
+    await sweepWebhookEvents.handle({} as never, {} as never)
+    await until(() => jobsIdle(), 'the queues to be idle')
+    assert.equal((await db.from('webhook_events').where('id', eventIds[1]).firstOrFail()).attempts, MAX_ATTEMPTS)
   })
 
   test('an acknowledged event whose job was lost is processed after the sweeper runs', async ({ assert }) => {

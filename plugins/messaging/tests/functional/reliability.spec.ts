@@ -89,7 +89,8 @@ test.group('Webhook reliability', (group) => {
     // Jobs the dead worker held come back when their lock expires (BullMQ's stalled check).
     const second = startWorker()
     try {
-      await until(async () => (await unprocessed(channel.id)) === 0, 'the restarted worker to finish', 120_000)
+      // Done when every event is processed and the dead worker's jobs came back and finished too.
+      await until(async () => (await unprocessed(channel.id)) === 0 && (await jobsIdle()), 'the restarted worker to finish', 120_000)
     } finally {
       second.kill('SIGTERM')
       await new Promise((resolve) => second.once('exit', resolve))

@@ -67,6 +67,19 @@ test.group('POST/GET /webhooks/whatsapp/:channelId', (group) => {
     assert.lengthOf(await stored(cloud.id), 0)
   })
 
+  test('channels are cached for webhooks, yet a new app secret or a deletion applies to the very next webhook', async ({ client }) => {
+    const cloud = await channel('whatsapp-cloud', { appSecret: 'old-secret' })
+    const post = (secret: string) =>
+      client.post(`/webhooks/whatsapp/${cloud.id}`).header('x-hub-signature-256', metaSignature(secret, META_BODY)).json(JSON.parse(META_BODY))
+    ;(await post('old-secret')).assertStatus(200)
+    cloud.credentials = { appSecret: 'new-secret' }
+    await cloud.save()
+    ;(await post('old-secret')).assertStatus(401)
+    ;(await post('new-secret')).assertStatus(200)
+    await cloud.delete()
+    ;(await post('new-secret')).assertStatus(404)
+  })
+
   test('malformed JSON is 400 and nothing stored; unknown channels and disabled workspaces are 404', async ({ client, assert }) => {
     const cloud = await channel('whatsapp-cloud', { appSecret: 'app-secret' })
     const broken = '{"object": "whatsapp_business_account", '

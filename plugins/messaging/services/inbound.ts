@@ -1,0 +1,253 @@
+import { DateTime } from 'luxon'
+import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
+import { hooks } from '#hooks/bus'
+import { jobs } from '#jobs/registry'
+import type Channel from '#messaging/models/channel'
+import { MEDIA_TYPES } from '#messaging/models/message'
+import type { InboundMessageEvent } from '#messaging/services/channel_provider'
+import { toE164, waIdOf } from '#messaging/services/phone'
+import { fetchMedia } from '#messaging/jobs/fetch_media'
+
+const WINDOW_HOURS = 24
+
+/** Something that happened in the transaction, announced on the hook bus once it committed. */
+export type Announcement = () => Promise<unknown>
+
+export interface Inbound {
+  channel: Channel
+  event: InboundMessageEvent
+}
+
+interface Pending extends Inbound {
+  phone: string
+  at: DateTime
+  contactId?: number
+  conversationId?: number
+}
+
+/** Rows for `jsonb_to_recordset`: one parameter for a whole batch, whatever its size. */
+// (luxon DateTimes serialize as ISO strings with their offset.)
+const recordset = (rows: object[]) => JSON.stringify(rows)
+const pairKey = (...parts: (string | number)[]) => parts.join(':')
+
+/**
+ * Upserts the senders by phone (one statement, in phone order: the order every batch locks
+ * contacts in). Their rows stay locked until commit, so a batch holding the same customer's
+ * messages waits here and then sees what this one stored. Returns phone → id, and the new ones.
+ */
+async function upsertContacts(trx: TransactionClientContract, pending: Pending[], now: string) {
+  const byKey = new Map<string, { workspace_id: number; phone: string; wa_id: string | null; profile_name: string | null; first: DateTime; last: DateTime }>()
+  for (const item of pending) {
+    const key = pairKey(item.channel.workspaceId, item.phone)
+    const row = byKey.get(key)
+    if (!row) {
+      byKey.set(key, { workspace_id: item.channel.workspaceId, phone: item.phone, wa_id: waIdOf(item.phone), profile_name: item.event.profileName, first: item.at, last: item.at })
+    } else {
+      // As if applied one after the other: the latest name given wins; first and last seen span them.
+      row.profile_name = item.event.profileName ?? row.profile_name
+      if (item.at < row.first) row.first = item.at
+      if (item.at > row.last) row.last = item.at
+    }
+  }
+  const { rows } = await trx.rawQuery(
+    `insert into contacts (workspace_id, phone, wa_id, profile_name, first_seen_at, last_seen_at, created_at, updated_at)
+     select v.workspace_id, v.phone, v.wa_id, v.profile_name, v.first, v.last, ?, ?
+       from jsonb_to_recordset(?::jsonb) as v(workspace_id int, phone text, wa_id text, profile_name text, first timestamptz, last timestamptz)
+      order by v.workspace_id, v.phone
+     on conflict (workspace_id, phone) do update
+       set profile_name = coalesce(excluded.profile_name, contacts.profile_name),
+           last_seen_at = greatest(contacts.last_seen_at, excluded.last_seen_at),
+           updated_at = excluded.updated_at
+     returning id, workspace_id, phone, (xmax = 0) as inserted`,
+    [now, now, recordset([...byKey.values()])]
+  )
+  const ids = new Map<string, number>()
+  const created = new Set<number>()
+  for (const row of rows) {
+    ids.set(pairKey(row.workspace_id, row.phone), Number(row.id))
+    if (row.inserted) created.add(Number(row.id))
+  }
+  return { ids, created }
+}
+
+/** Provider ids (per channel) among `keys` that are stored already. */
+async function storedIds(trx: TransactionClientContract, keys: { workspace_id: number; channel_id: number; provider_message_id: string }[]) {
+  if (!keys.length) return new Map<string, number>()
+  const { rows } = await trx.rawQuery(
+    `select m.id, m.channel_id, m.provider_message_id
+       from messages m
+       join jsonb_to_recordset(?::jsonb) as v(workspace_id int, channel_id int, provider_message_id text)
+         on m.workspace_id = v.workspace_id and m.channel_id = v.channel_id and m.provider_message_id = v.provider_message_id`,
+    [recordset(keys)]
+  )
+  return new Map<string, number>(rows.map((row: any) => [pairKey(row.channel_id, row.provider_message_id), Number(row.id)]))
+}
+
+/**
+ * The conversation of each (contact, channel): the latest one, or a new open one. Pending stays
+ * pending (a bot is on it); resolved and snoozed conversations reopen.
+ */
+async function conversationsFor(trx: TransactionClientContract, pending: Pending[], now: string) {
+  const pairs = new Map<string, { workspace_id: number; contact_id: number; channel_id: number; at: DateTime }>()
+  for (const item of pending) {
+    const key = pairKey(item.contactId!, item.channel.id)
+    if (!pairs.has(key)) pairs.set(key, { workspace_id: item.channel.workspaceId, contact_id: item.contactId!, channel_id: item.channel.id, at: item.at })
+  }
+  const { rows: found } = await trx.rawQuery(
+    `select distinct on (c.contact_id, c.channel_id) c.id, c.contact_id, c.channel_id, c.status
+       from conversations c
+       join jsonb_to_recordset(?::jsonb) as v(workspace_id int, contact_id bigint, channel_id int)
+         on c.workspace_id = v.workspace_id and c.contact_id = v.contact_id and c.channel_id = v.channel_id
+      order by c.contact_id, c.channel_id, c.id desc`,
+    [recordset([...pairs.values()])]
+  )
+  const conversations = new Map<string, { id: number; opened: boolean; reopened: boolean }>()
+  for (const row of found) {
+    const reopened = row.status === 'resolved' || row.status === 'snoozed'
+    conversations.set(pairKey(row.contact_id, row.channel_id), { id: Number(row.id), opened: reopened, reopened })
+  }
+  const missing = [...pairs.entries()].filter(([key]) => !conversations.has(key)).map(([, pair]) => pair)
+  if (missing.length) {
+    const { rows: created } = await trx.rawQuery(
+      `insert into conversations (workspace_id, contact_id, channel_id, status, last_activity_at, unread_count, created_at, updated_at)
+       select v.workspace_id, v.contact_id, v.channel_id, 'open', v.at, 0, ?, ?
+         from jsonb_to_recordset(?::jsonb) as v(workspace_id int, contact_id bigint, channel_id int, at timestamptz)
+       returning id, contact_id, channel_id`,
+      [now, now, recordset(missing)]
+    )
+    for (const row of created) conversations.set(pairKey(row.contact_id, row.channel_id), { id: Number(row.id), opened: true, reopened: false })
+  }
+  return conversations
+}
+
+/**
+ * Stores a batch's inbound messages in a handful of statements, whatever their number: contacts
+ * upserted with their profile names, each message once (provider ids already stored, or twice
+ * in the batch, are skipped), replies and reactions linked to their message, conversations
+ * opened or reopened with their unread count, last activity and 24-hour window moved forward.
+ * Returns what to announce once the transaction committed.
+ */
+export async function storeInbound(trx: TransactionClientContract, batch: Inbound[]): Promise<Announcement[]> {
+  const seen = new Set<string>()
+  const pending: Pending[] = []
+  for (const item of batch) {
+    const phone = toE164(item.event.from)
+    const key = pairKey(item.channel.id, item.event.providerMessageId)
+    if (!phone || seen.has(key)) continue
+    seen.add(key)
+    pending.push({ ...item, phone, at: DateTime.fromJSDate(item.event.timestamp) })
+  }
+  if (!pending.length) return []
+  const now = DateTime.now().toISO()!
+
+  const contacts = await upsertContacts(trx, pending, now)
+  for (const item of pending) item.contactId = contacts.ids.get(pairKey(item.channel.workspaceId, item.phone))
+  const stored = await storedIds(
+    trx,
+    pending.map((item) => ({ workspace_id: item.channel.workspaceId, channel_id: item.channel.id, provider_message_id: item.event.providerMessageId }))
+  )
+  const fresh = pending.filter((item) => !stored.has(pairKey(item.channel.id, item.event.providerMessageId)))
+  if (!fresh.length) return []
+
+  const conversations = await conversationsFor(trx, fresh, now)
+  for (const item of fresh) item.conversationId = conversations.get(pairKey(item.contactId!, item.channel.id))!.id
+
+  // Replies quote through context; reactions point at the message they react to (maybe in this batch).
+  const targetOf = (item: Pending) => (item.event.type === 'reaction' ? item.event.content.message_id : item.event.replyToProviderId)
+  const targets = fresh
+    .filter((item) => typeof targetOf(item) === 'string')
+    .map((item) => ({ workspace_id: item.channel.workspaceId, channel_id: item.channel.id, provider_message_id: targetOf(item) as string }))
+  const targetIds = await storedIds(trx, targets)
+
+  const { rows: inserted } = await trx.rawQuery(
+    `insert into messages (workspace_id, conversation_id, channel_id, direction, type, content, provider_message_id, status, reply_to_id, author_type, author_id, created_at, updated_at)
+     select v.workspace_id, v.conversation_id, v.channel_id, 'inbound', v.type, v.content, v.provider_message_id, 'received', v.reply_to_id, 'contact', v.author_id, v.at, ?
+       from jsonb_to_recordset(?::jsonb) as v(workspace_id int, conversation_id bigint, channel_id int, type text, content jsonb, provider_message_id text, reply_to_id bigint, author_id text, at timestamptz)
+     returning id, channel_id, provider_message_id`,
+    [
+      now,
+      recordset(
+        fresh.map((item) => ({
+          workspace_id: item.channel.workspaceId,
+          conversation_id: item.conversationId,
+          channel_id: item.channel.id,
+          type: item.event.type,
+          content: item.event.content,
+          provider_message_id: item.event.providerMessageId,
+          reply_to_id: typeof targetOf(item) === 'string' ? (targetIds.get(pairKey(item.channel.id, targetOf(item) as string)) ?? null) : null,
+          author_id: String(item.contactId),
+          at: item.at,
+        }))
+      ),
+    ]
+  )
+  const messageIds = new Map<string, number>(inserted.map((row: any) => [pairKey(row.channel_id, row.provider_message_id), Number(row.id)]))
+
+  // A reply to a message that arrived in this same batch: linked now that both have ids.
+  const sameBatch = fresh.filter((item) => {
+    const target = targetOf(item)
+    return typeof target === 'string' && !targetIds.has(pairKey(item.channel.id, target)) && messageIds.has(pairKey(item.channel.id, target))
+  })
+  if (sameBatch.length) {
+    await trx.rawQuery(
+      `update messages m set reply_to_id = v.reply_to_id from jsonb_to_recordset(?::jsonb) as v(id bigint, reply_to_id bigint) where m.id = v.id`,
+      [
+        recordset(
+          sameBatch.map((item) => ({
+            id: messageIds.get(pairKey(item.channel.id, item.event.providerMessageId)),
+            reply_to_id: messageIds.get(pairKey(item.channel.id, targetOf(item) as string)),
+          }))
+        ),
+      ]
+    )
+  }
+
+  // Each conversation once: its new messages counted, activity and window moved forward, reopened.
+  const touched = new Map<number, { id: number; count: number; at: DateTime; window: DateTime; reopen: boolean }>()
+  for (const item of fresh) {
+    const conversation = conversations.get(pairKey(item.contactId!, item.channel.id))!
+    const window = item.at.plus({ hours: WINDOW_HOURS })
+    const row = touched.get(conversation.id) ?? { id: conversation.id, count: 0, at: item.at, window, reopen: conversation.reopened }
+    row.count++
+    if (item.at > row.at) row.at = item.at
+    if (window > row.window) row.window = window
+    touched.set(conversation.id, row)
+  }
+  await trx.rawQuery(
+    `update conversations c
+        set status = case when v.reopen then 'open' else c.status end,
+            snoozed_until = case when v.reopen then null else c.snoozed_until end,
+            last_activity_at = greatest(c.last_activity_at, v.at),
+            unread_count = c.unread_count + v.count,
+            window_expires_at = greatest(coalesce(c.window_expires_at, v.window), v.window),
+            updated_at = ?
+       from (select * from jsonb_to_recordset(?::jsonb) as r(id bigint, count int, at timestamptz, "window" timestamptz, reopen boolean) order by id) as v
+      where c.id = v.id`,
+    [now, recordset([...touched.values()])]
+  )
+
+  const announce: Announcement[] = []
+  const announcedContacts = new Set<number>()
+  const announcedConversations = new Set<number>()
+  for (const item of fresh) {
+    const workspaceId = item.channel.workspaceId
+    const contactId = item.contactId!
+    const conversation = conversations.get(pairKey(contactId, item.channel.id))!
+    const messageId = messageIds.get(pairKey(item.channel.id, item.event.providerMessageId))!
+    const ids = { workspaceId, conversationId: conversation.id, contactId, channelId: item.channel.id }
+    if (contacts.created.has(contactId) && !announcedContacts.has(contactId)) {
+      announcedContacts.add(contactId)
+      announce.push(() => hooks.emit('contact.created', { workspaceId, contactId, phone: item.phone, source: 'inbound' }))
+    }
+    // A new conversation, or one reopened from snoozed / resolved.
+    if (conversation.opened && !announcedConversations.has(conversation.id)) {
+      announcedConversations.add(conversation.id)
+      announce.push(() => hooks.emit('conversation.opened', { ...ids, reopened: conversation.reopened }))
+    }
+    announce.push(() => hooks.emit('message.received', { ...ids, messageId, type: item.event.type }))
+    if ((MEDIA_TYPES as readonly string[]).includes(item.event.type)) {
+      announce.push(() => jobs.dispatch(fetchMedia, { workspaceId, messageId }, { jobId: `media-${messageId}`, removeOnComplete: true }))
+    }
+  }
+  return announce
+}
