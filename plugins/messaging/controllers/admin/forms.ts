@@ -27,11 +27,6 @@ class LabelledMessages implements MessagesProviderContact {
   }
 }
 
-/** A browser navigation or a boosted form (a full page), not an HTMX request for a fragment. */
-export function wantsFragment({ request }: HttpContext) {
-  return !!request.header('hx-request') && !request.header('hx-boosted')
-}
-
 /** HTMX or a script: errors go back as 422 JSON (the core's handler); a plain form goes back. */
 const answersWithJson = ({ request }: HttpContext) =>
   !!request.header('hx-request') || request.accepts(['html', 'json']) === 'json'
