@@ -28,11 +28,8 @@ export async function conversationList(ctx: HttpContext, filters: ListQuery) {
 
 /** The choices of the list's filters. */
 export async function filterChoices(ctx: HttpContext) {
-  const [channels, members] = await Promise.all([
-    Channel.query().where('workspace_id', ctx.tenant.workspace.id).orderBy('name').select('id', 'name', 'display_phone'),
-    assignableMembers(ctx.tenant.workspace.id),
-  ])
-  return { channels, members }
+  const channels = await Channel.query().where('workspace_id', ctx.tenant.workspace.id).orderBy('name').select('id', 'name', 'display_phone')
+  return { channels, members: await assignableMembers(ctx.tenant.workspace.id) }
 }
 
 /** The snooze picker's bounds and default ("tomorrow 09:00"), as datetime-local values in the workspace's zone. */
@@ -42,18 +39,21 @@ function snoozeChoices(timezone: string) {
   return { min: local(now), default: local(now.plus({ days: 1 }).set({ hour: 9, minute: 0 })), timezone }
 }
 
+async function userNamed(id: number) {
+  const row = await db.from('users').where('id', id).select('id', 'full_name').first()
+  return row ? { id: row.id as number, name: row.full_name as string } : null
+}
+
 /** The conversation's header: contact, status, assignee, and who it can be assigned to. */
 export async function conversationHeader(ctx: HttpContext, conversation: Conversation) {
-  const [members, assignee] = await Promise.all([
-    ctx.tenant.can('inbox.assign') ? assignableMembers(conversation.workspaceId) : [],
-    conversation.assigneeId ? db.from('users').where('id', conversation.assigneeId).select('id', 'full_name').first() : null,
-  ])
+  const members = ctx.tenant.can('inbox.assign') ? await assignableMembers(conversation.workspaceId) : []
+  const assignee = conversation.assigneeId ? (members.find((member) => member.id === conversation.assigneeId) ?? (await userNamed(conversation.assigneeId))) : null
   if (!conversation.$preloaded.contact) await conversation.load('contact')
   const contact = conversation.contact
   return {
     conversation,
     name: contact.name ?? contact.profileName ?? contact.phone,
-    assignee: assignee ? { id: assignee.id as number, name: assignee.full_name as string } : null,
+    assignee,
     members,
     snoozedUntil: fullTime(conversation.snoozedUntil, displayOf(ctx)),
     snooze: snoozeChoices(ctx.tenant.workspace.timezone || 'UTC'),
@@ -64,11 +64,9 @@ export async function conversationHeader(ctx: HttpContext, conversation: Convers
 export async function conversationPage(ctx: HttpContext, conversation: Conversation, filters: ListQuery, before?: number) {
   const display = displayOf(ctx)
   await conversation.load((loader) => loader.load('contact').load('channel'))
-  const [list, thread, header] = await Promise.all([
-    conversationList(ctx, filters),
-    loadThread(conversation, display, before),
-    conversationHeader(ctx, conversation),
-  ])
+  const list = await conversationList(ctx, filters)
+  const thread = await loadThread(conversation, display, before)
+  const header = await conversationHeader(ctx, conversation)
   const contact = conversation.contact
   return {
     ...header,

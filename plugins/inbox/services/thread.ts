@@ -24,12 +24,11 @@ async function relatedTo(conversation: Conversation, messages: Message[]) {
   const templateNames = messages.filter((m) => m.type === 'template').map((m) => String(m.content.name))
   const agentIds = messages.filter((m) => m.authorType === 'agent' && m.authorId).map((m) => Number(m.authorId))
 
-  const [quoted, media, templates, authors] = await Promise.all([
-    referenced.length ? Message.query().where('workspace_id', scope.workspaceId).where('conversation_id', scope.conversationId).whereIn('id', referenced) : [],
-    mediaIds.length ? Media.query().where('workspace_id', scope.workspaceId).whereIn('id', mediaIds) : [],
-    templateNames.length ? MessageTemplate.ofChannel({ workspaceId: scope.workspaceId, id: conversation.channelId }).whereIn('name', templateNames) : [],
-    agentIds.length ? db.from('users').whereIn('id', agentIds).select('id', 'full_name') : [],
-  ])
+  // One after the other: a page takes one pooled connection at a time (and a test's transaction one client).
+  const quoted = referenced.length ? await Message.query().where('workspace_id', scope.workspaceId).where('conversation_id', scope.conversationId).whereIn('id', referenced) : []
+  const media = mediaIds.length ? await Media.query().where('workspace_id', scope.workspaceId).whereIn('id', mediaIds) : []
+  const templates = templateNames.length ? await MessageTemplate.ofChannel({ workspaceId: scope.workspaceId, id: conversation.channelId }).whereIn('name', templateNames) : []
+  const authors = agentIds.length ? await db.from('users').whereIn('id', agentIds).select('id', 'full_name') : []
 
   // The latest reaction of each side counts; an empty emoji took it back.
   const latest = new Map<string, Message>()
