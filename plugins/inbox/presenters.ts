@@ -249,4 +249,3 @@ export function presentConversationRow(row: ConversationRow, display: Display) {
     tick: row.last_direction === 'outbound' ? row.last_status : null,
   }
 }
-export type ConversationItem = ReturnType<typeof presentConversationRow>

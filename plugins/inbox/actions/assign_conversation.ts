@@ -19,7 +19,7 @@ export async function assignConversation({ conversation, assigneeId, actorId }: 
   const previousAssigneeId = conversation.assigneeId
   if (assigneeId === previousAssigneeId) return conversation
   if (assigneeId !== null && assigneeId !== actorId && !(await isAssignable(conversation.workspaceId, assigneeId))) {
-    throw new Refusal('assigneeId: not a member of this workspace who can reply', 'assigneeId')
+    throw new Refusal('Not a member of this workspace who can reply', 'assigneeId')
   }
   await conversation.merge({ assigneeId }).save()
   await hooks.emit('conversation.assigned', { workspaceId: conversation.workspaceId, conversationId: conversation.id, assigneeId, previousAssigneeId, actorId })

@@ -23,7 +23,7 @@ export async function changeConversationStatus({ conversation, status, snoozedUn
   let until: DateTime | null = null
   if (status === 'snoozed') {
     until = DateTime.fromISO(snoozedUntil ?? '', { zone: timezone })
-    if (!until.isValid || until <= DateTime.now()) throw new Refusal('snoozedUntil: choose a time in the future', 'snoozedUntil')
+    if (!until.isValid || until <= DateTime.now()) throw new Refusal('Choose a time in the future', 'snoozedUntil')
   }
   const resolving = status === 'resolved' && conversation.status !== 'resolved'
   await conversation.merge({ status, snoozedUntil: until }).save()

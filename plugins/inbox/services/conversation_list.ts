@@ -6,12 +6,8 @@ import type { ConversationRow } from '#inbox/presenters'
 /** Conversations per page of the list (the next page loads as the last row scrolls into view). */
 export const LIST_PAGE = 25
 
-export interface ListQuery extends ListFilters {
-  cursor?: string
-}
-
 /** The filters as the list applies them: the open conversations of every assignee unless asked otherwise. */
-export function normalisedFilters(filters: ListQuery) {
+export function normalisedFilters(filters: ListFilters) {
   return { ...filters, view: filters.view ?? 'all', status: filters.status ?? 'open' }
 }
 
@@ -24,7 +20,7 @@ export function normalisedFilters(filters: ListQuery) {
  * found by the (workspace_id, status, last_activity_at) index whatever its depth, and a
  * conversation that moves up meanwhile is not shown twice.
  */
-export async function listConversations(workspaceId: number, userId: number, query: ListQuery) {
+export async function listConversations(workspaceId: number, userId: number, query: ListFilters) {
   const filters = normalisedFilters(query)
   const rows = db
     .from('conversations as c')

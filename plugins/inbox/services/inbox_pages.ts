@@ -4,7 +4,8 @@ import db from '@adonisjs/lucid/services/db'
 import Channel from '#messaging/models/channel'
 import type Conversation from '#messaging/models/conversation'
 import { displayOf, fullTime, presentConversationRow } from '#inbox/presenters'
-import { listConversations, normalisedFilters, type ListQuery } from '#inbox/services/conversation_list'
+import { listConversations, normalisedFilters } from '#inbox/services/conversation_list'
+import type { ListFilters } from '#inbox/validators/conversation'
 import { assignableMembers } from '#inbox/services/members'
 import { loadThread } from '#inbox/services/thread'
 
@@ -14,13 +15,13 @@ import { loadThread } from '#inbox/services/thread'
  */
 
 /** The list's filters as they travel in links: the list beside a conversation keeps them. */
-function linkQuery(filters: ListQuery) {
+function linkQuery(filters: ListFilters) {
   const { cursor: _, ...rest } = filters
   return Object.fromEntries(Object.entries(rest).filter(([, value]) => value !== undefined))
 }
 
 /** One page of the conversation list. */
-export async function conversationList(ctx: HttpContext, filters: ListQuery) {
+export async function conversationList(ctx: HttpContext, filters: ListFilters) {
   const { rows, cursor } = await listConversations(ctx.tenant.workspace.id, ctx.auth.user!.id, filters)
   const display = displayOf(ctx)
   return { items: rows.map((row) => presentConversationRow(row, display)), cursor, filters: normalisedFilters(filters), query: linkQuery(filters) }
@@ -61,7 +62,7 @@ export async function conversationHeader(ctx: HttpContext, conversation: Convers
 }
 
 /** A conversation's page: the list beside it, its messages, header, composer and contact panel. */
-export async function conversationPage(ctx: HttpContext, conversation: Conversation, filters: ListQuery, before?: number) {
+export async function conversationPage(ctx: HttpContext, conversation: Conversation, filters: ListFilters, before?: number) {
   const display = displayOf(ctx)
   await conversation.load((loader) => loader.load('contact').load('channel'))
   const list = await conversationList(ctx, filters)

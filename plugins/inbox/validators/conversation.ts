@@ -41,4 +41,5 @@ export const changeStatusValidator = vine.compile(
   })
 )
 
-export type ListFilters = Infer<typeof showConversationValidator>
+/** The list's filters as validated (the cursor only on GET /inbox). */
+export type ListFilters = Infer<typeof listConversationsValidator>
