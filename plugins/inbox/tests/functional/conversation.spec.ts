@@ -2,6 +2,8 @@ import { test } from '@japa/runner'
 import testUtils from '@adonisjs/core/services/test_utils'
 import { DateTime } from 'luxon'
 import { workspaceWithMember } from '#database/factories/index'
+import { pluginEnablement } from '#plugins/enablement'
+import { pluginRegistry } from '#plugins/registry'
 import Conversation from '#messaging/models/conversation'
 import Media from '#messaging/models/media'
 import MessageTemplate from '#messaging/models/message_template'
@@ -36,6 +38,21 @@ test.group('Inbox: a conversation', (group) => {
     assert.match(html, /lg:hidden" aria-label="Back to the inbox"/)
     // Its keys are in the "?" sheet.
     assert.include(html, 'Resolve the conversation')
+  })
+
+  test('plugins add cards to the contact panel through the contact.sidebar slot, with the contact', async ({ client, assert, cleanup }) => {
+    const { user, owner, channel, base, workspace } = await inboxWorkspace()
+    const { conversation, contact } = await conversationIn(channel)
+    // The test-only plugin sample-notes fills the slot for this test, with its dashboard widget.
+    const slots = pluginRegistry.getOrFail('sample-notes').definition.slots!
+    slots['contact.sidebar'] = { view: 'sample-notes::partials/widget', load: ({ props }) => ({ count: `contact ${props.contactId}` }) }
+    cleanup(() => void delete slots['contact.sidebar'])
+
+    const url = `${base}/conversations/${conversation.id}`
+    assert.notInclude((await client.get(url).loginAs(user)).text(), 'data-widget="sample-notes"', 'not where that plugin is off')
+    await pluginEnablement.enable(workspace, 'sample-notes', owner.id)
+    const html = (await client.get(url).loginAs(user)).text()
+    assert.match(html, new RegExp(`data-slot="contact.sidebar">\\s*<div class="card p-5" data-widget="sample-notes">[\\s\\S]*?contact ${contact.id}`))
   })
 
   test('opening it resets its unread count', async ({ client, assert }) => {
