@@ -26,6 +26,7 @@ export default definePluginRoutes({
         router.post('/status', [StatusesController, 'store']).as('conversations.status').use(reply)
       })
       .prefix('/conversations/:id')
-      .where('id', router.matchers.number())
+      // At most 15 digits: a longer id is no conversation (404), not a bigint overflow (500).
+      .where('id', { match: /^\d{1,15}$/, cast: (id) => Number(id) })
   },
 })

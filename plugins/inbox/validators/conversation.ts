@@ -1,7 +1,9 @@
 import vine from '@vinejs/vine'
 import type { Infer } from '@vinejs/vine/types'
 
-const id = vine.number().withoutDecimals().positive()
+// Ids past their column's range would reach Postgres as an error (500): a 422 instead.
+const id = vine.number().withoutDecimals().positive().max(Number.MAX_SAFE_INTEGER)
+const int4Id = vine.number().withoutDecimals().positive().max(2_147_483_647)
 
 export const CONVERSATION_VIEWS = ['mine', 'unassigned', 'all'] as const
 export const CONVERSATION_STATUSES = ['open', 'pending', 'snoozed', 'resolved'] as const
@@ -10,8 +12,8 @@ export const CONVERSATION_STATUSES = ['open', 'pending', 'snoozed', 'resolved'] 
 const listFields = {
   view: vine.enum(CONVERSATION_VIEWS).optional(),
   status: vine.enum(CONVERSATION_STATUSES).optional(),
-  channel: id.clone().optional(),
-  assignee: id.clone().optional(),
+  channel: int4Id.clone().optional(),
+  assignee: int4Id.clone().optional(),
   q: vine.string().trim().maxLength(100).optional(),
 }
 
@@ -27,7 +29,7 @@ export const listConversationsValidator = vine.compile(
 export const showConversationValidator = vine.compile(vine.object({ ...listFields, before: id.clone().optional() }))
 
 /** POST …/assignment: a member's user id, or empty (null) to unassign. */
-export const assignConversationValidator = vine.compile(vine.object({ assigneeId: id.clone().nullable() }))
+export const assignConversationValidator = vine.compile(vine.object({ assigneeId: int4Id.clone().nullable() }))
 
 /** POST …/status; `snoozedUntil` is a datetime-local value ("2025-01-31T09:00"), in the workspace's time zone. */
 export const changeStatusValidator = vine.compile(

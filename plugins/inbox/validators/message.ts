@@ -1,6 +1,6 @@
 import vine from '@vinejs/vine'
 
-const id = vine.number().withoutDecimals().positive()
+const id = vine.number().withoutDecimals().positive().max(Number.MAX_SAFE_INTEGER)
 
 /**
  * The composer's text reply. 4096 characters is WhatsApp's limit for a text (messaging's

@@ -188,7 +188,7 @@ test.group('Inbox: a conversation', (group) => {
     assert.notInclude(html, 'data-reply-to=')
   })
 
-  test('a conversation of another workspace is a 404 on every inbox route', async ({ client, assert }) => {
+  test('a conversation of another workspace, or an id no conversation can have, is a 404 on every inbox route', async ({ client, assert }) => {
     const { user, base } = await inboxWorkspace()
     const other = await workspaceWithMember('owner')
     const theirs = await conversationIn(await channelIn(other.workspace), { unread: 1, texts: ['private'] })
@@ -201,7 +201,8 @@ test.group('Inbox: a conversation', (group) => {
       await client.post(`${url}/assignment`).form({ assigneeId: user.id }).header('hx-request', 'true').loginAs(user).withCsrfToken(),
       await client.post(`${url}/status`).form({ status: 'resolved' }).header('hx-request', 'true').loginAs(user).withCsrfToken(),
     ]
-    assert.deepEqual(answers.map((answer) => answer.status()), [404, 404, 404, 404, 404])
+    answers.push(await client.get(`${base}/conversations/99999999999999999999`).loginAs(user))
+    assert.deepEqual(answers.map((answer) => answer.status()), [404, 404, 404, 404, 404, 404])
     const untouched = await Conversation.findOrFail(theirs.conversation.id)
     assert.equal(untouched.status, 'open')
     assert.equal(untouched.unreadCount, 1)

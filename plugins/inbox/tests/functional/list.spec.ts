@@ -116,9 +116,9 @@ test.group('Inbox: the conversation list', (group) => {
     const boosted = await client.get(base).header('hx-request', 'true').header('hx-boosted', 'true').loginAs(user)
     assert.include(boosted.text(), '<html', 'a boosted link gets the whole page')
 
-    const bad = await client.get(`${base}?status=archived&cursor=nope`).header('hx-request', 'true').loginAs(user)
+    const bad = await client.get(`${base}?status=archived&cursor=nope&channel=99999999999`).header('hx-request', 'true').loginAs(user)
     bad.assertStatus(422)
-    assert.sameMembers(bad.body().errors.map((error: { field: string }) => error.field), ['status', 'cursor'])
+    assert.sameMembers(bad.body().errors.map((error: { field: string }) => error.field), ['status', 'cursor', 'channel'])
   })
 
   test('a viewer sees the list; where the inbox is off it is 404; another workspace never shows', async ({ client, assert }) => {
