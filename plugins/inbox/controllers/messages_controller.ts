@@ -5,14 +5,14 @@ import { wantsFragment } from '#ui/htmx'
 import { displayOf } from '#inbox/presenters'
 import { loadThread, presentMessages } from '#inbox/services/thread'
 import { olderMessagesValidator, replyValidator } from '#inbox/validators/message'
-import { findConversation } from '#inbox/controllers/context'
+import { findConversation, labelled } from '#inbox/controllers/context'
 
 /** A conversation's messages: older pages, and the agent's reply. */
 export default class MessagesController {
   /** "Load older": for HTMX the older messages (and the next link); otherwise the page from there. */
   async index(ctx: HttpContext) {
     const conversation = await findConversation(ctx)
-    const { before } = await ctx.request.validateUsing(olderMessagesValidator, { data: ctx.request.qs() })
+    const { before } = await ctx.request.validateUsing(olderMessagesValidator, { data: ctx.request.qs(), messagesProvider: labelled(ctx) })
     if (!wantsFragment(ctx)) {
       return ctx.response.redirect().toRoute('inbox.conversations.show', { workspace: ctx.tenant.workspace.slug, id: conversation.id }, { qs: { before } })
     }
@@ -26,7 +26,7 @@ export default class MessagesController {
    */
   async store(ctx: HttpContext) {
     const conversation = await findConversation(ctx)
-    const { body, replyToId } = await ctx.request.validateUsing(replyValidator)
+    const { body, replyToId } = await ctx.request.validateUsing(replyValidator, { messagesProvider: labelled(ctx) })
     // The form's fields in the API's shape, through the API's own validator.
     const input = await sendMessageValidator.validate({ type: 'text', text: { body }, replyToId })
     const message = await sendMessage({ conversation, input, author: { type: 'agent', id: ctx.auth.user!.id } })

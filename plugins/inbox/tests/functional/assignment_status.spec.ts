@@ -147,7 +147,7 @@ test.group('Inbox: status', (group) => {
     assert.equal(past.body().errors[0].field, 'snoozedUntil')
     const missing = await status({ status: 'snoozed' })
     missing.assertStatus(422)
-    assert.equal(missing.body().errors[0].field, 'snoozedUntil')
+    assert.deepEqual(missing.body().errors[0], { field: 'snoozedUntil', rule: 'required', message: 'Snooze until is required' }, 'the field as the form labels it')
     const unknown = await status({ status: 'archived' })
     unknown.assertStatus(422)
     assert.equal(unknown.body().errors[0].field, 'status')
