@@ -14,7 +14,8 @@ document.addEventListener('htmx:configRequest', (event) => {
   if (token) event.detail.headers['X-XSRF-TOKEN'] = decodeURIComponent(token)
 })
 
-// 422 from an HTMX form: show each field's message beside the field.
+// 422 from an HTMX form: show each field's message beside the field; a refusal that names no
+// field (e.g. "outside the 24-hour window") goes to the form's [data-error-for="form"], or a toast.
 document.addEventListener('htmx:responseError', (event) => {
   const { xhr, elt } = event.detail
   if (xhr.status !== 422) {
@@ -25,9 +26,10 @@ document.addEventListener('htmx:responseError', (event) => {
   form.querySelectorAll('[data-error-for]').forEach((node) => (node.textContent = ''))
   form.querySelectorAll('[aria-invalid]').forEach((node) => node.removeAttribute('aria-invalid'))
   for (const error of JSON.parse(xhr.responseText).errors ?? []) {
-    const slot = form.querySelector(`[data-error-for="${error.field}"]`)
+    const slot = form.querySelector(`[data-error-for="${error.field ?? 'form'}"]`)
     if (slot) slot.textContent = error.message
-    form.querySelector(`[name="${error.field}"]`)?.setAttribute('aria-invalid', 'true')
+    else if (!error.field) window.dispatchEvent(new CustomEvent('toast', { detail: { type: 'error', message: error.message } }))
+    if (error.field) form.querySelector(`[name="${error.field}"]`)?.setAttribute('aria-invalid', 'true')
   }
 })
 

@@ -50,6 +50,11 @@ export default class Conversation extends BaseModel {
   @column.dateTime({ autoCreate: true, autoUpdate: true })
   declare updatedAt: DateTime
 
+  /** The workspace's conversation `id` (from a URL or a payload); any other, or none, is 404. */
+  static findInWorkspace(workspaceId: number, id: unknown) {
+    return this.query().where('workspace_id', workspaceId).where('id', Number(id) || 0).firstOrFail()
+  }
+
   get windowOpen() {
     return !!this.windowExpiresAt && this.windowExpiresAt > DateTime.now()
   }

@@ -1,36 +1,12 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import type { I18n } from '@adonisjs/i18n'
 import { errors } from '@vinejs/vine'
-import type { FieldContext, MessagesProviderContact } from '@vinejs/vine/types'
 import type { VineValidator } from '@vinejs/vine'
+import { LabelledMessages } from '#core/labelled_messages'
 import Channel from '#messaging/models/channel'
 import { Refusal } from '#messaging/services/refusal'
 
 /** Fields whose values are never flashed back into the session after a failed form. */
 export const SECRET_FIELDS = ['accessToken', 'appSecret', 'verifyToken', 'apiKey', 'webhookSecret', 'webhookHeaderValue']
-
-/**
- * Validation messages with the messaging form's labels ("Phone number ID is required", not
- * "phoneNumberId is required"), in the user's language; everything else as the core words it.
- */
-class LabelledMessages implements MessagesProviderContact {
-  #shared: MessagesProviderContact
-
-  constructor(private i18n: I18n) {
-    this.#shared = i18n.createMessagesProvider()
-  }
-
-  getMessage(defaultMessage: string, rule: string, field: FieldContext, meta?: Record<string, any>) {
-    const label = this.i18n.resolveIdentifier(`messaging.fields.${field.name}`)
-    const named = label ? ({ ...field, name: this.i18n.formatRawMessage(label.message) } as FieldContext) : field
-    return this.#shared.getMessage(defaultMessage, rule, named, meta)
-  }
-}
-
-/** A browser navigation or a boosted form (a full page), not an HTMX request for a fragment. */
-export function wantsFragment({ request }: HttpContext) {
-  return !!request.header('hx-request') && !request.header('hx-boosted')
-}
 
 /** HTMX or a script: errors go back as 422 JSON (the core's handler); a plain form goes back. */
 const answersWithJson = ({ request }: HttpContext) =>
@@ -42,7 +18,7 @@ export async function validateForm<T extends VineValidator<any, any>>(
   validator: T,
   data?: Record<string, unknown>
 ): Promise<Awaited<ReturnType<T['validate']>>> {
-  return (await ctx.request.validateUsing(validator, { data: data ?? ctx.request.all(), messagesProvider: new LabelledMessages(ctx.i18n) })) as any
+  return (await ctx.request.validateUsing(validator, { data: data ?? ctx.request.all(), messagesProvider: new LabelledMessages(ctx.i18n, 'messaging.fields') })) as any
 }
 
 /**

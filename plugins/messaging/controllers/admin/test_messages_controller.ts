@@ -4,7 +4,8 @@ import { messageNumber } from '#messaging/actions/message_number'
 import { normalisedPhone } from '#messaging/actions/store_contact'
 import { startConversationValidator } from '#messaging/validators/message'
 import { Refusal } from '#messaging/services/refusal'
-import { findChannel, formAction, validateForm, wantsFragment } from '#messaging/controllers/admin/forms'
+import { findChannel, formAction, validateForm } from '#messaging/controllers/admin/forms'
+import { wantsFragment } from '#ui/htmx'
 import { helloWorldOf } from '#messaging/controllers/admin/channels_controller'
 
 /**

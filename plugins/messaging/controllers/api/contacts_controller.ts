@@ -3,19 +3,14 @@ import Contact from '#messaging/models/contact'
 import { storeContact } from '#messaging/actions/store_contact'
 import { listContactsValidator, storeContactValidator, updateContactValidator } from '#messaging/validators/contact'
 import { contactJson, page } from '#messaging/presenters'
+import { orContactMatches } from '#messaging/services/contact_search'
 
 /** /api/v1/contacts */
 export default class ContactsController {
   async index({ request, tenant, response }: HttpContext) {
     const { search, page: number = 1, perPage = 25 } = await request.validateUsing(listContactsValidator, { data: request.qs() })
     const query = Contact.query().where('workspace_id', tenant.workspace.id)
-    if (search) {
-      const digits = search.replace(/\D/g, '')
-      query.where((q) => {
-        q.whereILike('name', `%${escapeLike(search)}%`).orWhereILike('profile_name', `%${escapeLike(search)}%`)
-        if (digits.length >= 3) q.orWhere('phone', 'like', `%${digits}%`)
-      })
-    }
+    if (search) query.where((q) => orContactMatches(q, search))
     const contacts = await query.orderBy('id', 'desc').paginate(number, perPage)
     return response.json(page(contacts, contactJson))
   }
@@ -41,9 +36,4 @@ export default class ContactsController {
 
 function findContact(workspaceId: number, id: unknown) {
   return Contact.query().where('workspace_id', workspaceId).where('id', Number(id) || 0).firstOrFail()
-}
-
-/** A search term is text, not a LIKE pattern. */
-export function escapeLike(term: string) {
-  return term.replace(/[\\%_]/g, (char) => `\\${char}`)
 }

@@ -1,9 +1,8 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import { jobs } from '#jobs/registry'
 import Conversation from '#messaging/models/conversation'
 import Message from '#messaging/models/message'
 import { sendMessage } from '#messaging/actions/send_message'
-import { markRead } from '#messaging/jobs/mark_read'
+import { markConversationRead } from '#messaging/actions/mark_conversation_read'
 import { listConversationsValidator, listMessagesValidator, markReadValidator } from '#messaging/validators/conversation'
 import { sendMessageValidator } from '#messaging/validators/message'
 import { conversationJson, messageJson, page } from '#messaging/presenters'
@@ -23,14 +22,14 @@ export default class ConversationsController {
   }
 
   async show({ params, tenant, response }: HttpContext) {
-    const conversation = await findConversation(tenant.workspace.id, params.id)
+    const conversation = await Conversation.findInWorkspace(tenant.workspace.id, params.id)
     await conversation.load('contact')
     return response.json({ data: conversationJson(conversation) })
   }
 
   /** Page 1 holds the newest messages; within a page the newest is last. */
   async messages({ params, request, tenant, response }: HttpContext) {
-    const conversation = await findConversation(tenant.workspace.id, params.id)
+    const conversation = await Conversation.findInWorkspace(tenant.workspace.id, params.id)
     const { page: number = 1, perPage = 50 } = await request.validateUsing(listMessagesValidator, { data: request.qs() })
     const messages = await Message.query()
       .where('workspace_id', conversation.workspaceId)
@@ -42,7 +41,7 @@ export default class ConversationsController {
   }
 
   async send({ auth, params, request, tenant, response }: HttpContext) {
-    const conversation = await findConversation(tenant.workspace.id, params.id)
+    const conversation = await Conversation.findInWorkspace(tenant.workspace.id, params.id)
     const input = await request.validateUsing(sendMessageValidator)
     const message = await sendMessage({ conversation, input, author: { type: 'agent', id: auth.use('api').user!.id } })
     return response.accepted({ data: messageJson(message) })
@@ -50,14 +49,9 @@ export default class ConversationsController {
 
   /** Blue ticks on the customer's latest message (and "typing…" with `typing: true`). */
   async read({ params, request, tenant, response }: HttpContext) {
-    const conversation = await findConversation(tenant.workspace.id, params.id)
+    const conversation = await Conversation.findInWorkspace(tenant.workspace.id, params.id)
     const { typing = false } = await request.validateUsing(markReadValidator)
-    await conversation.merge({ unreadCount: 0 }).save()
-    await jobs.dispatch(markRead, { workspaceId: conversation.workspaceId, conversationId: conversation.id, typing })
+    await markConversationRead(conversation, { typing })
     return response.accepted({ data: conversationJson(conversation) })
   }
-}
-
-function findConversation(workspaceId: number, id: unknown) {
-  return Conversation.query().where('workspace_id', workspaceId).where('id', Number(id) || 0).firstOrFail()
 }

@@ -1,0 +1,32 @@
+import { DateTime } from 'luxon'
+import { hooks } from '#hooks/bus'
+import type Conversation from '#messaging/models/conversation'
+import type { ConversationStatus } from '#messaging/models/conversation'
+import { Refusal } from '#messaging/services/refusal'
+
+export interface ChangeStatusOptions {
+  conversation: Conversation
+  status: ConversationStatus
+  /** For `snoozed`: a local date and time ("2025-01-31T09:00") in `timezone`. */
+  snoozedUntil?: string
+  timezone: string
+  actorId: number
+}
+
+/**
+ * Moves a conversation to open, pending, snoozed (until a time in the future: then it opens
+ * again, see jobs/wake_snoozed.ts) or resolved, announcing a resolution on
+ * `conversation.resolved`. A new inbound message reopens snoozed and resolved conversations
+ * (messaging does that).
+ */
+export async function changeConversationStatus({ conversation, status, snoozedUntil, timezone, actorId }: ChangeStatusOptions) {
+  let until: DateTime | null = null
+  if (status === 'snoozed') {
+    until = DateTime.fromISO(snoozedUntil ?? '', { zone: timezone })
+    if (!until.isValid || until <= DateTime.now()) throw new Refusal('Choose a time in the future', 'snoozedUntil')
+  }
+  const resolving = status === 'resolved' && conversation.status !== 'resolved'
+  await conversation.merge({ status, snoozedUntil: until }).save()
+  if (resolving) await hooks.emit('conversation.resolved', { workspaceId: conversation.workspaceId, conversationId: conversation.id, actorId })
+  return conversation
+}

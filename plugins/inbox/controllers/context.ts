@@ -1,0 +1,18 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import { LabelledMessages } from '#core/labelled_messages'
+import Conversation from '#messaging/models/conversation'
+
+/** This workspace's conversation `:id`; another workspace's (or none) is a 404. */
+export function findConversation(ctx: HttpContext) {
+  return Conversation.findInWorkspace(ctx.tenant.workspace.id, ctx.params.id)
+}
+
+/** The query string without empty fields: a GET form sends every field, filled or not. */
+export function filledQuery(ctx: HttpContext) {
+  return Object.fromEntries(Object.entries(ctx.request.qs()).filter(([, value]) => value !== '' && value !== null))
+}
+
+/** Validation messages name the fields as the inbox's forms label them (lang: inbox.fields). */
+export function labelled(ctx: HttpContext) {
+  return new LabelledMessages(ctx.i18n, 'inbox.fields')
+}

@@ -1,0 +1,39 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import { sendMessage } from '#messaging/actions/send_message'
+import { sendMessageValidator } from '#messaging/validators/message'
+import { wantsFragment } from '#ui/htmx'
+import { displayOf } from '#inbox/presenters'
+import { loadThread, presentMessages } from '#inbox/services/thread'
+import { olderMessagesValidator, replyValidator } from '#inbox/validators/message'
+import { findConversation, labelled } from '#inbox/controllers/context'
+
+/** A conversation's messages: older pages, and the agent's reply. */
+export default class MessagesController {
+  /** "Load older": for HTMX the older messages (and the next link); otherwise the page from there. */
+  async index(ctx: HttpContext) {
+    const conversation = await findConversation(ctx)
+    const { before } = await ctx.request.validateUsing(olderMessagesValidator, { data: ctx.request.qs(), messagesProvider: labelled(ctx) })
+    if (!wantsFragment(ctx)) {
+      return ctx.response.redirect().toRoute('inbox.conversations.show', { workspace: ctx.tenant.workspace.slug, id: conversation.id }, { qs: { before } })
+    }
+    const thread = await loadThread(conversation, displayOf(ctx), before)
+    return ctx.view.render('inbox::partials/thread_page', { conversation, thread })
+  }
+
+  /**
+   * A text reply, through messaging's send action (the API's): refused with a 422 outside the
+   * 24-hour window. HTMX gets the new message to append; a plain form goes back.
+   */
+  async store(ctx: HttpContext) {
+    const conversation = await findConversation(ctx)
+    const { body, replyToId } = await ctx.request.validateUsing(replyValidator, { messagesProvider: labelled(ctx) })
+    // The form's fields in the API's shape, through the API's own validator.
+    const input = await sendMessageValidator.validate({ type: 'text', text: { body }, replyToId })
+    const message = await sendMessage({ conversation, input, author: { type: 'agent', id: ctx.auth.user!.id } })
+    if (wantsFragment(ctx)) {
+      const [view] = await presentMessages(conversation, [message], displayOf(ctx))
+      return ctx.view.render('inbox::partials/message', { message: view, conversation })
+    }
+    return ctx.response.redirect().toRoute('inbox.conversations.show', { workspace: ctx.tenant.workspace.slug, id: conversation.id })
+  }
+}

@@ -1,0 +1,15 @@
+import { hooks } from '#hooks/bus'
+
+declare module '#hooks/catalogue' {
+  interface HookCatalogue {
+    'conversation.assigned': ActionHook<{ workspaceId: number; conversationId: number; assigneeId: number | null; previousAssigneeId: number | null; actorId: number | null }>
+    'conversation.resolved': ActionHook<{ workspaceId: number; conversationId: number; actorId: number | null }>
+  }
+}
+
+/** The inbox's hooks, defined at its setup. */
+export function defineInboxHooks() {
+  const plugin = 'inbox'
+  hooks.define('conversation.assigned', { kind: 'action', plugin, description: 'A conversation was assigned to a member, or unassigned (assigneeId null).' })
+  hooks.define('conversation.resolved', { kind: 'action', plugin, description: 'A conversation was marked resolved.' })
+}

@@ -1,0 +1,33 @@
+import { definePlugin } from '#plugins/define_plugin'
+import { defineInboxHooks } from '#inbox/hooks'
+import { wakeSnoozed } from '#inbox/jobs/wake_snoozed'
+
+declare module '#plugins/define_plugin' {
+  interface SlotCatalogue {
+    /** Beside a conversation, under the contact's details (the CRM card goes here). */
+    'contact.sidebar': { contactId: number; conversationId: number }
+  }
+}
+
+/**
+ * The shared team inbox (issue 5): the conversation list, a conversation with its messages and
+ * composer, assignment and status. Built on the messaging kernel; README.md says what is here
+ * and what comes next.
+ */
+export default definePlugin({
+  name: 'inbox',
+  version: '0.1.0',
+  description: 'Shared team inbox: conversations, replies, assignment and status',
+  requires: { core: '^0.1.0', plugins: { messaging: '^0.1.0' } },
+  abilities: {
+    'inbox.view': { description: 'See the inbox and its conversations', roles: ['owner', 'admin', 'agent', 'viewer'] },
+    'inbox.reply': { description: 'Reply to conversations and change their status', roles: ['owner', 'admin', 'agent'] },
+    'inbox.assign': { description: 'Assign conversations to members', roles: ['owner', 'admin', 'agent'] },
+  },
+  navigation: [{ label: 'inbox.nav', icon: 'inbox', route: 'inbox.index', ability: 'inbox.view', section: 'main', order: 10 }],
+  jobs: [wakeSnoozed],
+  hooks: { provides: ['conversation.assigned', 'conversation.resolved'] },
+  setup() {
+    defineInboxHooks()
+  },
+})

@@ -1,0 +1,32 @@
+import { middleware } from '#start/kernel'
+import { definePluginRoutes } from '#plugins/routes'
+
+const ConversationsController = () => import('#inbox/controllers/conversations_controller')
+const MessagesController = () => import('#inbox/controllers/messages_controller')
+const AssignmentsController = () => import('#inbox/controllers/assignments_controller')
+const StatusesController = () => import('#inbox/controllers/statuses_controller')
+
+/**
+ * Under /w/:workspace/inbox (signed-in members; 404 where the inbox is off). Reading needs
+ * inbox.view, replying and changing the status inbox.reply, assigning inbox.assign (403).
+ */
+export default definePluginRoutes({
+  admin(router) {
+    const view = middleware.can('inbox.view')
+    const reply = middleware.can('inbox.reply')
+    const assign = middleware.can('inbox.assign')
+
+    router.get('/', [ConversationsController, 'index']).as('index').use(view)
+    router
+      .group(() => {
+        router.get('/', [ConversationsController, 'show']).as('conversations.show').use(view)
+        router.get('/messages', [MessagesController, 'index']).as('messages.index').use(view)
+        router.post('/messages', [MessagesController, 'store']).as('messages.store').use(reply)
+        router.post('/assignment', [AssignmentsController, 'store']).as('conversations.assignment').use(assign)
+        router.post('/status', [StatusesController, 'store']).as('conversations.status').use(reply)
+      })
+      .prefix('/conversations/:id')
+      // At most 15 digits: a longer id is no conversation (404), not a bigint overflow (500).
+      .where('id', { match: /^\d{1,15}$/, cast: (id) => Number(id) })
+  },
+})

@@ -1,0 +1,89 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import { DateTime } from 'luxon'
+import db from '@adonisjs/lucid/services/db'
+import Channel from '#messaging/models/channel'
+import type Conversation from '#messaging/models/conversation'
+import { displayOf, fullTime, presentConversationRow } from '#inbox/presenters'
+import { listConversations, normalisedFilters } from '#inbox/services/conversation_list'
+import type { ListFilters } from '#inbox/validators/conversation'
+import { assignableMembers } from '#inbox/services/members'
+import { loadThread } from '#inbox/services/thread'
+
+/**
+ * What the inbox's pages and partials render, assembled from the services (the controllers
+ * stay thin). Every query is scoped to the request's workspace.
+ */
+
+/** The list's filters as they travel in links: the list beside a conversation keeps them. */
+function linkQuery(filters: ListFilters) {
+  const { cursor: _, ...rest } = filters
+  return Object.fromEntries(Object.entries(rest).filter(([, value]) => value !== undefined))
+}
+
+/** One page of the conversation list. */
+export async function conversationList(ctx: HttpContext, filters: ListFilters) {
+  const { rows, cursor } = await listConversations(ctx.tenant.workspace.id, ctx.auth.user!.id, filters)
+  const display = displayOf(ctx)
+  return { items: rows.map((row) => presentConversationRow(row, display)), cursor, filters: normalisedFilters(filters), query: linkQuery(filters) }
+}
+
+/** The choices of the list's filters. */
+export async function filterChoices(ctx: HttpContext) {
+  const channels = await Channel.query().where('workspace_id', ctx.tenant.workspace.id).orderBy('name').select('id', 'name', 'display_phone')
+  return { channels, members: await assignableMembers(ctx.tenant.workspace.id) }
+}
+
+/** The snooze picker's bounds and default ("tomorrow 09:00"), as datetime-local values in the workspace's zone. */
+function snoozeChoices(timezone: string) {
+  const now = DateTime.now().setZone(timezone)
+  const local = (at: DateTime) => at.toFormat("yyyy-MM-dd'T'HH:mm")
+  return { min: local(now), default: local(now.plus({ days: 1 }).set({ hour: 9, minute: 0 })), timezone }
+}
+
+async function userNamed(id: number) {
+  const row = await db.from('users').where('id', id).select('id', 'full_name').first()
+  return row ? { id: row.id as number, name: row.full_name as string } : null
+}
+
+/** The conversation's header: contact, status, assignee, and who it can be assigned to. */
+export async function conversationHeader(ctx: HttpContext, conversation: Conversation) {
+  const members = ctx.tenant.can('inbox.assign') ? await assignableMembers(conversation.workspaceId) : []
+  const assignee = conversation.assigneeId ? (members.find((member) => member.id === conversation.assigneeId) ?? (await userNamed(conversation.assigneeId))) : null
+  if (!conversation.$preloaded.contact) await conversation.load('contact')
+  const contact = conversation.contact
+  return {
+    conversation,
+    name: contact.name ?? contact.profileName ?? contact.phone,
+    assignee,
+    members,
+    snoozedUntil: fullTime(conversation.snoozedUntil, displayOf(ctx)),
+    snooze: snoozeChoices(ctx.tenant.workspace.timezone || 'UTC'),
+  }
+}
+
+/** A conversation's page: the list beside it, its messages, header, composer and contact panel. */
+export async function conversationPage(ctx: HttpContext, conversation: Conversation, filters: ListFilters, before?: number) {
+  const display = displayOf(ctx)
+  await conversation.load((loader) => loader.load('contact').load('channel'))
+  const list = await conversationList(ctx, filters)
+  const thread = await loadThread(conversation, display, before)
+  const header = await conversationHeader(ctx, conversation)
+  const contact = conversation.contact
+  return {
+    ...header,
+    list,
+    thread,
+    channel: conversation.channel,
+    window: { open: conversation.windowOpen, expiresAt: fullTime(conversation.windowExpiresAt, display) },
+    contact: {
+      id: contact.id,
+      name: contact.name,
+      profileName: contact.profileName,
+      phone: contact.phone,
+      optIn: contact.optInStatus,
+      blocked: contact.blocked,
+      firstSeen: fullTime(contact.firstSeenAt, display),
+      lastSeen: fullTime(contact.lastSeenAt, display),
+    },
+  }
+}

@@ -1,0 +1,28 @@
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }
+
+/** Text made safe to put in HTML (element content or a quoted attribute). */
+export function escapeHtml(text: string) {
+  return text.replace(/[&<>"']/g, (char) => ESCAPES[char])
+}
+
+// http(s) and www. links; trailing punctuation ("see https://x.io.") is left outside the link.
+const LINK = /\b(?:https?:\/\/|www\.)[^\s<>"']+/gi
+const TRAILING = /[.,;:!?)\]}'"]+$/
+
+/**
+ * A customer's (or an agent's) text as HTML: everything escaped, links made clickable and
+ * opened in a new tab without giving it our window. The only HTML in the result is ours.
+ */
+export function linkify(text: string) {
+  let html = ''
+  let last = 0
+  for (const match of text.matchAll(LINK)) {
+    const url = match[0].replace(TRAILING, '')
+    const start = match.index!
+    html += escapeHtml(text.slice(last, start))
+    const href = url.toLowerCase().startsWith('www.') ? `https://${url}` : url
+    html += `<a href="${escapeHtml(href)}" target="_blank" rel="noopener noreferrer nofollow" class="underline break-all">${escapeHtml(url)}</a>`
+    last = start + url.length
+  }
+  return html + escapeHtml(text.slice(last))
+}
