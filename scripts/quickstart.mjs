@@ -202,6 +202,7 @@ async function main() {
       `  Switchboard is running at ${publicUrl}`,
       `  Demo login: ${DEMO.email} / ${DEMO.password}`,
       `  Chat with your demo WhatsApp number as a customer: ${SIMULATOR_URL}/phone`,
+      '  ...and answer in the workspace\'s Inbox.',
       '  Stop with Ctrl+C.',
       '------------------------------------------------------------',
       '',

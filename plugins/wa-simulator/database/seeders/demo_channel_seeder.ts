@@ -7,6 +7,7 @@ import User from '#auth/models/user'
 import Membership from '#tenancy/models/membership'
 import Workspace from '#tenancy/models/workspace'
 import { pluginEnablement } from '#plugins/enablement'
+import { pluginRegistry } from '#plugins/registry'
 import Channel from '#messaging/models/channel'
 import { storeChannel } from '#messaging/actions/save_channel'
 import { syncTemplates } from '#messaging/actions/sync_templates'
@@ -18,7 +19,7 @@ export const DEMO_PHONE_NUMBER_ID = 'demo-simulator'
 export const DEMO_NUMBERS_FILE = 'tmp/simulator-numbers.json'
 
 /**
- * "Try it without Meta": the demo owner's first workspace gets WhatsApp on, and a Cloud API
+ * "Try it without Meta": the demo owner's first workspace gets WhatsApp (and the inbox) on, and a Cloud API
  * channel whose API is the local simulator (WA_SIMULATOR_URL). The simulator's side of the same
  * number (its token, app secret, and the webhook URL back here) is written to
  * tmp/simulator-numbers.json and registered with the simulator when it runs. Idempotent: the
@@ -32,6 +33,8 @@ export default class DemoChannelSeeder extends BaseSeeder {
     if (!user || !membership) return
     const workspace = await Workspace.findOrFail(membership.workspaceId)
     await pluginEnablement.enable(workspace, 'whatsapp-cloud', user.id)
+    // Where the demo's conversations are answered, when this install has the inbox.
+    if (pluginRegistry.has('inbox')) await pluginEnablement.enable(workspace, 'inbox', user.id)
 
     let channel = await Channel.query().where('workspace_id', workspace.id).where('api_base_url', simulatorUrl).first()
     if (!channel) {
