@@ -25,6 +25,7 @@ export interface SendMessageOptions {
  */
 async function touchConversation(conversation: Conversation) {
   const now = DateTime.now()
+  if (conversation.lastActivityAt > now.minus({ seconds: 1 })) return
   conversation.lastActivityAt = now
   await db
     .from('conversations')

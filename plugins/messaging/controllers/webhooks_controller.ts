@@ -59,7 +59,7 @@ export default class WebhooksController {
   /** The channel named in the URL, in a workspace where messaging and its provider are on; otherwise 404. */
   async #channel(ctx: HttpContext) {
     const id = String(ctx.params.channelId)
-    const channel = /^\d{1,9}$/.test(id) ? await Channel.forWebhook(Number(id)) : null
+    const channel = /^\d{1,9}$/.test(id) ? await Channel.cached(Number(id)) : null
     const enabled = channel ? await pluginEnablement.enabledIn(channel.workspaceId) : null
     if (!channel || !enabled?.has('messaging') || !enabled.has(channel.provider) || !providers.find(channel.provider)) {
       return ctx.response.abort({ errors: [{ message: 'Unknown channel' }] }, 404) as never

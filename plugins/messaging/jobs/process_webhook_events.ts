@@ -6,7 +6,7 @@ import { hooks } from '#hooks/bus'
 import Channel from '#messaging/models/channel'
 import type { OptEvent } from '#messaging/services/channel_provider'
 import { providers } from '#messaging/services/providers'
-import { applyStatuses, type StatusOfChannel } from '#messaging/services/statuses'
+import { adoptOrphan, applyStatuses, type Orphan, type StatusOfChannel } from '#messaging/services/statuses'
 import { storeInbound, type Announcement, type Inbound } from '#messaging/services/inbound'
 import { withoutNul } from '#messaging/services/sanitize'
 import { toE164, waIdOf } from '#messaging/services/phone'
@@ -37,6 +37,7 @@ async function applyOpt(trx: TransactionClientContract, channel: Channel, event:
  */
 async function processTogether(eventIds: number[]) {
   const announce: Announcement[] = []
+  let orphans: Orphan[] = []
   await db.transaction(async (trx) => {
     const events = await trx
       .from('webhook_events')
@@ -64,13 +65,19 @@ async function processTogether(eventIds: number[]) {
     for (const { channel, event } of opts) await applyOpt(trx, channel, event)
     announce.push(...(await storeInbound(trx, inbound)))
     if (statuses.length) {
-      for (const moved of await applyStatuses(trx, statuses)) announce.push(() => hooks.emit('message.statusChanged', moved))
+      const applied = await applyStatuses(trx, statuses)
+      for (const moved of applied.moved) announce.push(() => hooks.emit('message.statusChanged', moved))
+      orphans = applied.orphans
     }
     await trx
       .from('webhook_events')
       .whereIn('id', events.map((event) => event.id))
       .update({ processed_at: DateTime.now().toSQL(), attempts: trx.knexRawQuery('attempts + 1'), last_error: null })
   })
+  // Statuses parked for a message whose send job stored its id meanwhile (see services/statuses.ts).
+  for (const orphan of orphans) {
+    for (const moved of await adoptOrphan(orphan)) announce.push(() => hooks.emit('message.statusChanged', moved))
+  }
   return announce
 }
 

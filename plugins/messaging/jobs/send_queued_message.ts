@@ -1,9 +1,7 @@
 import { DateTime } from 'luxon'
-import db from '@adonisjs/lucid/services/db'
 import { defineJob } from '#jobs/registry'
 import { hooks } from '#hooks/bus'
 import Channel from '#messaging/models/channel'
-import Contact from '#messaging/models/contact'
 import Media from '#messaging/models/media'
 import Message from '#messaging/models/message'
 import MessageTemplate from '#messaging/models/message_template'
@@ -75,23 +73,27 @@ export const sendQueuedMessage = defineJob<{ workspaceId: number; messageId: num
   attempts: 8,
   backoff: 2000,
   async handle({ workspaceId, messageId }, job) {
-    const message = await Message.query().where('workspace_id', workspaceId).where('id', messageId).first()
+    // The message with its recipient, in one query.
+    const message = await Message.query()
+      .join('conversations', 'conversations.id', 'messages.conversation_id')
+      .join('contacts', 'contacts.id', 'conversations.contact_id')
+      .where('messages.workspace_id', workspaceId)
+      .where('messages.id', messageId)
+      .select('messages.*', 'contacts.wa_id as recipient_wa_id', 'contacts.phone as recipient_phone')
+      .first()
     // Sent once: a repeated job finds the message no longer queued.
     if (!message || message.status !== 'queued') return
-    const channel = await Channel.findInWorkspace(workspaceId, message.channelId)
+    const channel = await Channel.cached(message.channelId)
+    if (!channel || channel.workspaceId !== workspaceId) return
     const provider = providers.get(channel.provider)
 
     let providerMessageId: string
     try {
-      const contact = await Contact.query()
-        .where('workspace_id', workspaceId)
-        .whereIn('id', db.from('conversations').select('contact_id').where('id', message.conversationId))
-        .firstOrFail()
       const replyTo = message.replyToId ? await Message.find(message.replyToId) : null
       const content = await providerContent(message, channel, provider)
       await waitForSendSlot(channel.id, channel.throughputPerSecond)
       ;({ providerMessageId } = await provider.send(channel, {
-        to: contact.waId ?? contact.phone.replace(/\D/g, ''),
+        to: message.$extras.recipient_wa_id ?? String(message.$extras.recipient_phone).replace(/\D/g, ''),
         type: message.type,
         content,
         replyToProviderId: replyTo?.providerMessageId ?? null,
@@ -104,17 +106,8 @@ export const sendQueuedMessage = defineJob<{ workspaceId: number; messageId: num
       return
     }
 
-    const moved = await db.transaction((trx) => recordAccepted(trx, message, providerMessageId))
+    const moved = await recordAccepted(message, providerMessageId)
     await hooks.emit('message.sent', { workspaceId, messageId, conversationId: message.conversationId, providerMessageId })
-    for (const change of moved) {
-      await hooks.emit('message.statusChanged', {
-        workspaceId,
-        messageId,
-        conversationId: message.conversationId,
-        status: change.status,
-        errorCode: change.errorCode,
-        errorReason: change.errorReason,
-      })
-    }
+    for (const change of moved) await hooks.emit('message.statusChanged', change)
   },
 })

@@ -6,8 +6,8 @@ import { ProcessCache } from '#core/process_cache'
 export const PROVIDERS = ['whatsapp-cloud', 'whatsapp-360dialog', 'whatsapp-gupshup'] as const
 export type Provider = (typeof PROVIDERS)[number]
 
-// Every webhook names its channel: a row read (and credentials decrypted) per request otherwise.
-const webhookChannels = new ProcessCache<Channel | null>('messaging.channels', { ttlMs: 30_000, maxEntries: 10_000 })
+// Every webhook and every send names its channel: a row read (and credentials decrypted) each time otherwise.
+const cachedChannels = new ProcessCache<Channel | null>('messaging.channels', { ttlMs: 30_000, maxEntries: 10_000 })
 
 /**
  * A WhatsApp number connected through a provider. Its credentials (tokens, app secrets, API
@@ -65,14 +65,17 @@ export default class Channel extends BaseModel {
     return this.query().where('workspace_id', workspaceId).where('id', Number(id) || 0).firstOrFail()
   }
 
-  /** The channel a webhook names, from this process's cache: read-only, shared by requests. */
-  static forWebhook(id: number) {
-    return webhookChannels.get(id, () => Channel.find(id))
+  /**
+   * The channel `id` (any workspace: callers check), from this process's cache, for the hot
+   * paths (webhooks, sends). Shared by everyone who asks: read it, do not change it.
+   */
+  static cached(id: number) {
+    return cachedChannels.get(id, () => Channel.find(id))
   }
 
   @afterSave()
   @afterDelete()
   static async forgetCached(channel: Channel) {
-    await webhookChannels.forget(channel.id)
+    await cachedChannels.forget(channel.id)
   }
 }
