@@ -3,10 +3,14 @@ import { DateTime } from 'luxon'
 import type { HttpContext } from '@adonisjs/core/http'
 import UserSession from '#auth/models/user_session'
 import type User from '#auth/models/user'
+import { ProcessCache } from '#core/process_cache'
 
 const SESSION_KEY = 'sid'
 // last_seen_at is written at most this often, not on every request.
 const TOUCH_EVERY_MS = 60_000
+
+// Asked on every signed-in request; a revocation is forgotten in every process at once.
+const revokedSessions = new ProcessCache<boolean>('auth.revoked_sessions', { ttlMs: 30_000, maxEntries: 50_000 })
 
 /** Signs the user in and records the browser so it shows in "active sessions". */
 export async function startSession(ctx: HttpContext, user: User) {
@@ -24,9 +28,21 @@ export async function startSession(ctx: HttpContext, user: User) {
 
 export async function endSession(ctx: HttpContext) {
   const id = ctx.session.get(SESSION_KEY)
-  if (id) await UserSession.query().where('id', id).update({ revokedAt: DateTime.now() })
+  if (id) await revokeSessions((query) => query.where('id', id))
   await ctx.auth.use('web').logout()
   ctx.session.forget(SESSION_KEY)
+}
+
+/**
+ * Revokes the sessions `where` selects (not already revoked) and forgets them in every
+ * process's cache, so they are signed out on their next request. Returns how many.
+ */
+export async function revokeSessions(where: (query: ReturnType<typeof UserSession.query>) => unknown) {
+  const query = UserSession.query().whereNull('revoked_at')
+  where(query)
+  const rows: { id: string }[] = await query.update({ revokedAt: DateTime.now() }).returning('id')
+  for (const row of rows) await revokedSessions.forget(row.id)
+  return rows.length
 }
 
 export function currentSessionId(ctx: HttpContext): string | undefined {
@@ -36,8 +52,10 @@ export function currentSessionId(ctx: HttpContext): string | undefined {
 export async function isSessionRevoked(ctx: HttpContext) {
   const id = currentSessionId(ctx)
   if (!id) return false
-  const row = await UserSession.query().select('revoked_at').where('id', id).first()
-  return !row || row.revokedAt !== null
+  return revokedSessions.get(id, async () => {
+    const row = await UserSession.query().select('revoked_at').where('id', id).first()
+    return !row || row.revokedAt !== null
+  })
 }
 
 export async function touchSession(ctx: HttpContext) {

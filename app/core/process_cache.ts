@@ -44,8 +44,16 @@ export class ProcessCache<V> {
     await redis.publish(FORGET_CHANNEL, JSON.stringify([this.name, String(key)]))
   }
 
-  drop(key: string) {
-    this.#entries.delete(key)
+  /** Drops every key here and in every other process (for rare changes that touch many). */
+  async forgetAll() {
+    this.drop(null)
+    await redis.publish(FORGET_CHANNEL, JSON.stringify([this.name, null]))
+  }
+
+  /** Drops `key` (null: all) in this process only. */
+  drop(key: string | null) {
+    if (key === null) this.#entries.clear()
+    else this.#entries.delete(key)
   }
 }
 
@@ -60,7 +68,7 @@ export function listenForForgottenKeys() {
       FORGET_CHANNEL,
       (message) => {
         try {
-          const [name, key] = JSON.parse(message) as [string, string]
+          const [name, key] = JSON.parse(message) as [string, string | null]
           caches.get(name)?.drop(key)
         } catch (error) {
           logger.warn({ err: error }, 'process cache: unreadable forget message')

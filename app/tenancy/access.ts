@@ -1,5 +1,6 @@
 import db from '@adonisjs/lucid/services/db'
 import Workspace from '#tenancy/models/workspace'
+import { accessCache } from '#tenancy/access_cache'
 import type { OrganizationRole, Role } from '#access/roles'
 
 export interface WorkspaceAccess {
@@ -14,10 +15,28 @@ export interface WorkspaceAccess {
 /**
  * The role `userId` holds in the workspace `slug`: their membership's, or — for staff of
  * the owning organization — owner/admin. Null when they have no access, which callers
- * turn into 404 so that another tenant's workspaces cannot even be discovered.
+ * turn into 404 so that another tenant's workspaces cannot even be discovered. Answered from
+ * the process's cache (#tenancy/access_cache) when it can.
  */
 export async function accessToWorkspace(userId: number, where: { slug: string } | { id: number }) {
-  const row = await db
+  const key = 'slug' in where ? `${userId}:slug:${where.slug}` : `${userId}:id:${where.id}`
+  const row = await accessCache.get(key, () => accessRow(userId, where))
+  if (!row) return null
+
+  const role = strongestRole(row.member_role, row.org_role)
+  if (!role) return null
+  const { member_role: _m, org_role: orgRole, org_requires_2fa: requireTwoFactor, ...attributes } = row
+  return {
+    // A model of its own per request: the cached row is shared.
+    workspace: Workspace.$createFromAdapterResult({ ...attributes })!,
+    role,
+    organizationRole: orgRole,
+    requireTwoFactor,
+  } satisfies WorkspaceAccess
+}
+
+function accessRow(userId: number, where: { slug: string } | { id: number }) {
+  return db
     .from('workspaces as w')
     .select('w.*', 'm.role as member_role', 'om.role as org_role', 'o.require_two_factor as org_requires_2fa')
     .join('organizations as o', 'o.id', 'w.organization_id')
@@ -29,17 +48,6 @@ export async function accessToWorkspace(userId: number, where: { slug: string } 
     })
     .where('slug' in where ? 'w.slug' : 'w.id', 'slug' in where ? where.slug : where.id)
     .first()
-  if (!row) return null
-
-  const role = strongestRole(row.member_role, row.org_role)
-  if (!role) return null
-  const { member_role: _m, org_role: orgRole, org_requires_2fa: requireTwoFactor, ...attributes } = row
-  return {
-    workspace: Workspace.$createFromAdapterResult(attributes)!,
-    role,
-    organizationRole: orgRole,
-    requireTwoFactor,
-  } satisfies WorkspaceAccess
 }
 
 const RANK: Record<Role, number> = { owner: 4, admin: 3, agent: 2, viewer: 1 }

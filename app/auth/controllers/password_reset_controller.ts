@@ -2,9 +2,8 @@ import type { HttpContext } from '@adonisjs/core/http'
 import { forgotPasswordValidator, resetPasswordValidator } from '#auth/validators/auth'
 import { sendPasswordReset } from '#auth/actions/send_password_reset'
 import UserToken from '#auth/models/user_token'
-import UserSession from '#auth/models/user_session'
+import { revokeSessions } from '#auth/session_tracker'
 import AuditLog from '#audit/audit_log'
-import { DateTime } from 'luxon'
 
 export default class PasswordResetController {
   async showForgot({ view }: HttpContext) {
@@ -32,7 +31,7 @@ export default class PasswordResetController {
     user.password = password
     await user.save()
     // A reset means the old password may be known to someone else: end every session.
-    await UserSession.query().where('user_id', user.id).whereNull('revoked_at').update({ revokedAt: DateTime.now() })
+    await revokeSessions((query) => query.where('user_id', user.id))
     await AuditLog.record({ action: 'auth.password_reset', actorId: user.id }, ctx)
     ctx.session.flash('success', ctx.i18n.t('auth.reset.done'))
     return ctx.response.redirect().toRoute('auth.login.show')

@@ -1,9 +1,8 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { assertCurrentPassword } from '#auth/confirm_password'
-import { DateTime } from 'luxon'
 import UserSession from '#auth/models/user_session'
 import AuditLog from '#audit/audit_log'
-import { currentSessionId } from '#auth/session_tracker'
+import { currentSessionId, revokeSessions } from '#auth/session_tracker'
 import { changePasswordValidator } from '#auth/validators/settings'
 import { remainingRecoveryCodes } from '#auth/two_factor'
 
@@ -29,11 +28,7 @@ export default class SecurityController {
     user.password = password
     await user.save()
     // Other browsers signed in with the old password are signed out.
-    await UserSession.query()
-      .where('user_id', user.id)
-      .whereNot('id', currentSessionId(ctx) ?? '')
-      .whereNull('revoked_at')
-      .update({ revokedAt: DateTime.now() })
+    await revokeSessions((query) => query.where('user_id', user.id).whereNot('id', currentSessionId(ctx) ?? ''))
     await AuditLog.record({ action: 'auth.password_changed', actorId: user.id }, ctx)
     ctx.session.flash('success', ctx.i18n.t('settings.security.password_changed'))
     return ctx.response.redirect().toRoute('settings.security.show')
@@ -41,12 +36,8 @@ export default class SecurityController {
 
   async revokeSession(ctx: HttpContext) {
     const user = ctx.auth.getUserOrFail()
-    const revoked = await UserSession.query()
-      .where('user_id', user.id)
-      .where('id', ctx.params.id)
-      .whereNull('revoked_at')
-      .update({ revokedAt: DateTime.now() })
-    if (!Number(revoked?.[0] ?? revoked)) return ctx.response.notFound()
+    const revoked = await revokeSessions((query) => query.where('user_id', user.id).where('id', ctx.params.id))
+    if (!revoked) return ctx.response.notFound()
     await AuditLog.record({ action: 'auth.session_revoked', actorId: user.id, meta: { session: ctx.params.id } }, ctx)
     ctx.session.flash('success', ctx.i18n.t('settings.security.session_revoked'))
     return ctx.response.redirect().toRoute('settings.security.show')

@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon'
-import { BaseModel, belongsTo, column } from '@adonisjs/lucid/orm'
+import { BaseModel, belongsTo, column, afterSave, afterDelete } from '@adonisjs/lucid/orm'
+import { accessChanged } from '#tenancy/access_cache'
 import type { BelongsTo } from '@adonisjs/lucid/types/relations'
 import User from '#auth/models/user'
 import Workspace from '#tenancy/models/workspace'
@@ -29,4 +30,11 @@ export default class Membership extends BaseModel {
 
   @column.dateTime({ autoCreate: true, autoUpdate: true })
   declare updatedAt: DateTime
+
+  /** Who may open what may have changed (see #tenancy/access_cache). */
+  @afterSave()
+  @afterDelete()
+  static async forgetAccess(row: Membership) {
+    await accessChanged(row)
+  }
 }

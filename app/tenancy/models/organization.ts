@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon'
-import { BaseModel, column, hasMany } from '@adonisjs/lucid/orm'
+import { BaseModel, column, hasMany, afterSave, afterDelete } from '@adonisjs/lucid/orm'
+import { accessChanged } from '#tenancy/access_cache'
 import type { HasMany } from '@adonisjs/lucid/types/relations'
 import Workspace from '#tenancy/models/workspace'
 import OrganizationMember from '#tenancy/models/organization_member'
@@ -47,4 +48,11 @@ export default class Organization extends BaseModel {
 
   @column.dateTime({ autoCreate: true, autoUpdate: true })
   declare updatedAt: DateTime
+
+  /** Who may open what may have changed (see #tenancy/access_cache). */
+  @afterSave()
+  @afterDelete()
+  static async forgetAccess(row: Organization) {
+    await accessChanged(row)
+  }
 }

@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon'
-import { BaseModel, afterCreate, belongsTo, column, hasMany } from '@adonisjs/lucid/orm'
+import { BaseModel, afterCreate, belongsTo, column, hasMany, afterSave, afterDelete } from '@adonisjs/lucid/orm'
+import { accessChanged } from '#tenancy/access_cache'
 import { pluginEnablement } from '#plugins/enablement'
 import type { BelongsTo, HasMany } from '@adonisjs/lucid/types/relations'
 import Organization from '#tenancy/models/organization'
@@ -40,5 +41,12 @@ export default class Workspace extends BaseModel {
   @afterCreate()
   static startWithoutPlugins(workspace: Workspace) {
     pluginEnablement.forget(workspace.id)
+  }
+
+  /** Who may open what may have changed (see #tenancy/access_cache). */
+  @afterSave()
+  @afterDelete()
+  static async forgetAccess(row: Workspace) {
+    await accessChanged(row)
   }
 }
