@@ -7,6 +7,7 @@
  *   npm run bench pages      one scenario
  *   npm run bench ingest     signed webhooks in, end to end through the worker
  *   npm run bench send       10,000 messages out through the per-number rate limit
+ *   npm run bench inbox      the inbox on 100,000 conversations and 1,000,000 messages
  *
  * Environment: BENCH_DURATION (seconds per measured run, default 10), BENCH_WARMUP
  * (seconds of discarded warm-up per target, default 2), BENCH_CONNECTIONS (default 50;
@@ -24,9 +25,10 @@ import * as pages from './bench/pages.mjs'
 import * as hooks from './bench/hooks.mjs'
 import * as ingest from './bench/ingest.mjs'
 import * as send from './bench/send.mjs'
+import * as inbox from './bench/inbox.mjs'
 import { printColumns } from './bench/support.mjs'
 
-const SCENARIOS = { pages, hooks, ingest, send }
+const SCENARIOS = { pages, hooks, ingest, send, inbox }
 
 function usage() {
   return [
@@ -150,6 +152,7 @@ async function main() {
         ...(r.unit ? { unit: r.unit } : {}),
         rps: Math.round(r.rps * 10) / 10,
         p50: r.p50,
+        ...(r.p95 !== undefined ? { p95: r.p95 } : {}),
         p99: r.p99,
         non2xx: r.non2xx,
         errors: r.errors,

@@ -1,0 +1,294 @@
+/*
+ * Scenario "inbox": the inbox's pages on a workspace seeded with 100,000 conversations and
+ * 1,000,000 messages (COPY), as a few agents click through them: the list, a conversation (its
+ * last 50 messages), and searches by phone and by name. Latency percentiles from every request;
+ * a bare node:http server and the app's /health, measured the same way in the same run, are
+ * the baselines.
+ */
+import { randomBytes } from 'node:crypto'
+import { join } from 'node:path'
+import { Readable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import { from as copyFrom } from 'pg-copy-streams'
+import {
+  BenchError,
+  HOST,
+  benchPool,
+  envNumber,
+  fixed,
+  flushBenchRedis,
+  freePort,
+  indent,
+  isRunning,
+  jsonCall,
+  log,
+  percentile,
+  prepareApp,
+  seedWorkspace,
+  startChild,
+  startWebApp,
+  stopChild,
+  waitForOk,
+} from './support.mjs'
+
+/** Budgets from the issue (p95, ms). */
+export const BUDGETS = { list: 50, conversation: 50, search: 100 }
+
+export const description = 'the inbox list, a conversation and searches on 100,000 conversations / 1,000,000 messages'
+
+const FIRST = ['Анна', 'Иван', 'Мария', 'Ольга', 'Дмитрий', 'Sofia', 'Lucas', 'Amira', 'Kenji', 'Olga', 'Пётр', 'Елена', 'Chen', 'Fatima', 'Noah']
+const LAST = ['Иванова', 'Петров', 'Смирнова', 'Kuznetsov', 'Silva', 'Haddad', 'Tanaka', 'Novak', 'Соколов', 'Wang', 'Garcia', 'Попова']
+const WORDS = ['hello', 'order', 'delivery', 'привет', 'заказ', 'доставка', 'when', 'price', 'спасибо', 'thanks', 'tomorrow', 'адрес', 'payment', 'size', 'return']
+
+/** A small deterministic PRNG, so every run seeds the same data. */
+function prng(seed) {
+  let state = seed >>> 0
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0
+    let t = state
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+const pick = (random, list) => list[Math.floor(random() * list.length)]
+const phoneOf = (i) => `+7900${String(i).padStart(7, '0')}`
+/** COPY's text format: tab-separated, \N for null, backslash, tab and newline escaped. */
+const copyField = (value) => (value === null ? '\\N' : String(value).replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n'))
+
+async function copyRows(pool, table, columns, count, row) {
+  const client = await pool.connect()
+  try {
+    const stream = client.query(copyFrom(`copy ${table} (${columns.join(', ')}) from stdin`))
+    async function* lines() {
+      let chunk = ''
+      for (let i = 1; i <= count; i++) {
+        chunk += `${row(i).map(copyField).join('\t')}\n`
+        if (chunk.length > 1 << 16) {
+          yield chunk
+          chunk = ''
+        }
+      }
+      if (chunk) yield chunk
+    }
+    await pipeline(Readable.from(lines()), stream)
+  } finally {
+    client.release()
+  }
+}
+
+/**
+ * Empties the bench database's messaging tables (earlier runs' data) and COPYs the workspace's
+ * contacts, conversations and messages, ids included; then moves the sequences past them.
+ */
+async function seedInbox(pool, { workspaceId, channelId, userId, conversations, perConversation }) {
+  await pool.query('truncate webhook_events, pending_statuses, media, messages, conversations, contacts restart identity cascade')
+  const random = prng(42)
+  const now = Date.now()
+  const activity = new Float64Array(conversations + 1)
+  for (let i = 1; i <= conversations; i++) activity[i] = now - Math.floor(random() * 90 * 86_400_000)
+  const iso = (ms) => new Date(ms).toISOString()
+
+  let started = performance.now()
+  await copyRows(pool, 'contacts', ['id', 'workspace_id', 'phone', 'wa_id', 'name', 'profile_name', 'first_seen_at', 'last_seen_at', 'created_at', 'updated_at'], conversations, (i) => {
+    const name = `${pick(random, FIRST)} ${pick(random, LAST)}`
+    return [i, workspaceId, phoneOf(i), phoneOf(i).slice(1), i % 3 === 0 ? name : null, name, iso(activity[i] - 86_400_000), iso(activity[i]), iso(activity[i] - 86_400_000), iso(activity[i])]
+  })
+  log(`  contacts: ${conversations} in ${((performance.now() - started) / 1000).toFixed(1)}s`)
+
+  started = performance.now()
+  const statuses = ['open', 'open', 'open', 'pending', 'snoozed', 'resolved', 'resolved', 'resolved', 'resolved', 'resolved']
+  await copyRows(
+    pool,
+    'conversations',
+    ['id', 'workspace_id', 'contact_id', 'channel_id', 'status', 'assignee_id', 'snoozed_until', 'last_activity_at', 'unread_count', 'window_expires_at', 'created_at', 'updated_at'],
+    conversations,
+    (i) => {
+      const status = statuses[i % statuses.length]
+      return [
+        i, workspaceId, i, channelId, status, i % 5 === 0 ? userId : null, status === 'snoozed' ? iso(now + 86_400_000) : null,
+        iso(activity[i]), status === 'open' ? i % 4 : 0, iso(activity[i] + 86_400_000), iso(activity[i] - 86_400_000), iso(activity[i]),
+      ]
+    }
+  )
+  log(`  conversations: ${conversations} in ${((performance.now() - started) / 1000).toFixed(1)}s`)
+
+  started = performance.now()
+  const messages = conversations * perConversation
+  await copyRows(
+    pool,
+    'messages',
+    ['id', 'workspace_id', 'conversation_id', 'channel_id', 'direction', 'type', 'content', 'provider_message_id', 'status', 'author_type', 'author_id', 'created_at', 'updated_at'],
+    messages,
+    (i) => {
+      const conversation = Math.ceil(i / perConversation)
+      const nth = i - (conversation - 1) * perConversation
+      const inbound = nth % 2 === 1
+      const at = iso(activity[conversation] - (perConversation - nth) * 60_000)
+      const body = Array.from({ length: 3 + Math.floor(random() * 8) }, () => pick(random, WORDS)).join(' ')
+      return [
+        i, workspaceId, conversation, channelId, inbound ? 'inbound' : 'outbound', 'text', JSON.stringify({ body }), `wamid.bench.${i}`,
+        inbound ? 'received' : 'read', inbound ? 'contact' : 'agent', inbound ? String(conversation) : String(userId), at, at,
+      ]
+    }
+  )
+  log(`  messages: ${messages} in ${((performance.now() - started) / 1000).toFixed(1)}s`)
+
+  for (const table of ['contacts', 'conversations', 'messages']) {
+    await pool.query(`select setval(pg_get_serial_sequence('${table}', 'id'), (select max(id) from ${table}))`)
+  }
+  started = performance.now()
+  await pool.query('analyze contacts, conversations, messages')
+  log(`  analyze in ${((performance.now() - started) / 1000).toFixed(1)}s`)
+  return { messages }
+}
+
+/**
+ * `concurrency` loops, each requesting the next of `urls` as soon as its last answered, for
+ * `seconds`; every request's latency is kept (performance.now()), so percentiles are exact.
+ */
+async function timedLoad({ urls, headers = {}, concurrency, seconds, check }) {
+  const latencies = []
+  let non2xx = 0
+  let errors = 0
+  let next = 0
+  const deadline = performance.now() + seconds * 1000
+  const started = performance.now()
+  async function loop() {
+    while (performance.now() < deadline) {
+      const url = urls[next++ % urls.length]
+      const t0 = performance.now()
+      try {
+        const response = await fetch(url, { headers, redirect: 'manual' })
+        const text = await response.text()
+        latencies.push(performance.now() - t0)
+        if (response.status < 200 || response.status > 299) non2xx++
+        else if (check && !check(text)) non2xx++
+      } catch {
+        errors++
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: concurrency }, loop))
+  const elapsed = (performance.now() - started) / 1000
+  latencies.sort((a, b) => a - b)
+  return {
+    rps: latencies.length / elapsed,
+    p50: percentile(latencies, 0.5),
+    p95: percentile(latencies, 0.95),
+    p99: percentile(latencies, 0.99),
+    non2xx,
+    errors,
+    timeouts: 0,
+    requests: latencies.length,
+  }
+}
+
+export async function run({ root, duration, warmup, connections, connectionsSet }) {
+  const concurrency = connectionsSet ? connections : 4
+  const conversations = envNumber('BENCH_INBOX_CONVERSATIONS', 100_000, { integer: true, max: 10_000_000 })
+  const perConversation = envNumber('BENCH_INBOX_MESSAGES_PER_CONVERSATION', 10, { integer: true, max: 1000 })
+
+  const app = await prepareApp(root)
+  await flushBenchRedis(app)
+  const web = await startWebApp(app, { profileAs: 'inbox-app' })
+  const seeded = await seedWorkspace(app, web, { plugins: ['whatsapp-cloud', 'inbox'] })
+  const created = await jsonCall(`${web.base}/api/v1/channels`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${seeded.token}` },
+    expect: 201,
+    what: 'POST /api/v1/channels',
+    body: { provider: 'whatsapp-cloud', name: 'Bench', phoneNumber: '+15550001111', phoneNumberId: `${Date.now()}`, wabaId: 'waba', accessToken: `EAAG${randomBytes(8).toString('hex')}`, appSecret: randomBytes(16).toString('hex') },
+  })
+  const pool = await benchPool(app)
+  const { rows } = await pool.query('select c.workspace_id, m.user_id from channels c join memberships m on m.workspace_id = c.workspace_id where c.id = $1', [created.data.id])
+  const { workspace_id: workspaceId, user_id: userId } = rows[0]
+
+  log(`Seeding ${conversations} conversations with ${perConversation} messages each (COPY)...`)
+  const { messages } = await seedInbox(pool, { workspaceId, channelId: created.data.id, userId, conversations, perConversation })
+  await pool.end()
+
+  const base = `${web.base}/w/${encodeURIComponent(seeded.slug)}/inbox`
+  const headers = { cookie: seeded.cookie, accept: 'text/html' }
+  const random = prng(7)
+  // Open conversations (every tenth of them on its first visit is unread: that visit marks it read).
+  const openIds = Array.from({ length: 200 }, () => 1 + 10 * Math.floor(random() * (conversations / 10)))
+  const phones = Array.from({ length: 200 }, () => phoneOf(1 + Math.floor(random() * conversations)).slice(0, 10))
+  const names = Array.from({ length: 200 }, () => pick(random, LAST))
+  const targets = [
+    { key: 'list', name: 'inbox list (open, all)', urls: [base], check: (html) => html.includes('data-conversation-link') },
+    { key: 'conversation', name: 'conversation (last 50 messages)', urls: openIds.map((id) => `${base}/conversations/${id}`), check: (html) => html.includes('data-message=') },
+    { key: 'search', name: 'search by phone', urls: phones.map((phone) => `${base}?q=${encodeURIComponent(phone)}`) },
+    { key: 'search', name: 'search by name', urls: names.map((name) => `${base}?q=${encodeURIComponent(name)}`) },
+  ]
+  for (const target of targets) {
+    const response = await fetch(target.urls[0], { headers, redirect: 'manual' })
+    const html = await response.text()
+    if (response.status !== 200 || (target.check && !target.check(html))) {
+      throw new BenchError(`The inbox check failed: ${target.urls[0]} answered ${response.status}:\n${indent(html.slice(0, 400))}`)
+    }
+  }
+
+  const figures = []
+  const healthUrl = `${web.base}/health`
+  for (const target of [{ key: null, name: 'app GET /health (framework floor)', urls: [healthUrl] }, ...targets]) {
+    if (warmup > 0) await timedLoad({ urls: target.urls, headers, concurrency, seconds: warmup })
+    log(`Measuring ${target.name} (${concurrency} at once, ${duration}s)...`)
+    figures.push({ target, result: await timedLoad({ urls: target.urls, headers, concurrency, seconds: duration, check: target.check }) })
+    if (!isRunning(web.child)) throw new BenchError(`The app exited during ${target.name}:\n${indent(web.child.tail.join('\n'))}`)
+  }
+  await stopChild(web.child)
+
+  const barePort = await freePort(HOST)
+  const bare = startChild('bare', process.execPath, [join(root, 'scripts', 'bench', 'bare_server.mjs'), String(barePort), HOST], { cwd: root })
+  const bareUrl = `http://${HOST}:${barePort}/`
+  await waitForOk(bareUrl, { child: bare, timeoutMs: 10_000, what: 'the bare server' })
+  if (warmup > 0) await timedLoad({ urls: [bareUrl], concurrency, seconds: warmup })
+  const baseline = await timedLoad({ urls: [bareUrl], concurrency, seconds: duration })
+  await stopChild(bare)
+
+  const results = [{ name: 'bare node:http (baseline)', url: '/', ...baseline, ratioToBaseline: 1, budget: null, pass: null }]
+  for (const { target, result } of figures) {
+    const budget = target.key ? { p95MaxMs: BUDGETS[target.key] } : null
+    results.push({
+      name: target.name,
+      url: target.urls[0].replace(/^http:\/\/[^/]+/, ''),
+      ...result,
+      ratioToBaseline: result.rps / baseline.rps,
+      budget,
+      pass: budget ? result.p95 <= budget.p95MaxMs && result.non2xx === 0 && result.errors === 0 : null,
+    })
+  }
+  return {
+    results,
+    settings: { concurrency, conversations, messages },
+    notes: [
+      `Workspace: ${conversations} conversations (30 % open, 10 % pending, 5 % snoozed, the rest resolved; a fifth assigned), ${messages} messages, seeded with COPY.`,
+      `Load: ${concurrency} agents at once (closed loop: each asks again as soon as answered; BENCH_CONNECTIONS changes it), ${duration}s per target after ${warmup}s warm-up; latencies of every request, from this process.`,
+      'Conversation: 200 open conversations in turn; searches: 200 phone prefixes (+7900 and 5 digits) and 200 surnames in turn.',
+      'Not measured yet: 500 SSE subscribers receiving a new message (p99 ≤ 250 ms), which comes with the live inbox.',
+    ],
+  }
+}
+
+export const columns = [
+  { header: 'target', cell: (r) => r.name },
+  { header: 'req/s', right: true, cell: (r) => fixed(r.rps, 0) },
+  { header: 'p50 ms', right: true, cell: (r) => fixed(r.p50, 1) },
+  { header: 'p95 ms', right: true, cell: (r) => fixed(r.p95, 1) },
+  { header: 'p99 ms', right: true, cell: (r) => fixed(r.p99, 1) },
+  { header: 'non-2xx', right: true, cell: (r) => String(r.non2xx + (r.errors ? ` (+${r.errors} err)` : '')) },
+  { header: '% of bare req/s', right: true, cell: (r) => fixed(r.ratioToBaseline * 100, 1) },
+  { header: 'budget', cell: (r) => (r.budget ? `p95 ≤ ${r.budget.p95MaxMs} ms` : r.name.includes('baseline') ? '(baseline)' : '(reference)') },
+  { header: 'pass/fail', cell: (r) => (r.pass === null ? '—' : r.pass ? 'PASS' : 'FAIL') },
+]
+
+export function failureReasons(r) {
+  if (r.pass !== false) return []
+  const reasons = []
+  if (r.p95 > r.budget.p95MaxMs) reasons.push(`p95 ${fixed(r.p95, 1)} ms > ${r.budget.p95MaxMs} ms`)
+  if (r.non2xx > 0) reasons.push(`${r.non2xx} non-2xx (or not the expected page) answers`)
+  if (r.errors > 0) reasons.push(`${r.errors} connection errors`)
+  return reasons
+}
