@@ -23,6 +23,7 @@ import {
   jsonCall,
   log,
   percentile,
+  prng,
   prepareApp,
   seedWorkspace,
   startChild,
@@ -39,18 +40,6 @@ export const description = 'the inbox list, a conversation and searches on 100,0
 const FIRST = ['Анна', 'Иван', 'Мария', 'Ольга', 'Дмитрий', 'Sofia', 'Lucas', 'Amira', 'Kenji', 'Olga', 'Пётр', 'Елена', 'Chen', 'Fatima', 'Noah']
 const LAST = ['Иванова', 'Петров', 'Смирнова', 'Kuznetsov', 'Silva', 'Haddad', 'Tanaka', 'Novak', 'Соколов', 'Wang', 'Garcia', 'Попова']
 const WORDS = ['hello', 'order', 'delivery', 'привет', 'заказ', 'доставка', 'when', 'price', 'спасибо', 'thanks', 'tomorrow', 'адрес', 'payment', 'size', 'return']
-
-/** A small deterministic PRNG, so every run seeds the same data. */
-function prng(seed) {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 const pick = (random, list) => list[Math.floor(random() * list.length)]
 const phoneOf = (i) => `+7900${String(i).padStart(7, '0')}`

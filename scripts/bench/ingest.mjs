@@ -45,6 +45,7 @@ import {
   machineBusyMs,
   ownCpuMs,
   waitForOk,
+  prng,
 } from './support.mjs'
 
 /** Issue 4, for a 2-core machine. */
@@ -71,18 +72,6 @@ function metaJson(value) {
   return JSON.stringify(value)
     .replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
     .replace(/\//g, '\\/')
-}
-
-/** A small deterministic PRNG (mulberry32): the same mix on every run. */
-function prng(seed) {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
 }
 
 const NAMES = ['Jürgen Müller', 'Анна Петрова', 'Zoë Martin', 'José García', 'Aiko Tanaka', 'Chloé Dubois', 'Oleksandr', 'Ngozi Okafor']

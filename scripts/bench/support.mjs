@@ -259,6 +259,18 @@ export async function cannon({ url, headers = {}, connections, duration, amount,
 
 /* ---------------------------------------------------------------- figures */
 
+/** A small deterministic PRNG (mulberry32): the same load and data on every run. */
+export function prng(seed) {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
 /** The `fraction` percentile of an ascending array (nearest rank). */
 export function percentile(sorted, fraction) {
   if (!sorted.length) return NaN
