@@ -16,14 +16,19 @@ edge.global('formatDate', (value: Date | string | null, locale = 'en') => {
   return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(date)
 })
 
-/*
+// Two of edge.js's costs per request that production need not pay (the views do not change there).
+if (app.inProduction) {
+  listComponentsOnce()
+  cacheIncludes()
+}
+
+/**
  * edge.js lists the components of every mounted views folder again each time it creates a
- * renderer — once per request, since the auth middleware shares into `ctx.view` — even with
- * its template cache on (its component plugin stays "recurring" when the cache is configured
- * after construction). The folders do not change in production: list them once, again only
+ * renderer — once per page — even with its template cache on (its component plugin stays
+ * "recurring" when the cache is configured after construction). List them once, again only
  * when a folder is mounted.
  */
-if (app.inProduction) {
+function listComponentsOnce() {
   const loader = edge.loader
   const listComponents = loader.listComponents.bind(loader)
   const mount = loader.mount.bind(loader)
@@ -32,5 +37,28 @@ if (app.inProduction) {
   loader.mount = (...args: Parameters<typeof mount>) => {
     components = undefined
     return mount(...args)
+  }
+}
+
+/**
+ * edge.js compiles an `@include` again each time it runs — its cache skips templates compiled
+ * with the including template's local variables — so an include inside a loop (a thread's 50
+ * messages) tokenizes, parses and builds a function per iteration. The result depends only on
+ * the template and those variable names: keep it per (template, names).
+ */
+function cacheIncludes() {
+  for (const compiler of [edge.compiler, edge.asyncCompiler]) {
+    const compile = compiler.compile.bind(compiler)
+    const compiled = new Map<string, ReturnType<typeof compile>>()
+    compiler.compile = (templatePath: string, localVariables?: string[]) => {
+      if (!localVariables?.length) return compile(templatePath, localVariables)
+      const key = `${templatePath}\0${localVariables.join(',')}`
+      let template = compiled.get(key)
+      if (!template) {
+        template = compile(templatePath, localVariables)
+        compiled.set(key, template)
+      }
+      return template
+    }
   }
 }

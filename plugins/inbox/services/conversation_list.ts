@@ -50,14 +50,28 @@ export async function listConversations(workspaceId: number, userId: number, que
   else if (filters.assignee) rows.where('c.assignee_id', filters.assignee)
   if (filters.channel) rows.where('c.channel_id', filters.channel)
   if (filters.q) {
+    // Matching contacts and messages are found through their trigram indexes first; the
+    // conversations then only check membership (rather than every open conversation searching
+    // its own messages).
     const like = `%${escapeLike(filters.q)}%`
     rows.where((q) =>
-      orContactMatches(q, filters.q!, 'ct.').orWhereExists((messages) =>
-        messages
-          .from('messages as sm')
-          .whereRaw('sm.workspace_id = c.workspace_id and sm.conversation_id = c.id')
-          .whereRaw(`coalesce(sm.content->>'body', sm.content->>'caption') ilike ?`, [like])
-      )
+      q
+        .whereIn('c.contact_id', (contacts) =>
+          contacts
+            .from('contacts')
+            .select('id')
+            .where('workspace_id', workspaceId)
+            .where((match) => {
+              orContactMatches(match, filters.q!)
+            })
+        )
+        .orWhereIn('c.id', (messages) =>
+          messages
+            .from('messages')
+            .select('conversation_id')
+            .where('workspace_id', workspaceId)
+            .whereRaw(`coalesce(content->>'body', content->>'caption') ilike ?`, [like])
+        )
     )
   }
   if (filters.cursor) {
