@@ -18,7 +18,7 @@ export async function channelTemplate(conversation: Conversation, id: number) {
 
 /** The template with `parameters` in place, as the customer will read it (placeholders where one is missing). */
 export function templatePreview(template: MessageTemplate, { header, body = [] }: TemplateParameters) {
-  return template.preview({ header: header ? [header] : [], body: body.map((value) => value ?? undefined) as string[] })
+  return template.preview({ header: header ? [header] : [], body: body.map((value) => value || undefined) as string[] })
 }
 
 /**

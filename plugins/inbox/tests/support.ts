@@ -14,7 +14,7 @@ import Contact from '#messaging/models/contact'
 import Conversation, { type ConversationStatus } from '#messaging/models/conversation'
 import Message, { type MessageStatus, type MessageType } from '#messaging/models/message'
 import { apiWorkspace, connectCloudChannel, until } from '#messaging/tests/support'
-import type { Simulator } from '#simulator/simulator/server'
+import type { NumberConfig, Simulator } from '#simulator/simulator/server'
 
 /** A workspace with the inbox on, its owner, a member of `role` (the owner for 'owner') and a channel. */
 export async function inboxWorkspace(role: Role = 'owner') {
@@ -116,13 +116,14 @@ export function messageIn(conversation: Conversation, seed: MessageSeed) {
 /**
  * End to end: a workspace with the inbox on, its channel connected to the simulator, and a
  * customer who wrote `text` `hoursAgo` (25: the window is closed), stored by the real webhook path.
+ * `number` changes the simulator's number (e.g. slower statuses).
  */
-export async function customerWrote(client: ApiClient, simulator: Simulator, text = 'Hallo!', hoursAgo = 0) {
+export async function customerWrote(client: ApiClient, simulator: Simulator, text = 'Hallo!', hoursAgo = 0, number: Partial<NumberConfig> = {}) {
   const { workspace, user, token } = await apiWorkspace()
   // A fixed name: a generated one may hold an apostrophe, which the page escapes.
   await user.merge({ fullName: 'Ada Agent' }).save()
   await pluginEnablement.enable(workspace, 'inbox', user.id)
-  const { channelId, phoneNumberId } = await connectCloudChannel(client, token, simulator)
+  const { channelId, phoneNumberId } = await connectCloudChannel(client, token, simulator, number)
   const from = '4915112345678'
   const wamid = await simulator.inject(phoneNumberId, { from, name: 'Jürgen', type: 'text', text, timestamp: Math.floor(Date.now() / 1000) - hoursAgo * 3600 })
   let conversation: Conversation | null = null
