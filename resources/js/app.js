@@ -65,12 +65,15 @@ Alpine.data('toasts', (initial = []) => ({
   },
 }))
 
-// One SSE connection per tab, shared by the bell and by plugins' pages (window.transmit).
-window.transmit = new Transmit({
-  baseUrl: window.location.origin,
-  // crypto.randomUUID exists only in secure contexts; a self-hosted admin may be plain http.
-  uidGenerator: () => Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join(''),
-})
+// One SSE connection per tab, shared by the bell and by plugins' pages, opened on first use
+// (pages that listen to nothing, like the login page, open none).
+let transmit = null
+window.liveTransmit = () =>
+  (transmit ??= new Transmit({
+    baseUrl: window.location.origin,
+    // crypto.randomUUID exists only in secure contexts; a self-hosted admin may be plain http.
+    uidGenerator: () => Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join(''),
+  }))
 
 // A count in front of the tab's title, "(3) Inbox · Switchboard"; 0 takes it away.
 window.setTitleCount = (count) => {
@@ -82,7 +85,7 @@ window.setTitleCount = (count) => {
 Alpine.data('notificationBell', (userId, unread) => ({
   unread,
   async init() {
-    const subscription = window.transmit.subscription(`users/${userId}`)
+    const subscription = window.liveTransmit().subscription(`users/${userId}`)
     await subscription.create()
     // The shell is swapped on every boosted page: its handler goes with it (destroy), not twice.
     this.stop = subscription.onMessage((message) => {

@@ -153,11 +153,11 @@ async function follow() {
   if (root) window.setTitleCount(Number(root.dataset.unreadConversations) || 0)
   if (wanted === channel) return
   stop?.()
-  if (channel) await window.transmit.subscription(channel).delete()
+  if (channel) await window.liveTransmit().subscription(channel).delete()
   channel = wanted
   stop = null
   if (!wanted) return
-  const subscription = window.transmit.subscription(wanted)
+  const subscription = window.liveTransmit().subscription(wanted)
   stop = subscription.onMessage(onEvent)
   await subscription.create()
 }
