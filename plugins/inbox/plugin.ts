@@ -1,6 +1,7 @@
 import { definePlugin } from '#plugins/define_plugin'
 import { defineInboxHooks } from '#inbox/hooks'
 import { wakeSnoozed } from '#inbox/jobs/wake_snoozed'
+import { tapLiveUpdates } from '#inbox/services/live'
 
 declare module '#plugins/define_plugin' {
   interface SlotCatalogue {
@@ -16,7 +17,7 @@ declare module '#plugins/define_plugin' {
  */
 export default definePlugin({
   name: 'inbox',
-  version: '0.1.0',
+  version: '0.2.0',
   description: 'Shared team inbox: conversations, replies, assignment and status',
   requires: { core: '^0.1.0', plugins: { messaging: '^0.1.0' } },
   abilities: {
@@ -26,8 +27,12 @@ export default definePlugin({
   },
   navigation: [{ label: 'inbox.nav', icon: 'inbox', route: 'inbox.index', ability: 'inbox.view', section: 'main', order: 10 }],
   jobs: [wakeSnoozed],
-  hooks: { provides: ['conversation.assigned', 'conversation.resolved'] },
-  setup() {
+  hooks: {
+    provides: ['conversation.assigned', 'conversation.resolved', 'conversation.statusChanged'],
+    taps: ['message.received', 'message.sent', 'message.statusChanged', 'conversation.opened', 'conversation.assigned', 'conversation.statusChanged'],
+  },
+  setup(host) {
     defineInboxHooks()
+    tapLiveUpdates(host.plugin.name)
   },
 })

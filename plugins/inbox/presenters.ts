@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon'
 import type { I18n } from '@adonisjs/i18n'
 import type { HttpContext } from '@adonisjs/core/http'
-import type Message from '#messaging/models/message'
+import { STATUS_ORDER, type default as Message } from '#messaging/models/message'
 import type Media from '#messaging/models/media'
 import type MessageTemplate from '#messaging/models/message_template'
 import { signedMediaUrl } from '#messaging/services/media_links'
@@ -103,6 +103,8 @@ export interface MessageView {
   at: string
   /** Outbound only: queued, sent, delivered, read or failed. */
   tick: string | null
+  /** How far its status has moved (messaging's order): a live copy never replaces a further one. */
+  rank: number
   errorReason: string | null
   author: string | null
   /** Text or caption as safe HTML (escaped, links clickable). */
@@ -191,6 +193,7 @@ export function presentMessage(message: Message, related: Related, display: Disp
     time: messageTime(message.createdAt, display),
     at: message.createdAt.toISO()!,
     tick: outbound ? message.status : null,
+    rank: STATUS_ORDER[message.status] ?? 0,
     errorReason: message.errorReason,
     author: outbound && message.authorId ? (related.authors.get(message.authorId) ?? null) : null,
     html: text ? linkify(text) : null,
@@ -230,6 +233,8 @@ export interface ConversationRow {
   last_content: Content | null
   last_direction: string | null
   last_status: string | null
+  /** last_activity_at in µs (a bigint, as a string): the list's order, with the id. */
+  activity_us: string
 }
 
 export function presentConversationRow(row: ConversationRow, display: Display) {
@@ -244,6 +249,7 @@ export function presentConversationRow(row: ConversationRow, display: Display) {
     channelId: row.channel_id,
     time: listTime(row.last_activity_at, display),
     at: row.last_activity_at.toISOString(),
+    position: `${row.activity_us}-${row.id}`,
     preview: row.last_type ? previewOf(row.last_type, row.last_content, display.i18n) : '',
     outbound: row.last_direction === 'outbound',
     tick: row.last_direction === 'outbound' ? row.last_status : null,

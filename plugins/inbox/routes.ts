@@ -5,10 +5,13 @@ const ConversationsController = () => import('#inbox/controllers/conversations_c
 const MessagesController = () => import('#inbox/controllers/messages_controller')
 const AssignmentsController = () => import('#inbox/controllers/assignments_controller')
 const StatusesController = () => import('#inbox/controllers/statuses_controller')
+const TemplatesController = () => import('#inbox/controllers/templates_controller')
+const TypingController = () => import('#inbox/controllers/typing_controller')
 
 /**
  * Under /w/:workspace/inbox (signed-in members; 404 where the inbox is off). Reading needs
- * inbox.view, replying and changing the status inbox.reply, assigning inbox.assign (403).
+ * inbox.view, replying (text, templates, typing) and changing the status inbox.reply,
+ * assigning inbox.assign (403). row, header and messages/:messageId are what live updates fetch.
  */
 export default definePluginRoutes({
   admin(router) {
@@ -20,8 +23,18 @@ export default definePluginRoutes({
     router
       .group(() => {
         router.get('/', [ConversationsController, 'show']).as('conversations.show').use(view)
+        router.get('/row', [ConversationsController, 'row']).as('conversations.row').use(view)
+        router.get('/header', [ConversationsController, 'header']).as('conversations.header').use(view)
         router.get('/messages', [MessagesController, 'index']).as('messages.index').use(view)
         router.post('/messages', [MessagesController, 'store']).as('messages.store').use(reply)
+        router
+          .get('/messages/:messageId', [MessagesController, 'show'])
+          .as('messages.show')
+          .use(view)
+          .where('messageId', { match: /^\d{1,15}$/, cast: (id) => Number(id) })
+        router.get('/templates/preview', [TemplatesController, 'preview']).as('templates.preview').use(reply)
+        router.post('/templates', [TemplatesController, 'store']).as('templates.store').use(reply)
+        router.post('/typing', [TypingController, 'store']).as('conversations.typing').use(reply)
         router.post('/assignment', [AssignmentsController, 'store']).as('conversations.assignment').use(assign)
         router.post('/status', [StatusesController, 'store']).as('conversations.status').use(reply)
       })

@@ -29,7 +29,8 @@ document.addEventListener('htmx:responseError', (event) => {
     const slot = form.querySelector(`[data-error-for="${error.field ?? 'form'}"]`)
     if (slot) slot.textContent = error.message
     else if (!error.field) window.dispatchEvent(new CustomEvent('toast', { detail: { type: 'error', message: error.message } }))
-    if (error.field) form.querySelector(`[name="${error.field}"]`)?.setAttribute('aria-invalid', 'true')
+    // A list's field is "body.0" in the error and "body[0]" in the form.
+    if (error.field) form.querySelector(`[name="${error.field.replace(/\.(\d+)/g, '[$1]')}"]`)?.setAttribute('aria-invalid', 'true')
   }
 })
 
@@ -64,23 +65,38 @@ Alpine.data('toasts', (initial = []) => ({
   },
 }))
 
+// One SSE connection per tab, shared by the bell and by plugins' pages, opened on first use
+// (pages that listen to nothing, like the login page, open none).
+let transmit = null
+window.liveTransmit = () =>
+  (transmit ??= new Transmit({
+    baseUrl: window.location.origin,
+    // crypto.randomUUID exists only in secure contexts; a self-hosted admin may be plain http.
+    uidGenerator: () => Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join(''),
+  }))
+
+// A count in front of the tab's title, "(3) Inbox · Switchboard"; 0 takes it away.
+window.setTitleCount = (count) => {
+  const title = document.title.replace(/^\(\d+\)\s*/, '')
+  document.title = count > 0 ? `(${count}) ${title}` : title
+}
+
 // The bell: unread count kept live over SSE on the user's own channel.
 Alpine.data('notificationBell', (userId, unread) => ({
   unread,
   async init() {
-    const transmit = new Transmit({
-      baseUrl: window.location.origin,
-      // crypto.randomUUID exists only in secure contexts; a self-hosted admin may be plain http.
-      uidGenerator: () => Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join(''),
-    })
-    const subscription = transmit.subscription(`users/${userId}`)
+    const subscription = window.liveTransmit().subscription(`users/${userId}`)
     await subscription.create()
-    subscription.onMessage((message) => {
+    // The shell is swapped on every boosted page: its handler goes with it (destroy), not twice.
+    this.stop = subscription.onMessage((message) => {
       if (message.type !== 'notification') return
       this.unread += 1
       window.dispatchEvent(new CustomEvent('toast', { detail: { type: 'info', message: message.title } }))
-      document.title = `(${this.unread}) ${document.title.replace(/^\(\d+\)\s*/, '')}`
+      window.setTitleCount(this.unread)
     })
+  },
+  destroy() {
+    this.stop?.()
   },
 }))
 

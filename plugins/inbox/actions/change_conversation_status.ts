@@ -15,8 +15,8 @@ export interface ChangeStatusOptions {
 
 /**
  * Moves a conversation to open, pending, snoozed (until a time in the future: then it opens
- * again, see jobs/wake_snoozed.ts) or resolved, announcing a resolution on
- * `conversation.resolved`. A new inbound message reopens snoozed and resolved conversations
+ * again, see jobs/wake_snoozed.ts) or resolved, announcing a new status on
+ * `conversation.statusChanged` and a resolution on `conversation.resolved` too. A new inbound message reopens snoozed and resolved conversations
  * (messaging does that).
  */
 export async function changeConversationStatus({ conversation, status, snoozedUntil, timezone, actorId }: ChangeStatusOptions) {
@@ -25,8 +25,10 @@ export async function changeConversationStatus({ conversation, status, snoozedUn
     until = DateTime.fromISO(snoozedUntil ?? '', { zone: timezone })
     if (!until.isValid || until <= DateTime.now()) throw new Refusal('Choose a time in the future', 'snoozedUntil')
   }
-  const resolving = status === 'resolved' && conversation.status !== 'resolved'
+  const previousStatus = conversation.status
   await conversation.merge({ status, snoozedUntil: until }).save()
-  if (resolving) await hooks.emit('conversation.resolved', { workspaceId: conversation.workspaceId, conversationId: conversation.id, actorId })
+  const ids = { workspaceId: conversation.workspaceId, conversationId: conversation.id, actorId }
+  if (status !== previousStatus || status === 'snoozed') await hooks.emit('conversation.statusChanged', { ...ids, status, previousStatus })
+  if (status === 'resolved' && previousStatus !== 'resolved') await hooks.emit('conversation.resolved', ids)
   return conversation
 }

@@ -1,6 +1,10 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { LabelledMessages } from '#core/labelled_messages'
 import Conversation from '#messaging/models/conversation'
+import type Message from '#messaging/models/message'
+import { wantsFragment } from '#ui/htmx'
+import { displayOf } from '#inbox/presenters'
+import { presentMessages } from '#inbox/services/thread'
 
 /** This workspace's conversation `:id`; another workspace's (or none) is a 404. */
 export function findConversation(ctx: HttpContext) {
@@ -15,4 +19,13 @@ export function filledQuery(ctx: HttpContext) {
 /** Validation messages name the fields as the inbox's forms label them (lang: inbox.fields). */
 export function labelled(ctx: HttpContext) {
   return new LabelledMessages(ctx.i18n, 'inbox.fields')
+}
+
+/** After a send: HTMX gets the new message for the thread (live.js adds it once), a plain form goes back. */
+export async function sentMessage(ctx: HttpContext, conversation: Conversation, message: Message) {
+  if (wantsFragment(ctx)) {
+    const [view] = await presentMessages(conversation, [message], displayOf(ctx))
+    return ctx.view.render('inbox::partials/message', { message: view, conversation })
+  }
+  return ctx.response.redirect().toRoute('inbox.conversations.show', { workspace: ctx.tenant.workspace.slug, id: conversation.id })
 }

@@ -1,8 +1,8 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { markConversationRead } from '#messaging/actions/mark_conversation_read'
 import { wantsFragment } from '#ui/htmx'
-import { listConversationsValidator, showConversationValidator } from '#inbox/validators/conversation'
-import { conversationList, conversationPage, filterChoices } from '#inbox/services/inbox_pages'
+import { conversationRowValidator, listConversationsValidator, showConversationValidator } from '#inbox/validators/conversation'
+import { conversationHeader, conversationList, conversationPage, conversationRow, filterChoices } from '#inbox/services/inbox_pages'
 import { filledQuery, findConversation, labelled } from '#inbox/controllers/context'
 
 /** The inbox: the conversation list, and a conversation beside it. */
@@ -21,5 +21,24 @@ export default class ConversationsController {
     const { before, ...filters } = await ctx.request.validateUsing(showConversationValidator, { data: filledQuery(ctx), messagesProvider: labelled(ctx) })
     if (conversation.unreadCount > 0) await markConversationRead(conversation)
     return ctx.view.render('inbox::pages/show', await conversationPage(ctx, conversation, filters, before))
+  }
+
+  /**
+   * GET …/row: the conversation's row as the list with these filters shows it (a live update),
+   * or nothing when it is not in that list; the unread count rides along for the tab title.
+   */
+  async row(ctx: HttpContext) {
+    const conversation = await findConversation(ctx)
+    const { current, ...filters } = await ctx.request.validateUsing(conversationRowValidator, { data: filledQuery(ctx), messagesProvider: labelled(ctx) })
+    const { item, list, unread } = await conversationRow(ctx, conversation.id, filters)
+    ctx.response.header('X-Inbox-Unread', String(unread))
+    // Nothing (204) when the filters leave it out: the browser takes the row away.
+    return item ? ctx.view.render('inbox::partials/list_item', { item, list, currentId: current ? item.id : null }) : ''
+  }
+
+  /** GET …/header: the conversation's header (a live update after an assignment or a status change). */
+  async header(ctx: HttpContext) {
+    const conversation = await findConversation(ctx)
+    return ctx.view.render('inbox::partials/conversation_header', await conversationHeader(ctx, conversation))
   }
 }

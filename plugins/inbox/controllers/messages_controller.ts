@@ -3,9 +3,9 @@ import { sendMessage } from '#messaging/actions/send_message'
 import { sendMessageValidator } from '#messaging/validators/message'
 import { wantsFragment } from '#ui/htmx'
 import { displayOf } from '#inbox/presenters'
-import { loadThread, presentMessages } from '#inbox/services/thread'
+import { loadMessage, loadThread } from '#inbox/services/thread'
 import { olderMessagesValidator, replyValidator } from '#inbox/validators/message'
-import { findConversation, labelled } from '#inbox/controllers/context'
+import { findConversation, labelled, sentMessage } from '#inbox/controllers/context'
 
 /** A conversation's messages: older pages, and the agent's reply. */
 export default class MessagesController {
@@ -20,9 +20,16 @@ export default class MessagesController {
     return ctx.view.render('inbox::partials/thread_page', { conversation, thread })
   }
 
+  /** GET …/messages/:messageId: one message as the thread shows it (a live update fetches it). */
+  async show(ctx: HttpContext) {
+    const conversation = await findConversation(ctx)
+    const message = await loadMessage(conversation, ctx.params.messageId, displayOf(ctx))
+    return ctx.view.render('inbox::partials/message', { message, conversation })
+  }
+
   /**
    * A text reply, through messaging's send action (the API's): refused with a 422 outside the
-   * 24-hour window. HTMX gets the new message to append; a plain form goes back.
+   * 24-hour window. HTMX gets the new message; a plain form goes back.
    */
   async store(ctx: HttpContext) {
     const conversation = await findConversation(ctx)
@@ -30,10 +37,6 @@ export default class MessagesController {
     // The form's fields in the API's shape, through the API's own validator.
     const input = await sendMessageValidator.validate({ type: 'text', text: { body }, replyToId })
     const message = await sendMessage({ conversation, input, author: { type: 'agent', id: ctx.auth.user!.id } })
-    if (wantsFragment(ctx)) {
-      const [view] = await presentMessages(conversation, [message], displayOf(ctx))
-      return ctx.view.render('inbox::partials/message', { message: view, conversation })
-    }
-    return ctx.response.redirect().toRoute('inbox.conversations.show', { workspace: ctx.tenant.workspace.slug, id: conversation.id })
+    return sentMessage(ctx, conversation, message)
   }
 }

@@ -19,8 +19,10 @@ export function normalisedFilters(filters: ListFilters) {
  * Keyset pagination: the cursor is the last row's (last_activity_at in µs, id), so a page is
  * found by the (workspace_id, status, last_activity_at) index whatever its depth, and a
  * conversation that moves up meanwhile is not shown twice.
+ *
+ * With `only`, that one conversation's row if it passes the filters (a live update of the list).
  */
-export async function listConversations(workspaceId: number, userId: number, query: ListFilters) {
+export async function listConversations(workspaceId: number, userId: number, query: ListFilters, only?: number) {
   const filters = normalisedFilters(query)
   const rows = db
     .from('conversations as c')
@@ -45,6 +47,7 @@ export async function listConversations(workspaceId: number, userId: number, que
     .orderBy('c.id', 'desc')
     .limit(LIST_PAGE + 1)
 
+  if (only) rows.where('c.id', only)
   if (filters.view === 'mine') rows.where('c.assignee_id', userId)
   else if (filters.view === 'unassigned') rows.whereNull('c.assignee_id')
   else if (filters.assignee) rows.where('c.assignee_id', filters.assignee)
@@ -79,8 +82,14 @@ export async function listConversations(workspaceId: number, userId: number, que
     rows.whereRaw(`(c.last_activity_at, c.id) < (timestamptz 'epoch' + ?::bigint * interval '1 microsecond', ?::bigint)`, [micros, id])
   }
 
-  const found = (await rows) as (ConversationRow & { activity_us: number })[]
+  const found = (await rows) as ConversationRow[]
   const page = found.slice(0, LIST_PAGE)
   const last = page.at(-1)
   return { rows: page, cursor: found.length > LIST_PAGE && last ? `${last.activity_us}-${last.id}` : null }
+}
+
+/** How many of the workspace's conversations have unread messages (the tab title's count). */
+export async function unreadConversations(workspaceId: number) {
+  const [row] = await db.from('conversations').where('workspace_id', workspaceId).where('unread_count', '>', 0).whereNot('status', 'resolved').count('* as count')
+  return Number(row.count)
 }

@@ -2,12 +2,14 @@ import type { HttpContext } from '@adonisjs/core/http'
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import Channel from '#messaging/models/channel'
+import MessageTemplate from '#messaging/models/message_template'
 import type Conversation from '#messaging/models/conversation'
 import { displayOf, fullTime, presentConversationRow } from '#inbox/presenters'
-import { listConversations, normalisedFilters } from '#inbox/services/conversation_list'
+import { listConversations, normalisedFilters, unreadConversations } from '#inbox/services/conversation_list'
 import type { ListFilters } from '#inbox/validators/conversation'
 import { assignableMembers } from '#inbox/services/members'
 import { loadThread } from '#inbox/services/thread'
+import { liveChannel } from '#inbox/services/live'
 
 /**
  * What the inbox's pages and partials render, assembled from the services (the controllers
@@ -20,11 +22,28 @@ function linkQuery(filters: ListFilters) {
   return Object.fromEntries(Object.entries(rest).filter(([, value]) => value !== undefined))
 }
 
-/** One page of the conversation list. */
+/** One page of the conversation list (the first also says how many conversations are unread, for the tab title). */
 export async function conversationList(ctx: HttpContext, filters: ListFilters) {
   const { rows, cursor } = await listConversations(ctx.tenant.workspace.id, ctx.auth.user!.id, filters)
   const display = displayOf(ctx)
-  return { items: rows.map((row) => presentConversationRow(row, display)), cursor, filters: normalisedFilters(filters), query: linkQuery(filters) }
+  return {
+    items: rows.map((row) => presentConversationRow(row, display)),
+    cursor,
+    filters: normalisedFilters(filters),
+    query: linkQuery(filters),
+    unread: filters.cursor ? null : await unreadConversations(ctx.tenant.workspace.id),
+    live: liveChannel(ctx.tenant.workspace.id),
+  }
+}
+
+/**
+ * One conversation's row as the list with `filters` shows it (a live update), or null when it is
+ * not in that list (any more); and the workspace's count of unread conversations.
+ */
+export async function conversationRow(ctx: HttpContext, id: number, filters: ListFilters) {
+  const { rows } = await listConversations(ctx.tenant.workspace.id, ctx.auth.user!.id, filters, id)
+  const list = { filters: normalisedFilters(filters), query: linkQuery(filters) }
+  return { item: rows[0] ? presentConversationRow(rows[0], displayOf(ctx)) : null, list, unread: await unreadConversations(ctx.tenant.workspace.id) }
 }
 
 /** The choices of the list's filters. */
@@ -61,6 +80,28 @@ export async function conversationHeader(ctx: HttpContext, conversation: Convers
   }
 }
 
+/** A placeholder as its field is labelled: "{{1}}", "{{customer_name}}". */
+const placeholderField = (key: string) => ({ key, label: `{{${key}}}` })
+
+/**
+ * What the closed-window composer offers: the channel's approved templates, each with the
+ * parameters its header and body take (placeholder names, or the header's media) and its text.
+ */
+export async function templateChoices(conversation: Conversation) {
+  const templates = await MessageTemplate.ofChannel({ workspaceId: conversation.workspaceId, id: conversation.channelId })
+  return templates
+    .filter((template) => template.status.toUpperCase() === 'APPROVED')
+    .map((template) => ({
+      id: template.id,
+      name: template.name,
+      language: template.language,
+      headerMedia: template.headerMedia(),
+      header: template.headerMedia() ? [] : template.placeholders('HEADER').map(placeholderField),
+      body: template.placeholders('BODY').map(placeholderField),
+      preview: template.preview(),
+    }))
+}
+
 /** A conversation's page: the list beside it, its messages, header, composer and contact panel. */
 export async function conversationPage(ctx: HttpContext, conversation: Conversation, filters: ListFilters, before?: number) {
   const display = displayOf(ctx)
@@ -74,7 +115,8 @@ export async function conversationPage(ctx: HttpContext, conversation: Conversat
     list,
     thread,
     channel: conversation.channel,
-    window: { open: conversation.windowOpen, expiresAt: fullTime(conversation.windowExpiresAt, display) },
+    window: { open: conversation.windowOpen, expiresAt: fullTime(conversation.windowExpiresAt, display), expiresAtIso: conversation.windowExpiresAt?.toISO() ?? null },
+    templates: !conversation.windowOpen && ctx.tenant.can('inbox.reply') ? await templateChoices(conversation) : [],
     contact: {
       id: contact.id,
       name: contact.name,

@@ -81,3 +81,20 @@ export async function loadThread(conversation: Conversation, display: Display, b
     olderBefore: newestFirst.length > THREAD_PAGE ? page[0].id : null,
   }
 }
+
+/**
+ * One message as the thread shows it (a live update): a reaction to a message of this
+ * conversation is shown on that message, so that message comes back with all its reactions.
+ */
+export async function loadMessage(conversation: Conversation, id: number, display: Display) {
+  const ofConversation = () => Message.query().where('workspace_id', conversation.workspaceId).where('conversation_id', conversation.id)
+  const message = await ofConversation().where('id', id).firstOrFail()
+  const targetId = message.type === 'reaction' ? reactionTargetOf(message) : null
+  const target = targetId ? await ofConversation().where('id', targetId).first() : null
+  if (!target) return (await presentMessages(conversation, [message], display))[0]
+  const reactions = await ofConversation()
+    .where('type', 'reaction')
+    .where((q) => q.where('reply_to_id', target.id).orWhereRaw(`content->>'messageId' = ?`, [String(target.id)]))
+    .orderBy('id')
+  return (await presentMessages(conversation, [target, ...reactions], display))[0]
+}

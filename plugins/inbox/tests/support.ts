@@ -1,8 +1,10 @@
 /**
  * What the inbox's tests share: a workspace with the inbox on (and so messaging), a channel,
- * and conversations with messages written straight into the messaging tables.
+ * and conversations with messages written straight into the messaging tables; or, end to end,
+ * a channel in the simulator whose customer wrote.
  */
 import { DateTime } from 'luxon'
+import type { ApiClient } from '@japa/api-client'
 import type { Role } from '#access/roles'
 import { pluginEnablement } from '#plugins/enablement'
 import { addMember, workspaceWithMember } from '#database/factories/index'
@@ -11,6 +13,8 @@ import Channel from '#messaging/models/channel'
 import Contact from '#messaging/models/contact'
 import Conversation, { type ConversationStatus } from '#messaging/models/conversation'
 import Message, { type MessageStatus, type MessageType } from '#messaging/models/message'
+import { apiWorkspace, connectCloudChannel, until } from '#messaging/tests/support'
+import type { NumberConfig, Simulator } from '#simulator/simulator/server'
 
 /** A workspace with the inbox on, its owner, a member of `role` (the owner for 'owner') and a channel. */
 export async function inboxWorkspace(role: Role = 'owner') {
@@ -107,4 +111,23 @@ export function messageIn(conversation: Conversation, seed: MessageSeed) {
     authorType: direction === 'inbound' ? 'contact' : 'agent',
     authorId: null,
   })
+}
+
+/**
+ * End to end: a workspace with the inbox on, its channel connected to the simulator, and a
+ * customer who wrote `text` `hoursAgo` (25: the window is closed), stored by the real webhook path.
+ * `number` changes the simulator's number (e.g. slower statuses).
+ */
+export async function customerWrote(client: ApiClient, simulator: Simulator, text = 'Hallo!', hoursAgo = 0, number: Partial<NumberConfig> = {}) {
+  const { workspace, user, token } = await apiWorkspace()
+  // A fixed name: a generated one may hold an apostrophe, which the page escapes.
+  await user.merge({ fullName: 'Ada Agent' }).save()
+  await pluginEnablement.enable(workspace, 'inbox', user.id)
+  const { channelId, phoneNumberId } = await connectCloudChannel(client, token, simulator, number)
+  const from = '4915112345678'
+  const wamid = await simulator.inject(phoneNumberId, { from, name: 'Jürgen', type: 'text', text, timestamp: Math.floor(Date.now() / 1000) - hoursAgo * 3600 })
+  let conversation: Conversation | null = null
+  await until(async () => !!(conversation = await Conversation.query().where('workspace_id', workspace.id).first()), 'the inbound conversation')
+  const inbound = await Message.query().where('conversation_id', conversation!.id).firstOrFail()
+  return { workspace, user, token, channelId, phoneNumberId, from, wamid, conversation: conversation!, inbound, base: `/w/${workspace.slug}/inbox/conversations/${conversation!.id}` }
 }

@@ -28,6 +28,9 @@ export const listConversationsValidator = vine.compile(
 /** A conversation page: the list's filters, and `before` (a message id) for older messages. */
 export const showConversationValidator = vine.compile(vine.object({ ...listFields, before: id.clone().optional() }))
 
+/** GET …/row: one conversation's row of the list with these filters; `current` when it is the one open beside it. */
+export const conversationRowValidator = vine.compile(vine.object({ ...listFields, current: vine.boolean().optional() }))
+
 /** POST …/assignment: a member's user id, or empty (null) to unassign. */
 export const assignConversationValidator = vine.compile(vine.object({ assigneeId: int4Id.clone().nullable() }))
 

@@ -15,3 +15,20 @@ export const replyValidator = vine.compile(
 
 /** GET …/messages?before=<id>: the page of messages older than that one. */
 export const olderMessagesValidator = vine.compile(vine.object({ before: id.clone() }))
+
+// A template parameter is at most 1024 characters (WhatsApp's limit; messaging's validator agrees).
+const parameter = vine.string().trim().maxLength(1024).nullable()
+
+/**
+ * The closed-window composer: one of the channel's templates (`templateId`, our row) and its
+ * parameters, `header` (a text, or a media header's link) and `body[0]`, `body[1]`… in the
+ * order of the template's placeholders. The same fields ask for its preview; a missing
+ * parameter is the send action's 422 (services know how many the template takes).
+ */
+export const templateMessageValidator = vine.compile(
+  vine.object({
+    templateId: id.clone(),
+    header: parameter.clone().optional(),
+    body: vine.array(parameter.clone()).maxLength(20).optional(),
+  })
+)

@@ -54,12 +54,22 @@ export default class MessageTemplate extends BaseModel {
     return this.components.find((component) => String(component.type).toUpperCase() === type)
   }
 
-  /** How many parameters the component of `type` (HEADER, BODY) takes: its {{1}} or {{name}} placeholders. */
+  /** The media a HEADER carries ('image', 'video', 'document', 'location'), or null for a text header or none. */
+  headerMedia() {
+    const format = this.#component('HEADER')?.format
+    return format && String(format).toUpperCase() !== 'TEXT' ? String(format).toLowerCase() : null
+  }
+
+  /** The distinct {{1}} or {{name}} placeholders of a component's text, in order ('1', 'name'). */
+  placeholders(type: 'HEADER' | 'BODY') {
+    const text = String(this.#component(type)?.text ?? '')
+    return [...new Set([...text.matchAll(/\{\{\s*([a-z0-9_]+)\s*\}\}/gi)].map((found) => found[1]))]
+  }
+
+  /** How many parameters the component of `type` (HEADER, BODY) takes: its placeholders, or a media header's one. */
   parameterCount(type: 'HEADER' | 'BODY') {
-    const component = this.#component(type)
-    if (!component) return 0
-    if (type === 'HEADER' && component.format && component.format !== 'TEXT') return 1
-    return new Set(String(component.text ?? '').match(/\{\{\s*[a-z0-9_]+\s*\}\}/gi) ?? []).size
+    if (type === 'HEADER' && this.headerMedia()) return 1
+    return this.placeholders(type).length
   }
 
   /**

@@ -11,6 +11,7 @@ import { conversationIn, inboxWorkspace } from '#inbox/tests/support'
 const announced: { hook: string; payload: Record<string, unknown> }[] = []
 hooks.tap('conversation.assigned', { plugin: 'core' }, (payload) => void announced.push({ hook: 'conversation.assigned', payload }))
 hooks.tap('conversation.resolved', { plugin: 'core' }, (payload) => void announced.push({ hook: 'conversation.resolved', payload }))
+hooks.tap('conversation.statusChanged', { plugin: 'core' }, (payload) => void announced.push({ hook: 'conversation.statusChanged', payload }))
 const announcedIn = (workspaceId: number) => announced.filter((event) => event.payload.workspaceId === workspaceId)
 
 test.group('Inbox: assignment', (group) => {
@@ -123,8 +124,12 @@ test.group('Inbox: status', (group) => {
     assert.equal((await Conversation.findOrFail(conversation.id)).status, 'open')
 
     const events = announcedIn(workspace.id)
-    assert.deepEqual(events.map((event) => event.hook), ['conversation.resolved'])
-    assert.deepEqual(events[0].payload, { workspaceId: workspace.id, conversationId: conversation.id, actorId: user.id })
+    const resolvedEvents = events.filter((event) => event.hook === 'conversation.resolved')
+    assert.lengthOf(resolvedEvents, 1)
+    assert.deepEqual(resolvedEvents[0].payload, { workspaceId: workspace.id, conversationId: conversation.id, actorId: user.id })
+    // Every change of status is announced (what live inboxes follow); resolving twice is one change.
+    const changes = events.filter((event) => event.hook === 'conversation.statusChanged').map((event) => [event.payload.previousStatus, event.payload.status])
+    assert.deepEqual(changes, [['open', 'pending'], ['pending', 'resolved'], ['resolved', 'open']])
   })
 
   test('snoozed until a time in the workspace time zone; a past or missing time is a 422', async ({ client, assert }) => {
@@ -156,8 +161,8 @@ test.group('Inbox: status', (group) => {
     assert.isNull((await Conversation.findOrFail(conversation.id)).snoozedUntil, 'another status clears the snooze')
   })
 
-  test('snoozed conversations open again when their time has come', async ({ assert }) => {
-    const { channel } = await inboxWorkspace()
+  test('snoozed conversations open again when their time has come, announced', async ({ assert }) => {
+    const { channel, workspace } = await inboxWorkspace()
     const due = await conversationIn(channel, { status: 'snoozed' })
     await due.conversation.merge({ snoozedUntil: DateTime.now().minus({ minutes: 1 }) }).save()
     const later = await conversationIn(channel, { status: 'snoozed' })
@@ -168,5 +173,7 @@ test.group('Inbox: status', (group) => {
     assert.equal(woken.status, 'open')
     assert.isNull(woken.snoozedUntil)
     assert.equal((await Conversation.findOrFail(later.conversation.id)).status, 'snoozed')
+    const woke = announcedIn(workspace.id).filter((event) => event.hook === 'conversation.statusChanged')
+    assert.deepEqual(woke.map((event) => [event.payload.conversationId, event.payload.status]), [[due.conversation.id, 'open']])
   })
 })

@@ -167,13 +167,14 @@ test.group('Inbox: a conversation', (group) => {
     bad.assertStatus(422)
   })
 
-  test('with the 24-hour window closed the composer says a template is needed instead of offering a text box', async ({ client, assert }) => {
+  test('with the 24-hour window closed and no template synced, the composer says a template is needed and where to get one', async ({ client, assert }) => {
     const { user, channel, base } = await inboxWorkspace('agent')
     const { conversation } = await conversationIn(channel, { windowOpen: false, texts: ['old message'] })
     const html = (await client.get(`${base}/conversations/${conversation.id}`).loginAs(user)).text()
     assert.include(html, 'data-testid="window-closed"')
     assert.include(html, 'WhatsApp only lets you send an approved template')
-    assert.include(html, 'comes in a later version')
+    assert.include(html, 'data-testid="no-templates"')
+    assert.notInclude(html, 'data-testid="template-form"')
     assert.notInclude(html, 'data-testid="reply-form"')
   })
 

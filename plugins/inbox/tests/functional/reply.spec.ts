@@ -1,10 +1,11 @@
 import { test } from '@japa/runner'
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
-import { pluginEnablement } from '#plugins/enablement'
 import Conversation from '#messaging/models/conversation'
 import Message from '#messaging/models/message'
-import { apiWorkspace, connectCloudChannel, until, useSimulatorAndWorkers } from '#messaging/tests/support'
+import type { ApiClient } from '@japa/api-client'
+import { until, useSimulatorAndWorkers } from '#messaging/tests/support'
+import { customerWrote as customerWroteIn } from '#inbox/tests/support'
 
 const WINDOW_REASON = 'outside the 24-hour customer-service window: send an approved template'
 
@@ -15,20 +16,7 @@ const WINDOW_REASON = 'outside the 24-hour customer-service window: send an appr
 test.group('Inbox: replying through the simulator', (group) => {
   const rig = useSimulatorAndWorkers(group, { seed: 11, workers: 2 })
 
-  /** A workspace with the inbox on, a channel in the simulator, and a customer who wrote `text` (`hoursAgo`). */
-  async function customerWrote(client: Parameters<typeof connectCloudChannel>[0], text = 'Hallo!', hoursAgo = 0) {
-    const { workspace, user, token } = await apiWorkspace()
-    // A fixed name: a generated one may hold an apostrophe, which the page escapes.
-    await user.merge({ fullName: 'Ada Agent' }).save()
-    await pluginEnablement.enable(workspace, 'inbox', user.id)
-    const { phoneNumberId } = await connectCloudChannel(client, token, rig.simulator)
-    const from = '4915112345678'
-    const wamid = await rig.simulator.inject(phoneNumberId, { from, name: 'Jürgen', type: 'text', text, timestamp: Math.floor(Date.now() / 1000) - hoursAgo * 3600 })
-    let conversation: Conversation | null = null
-    await until(async () => !!(conversation = await Conversation.query().where('workspace_id', workspace.id).first()), 'the inbound conversation')
-    const inbound = await Message.query().where('conversation_id', conversation!.id).firstOrFail()
-    return { workspace, user, phoneNumberId, wamid, conversation: conversation!, inbound, base: `/w/${workspace.slug}/inbox/conversations/${conversation!.id}` }
-  }
+  const customerWrote = (client: ApiClient, text?: string, hoursAgo?: number) => customerWroteIn(client, rig.simulator, text, hoursAgo)
 
   const sentTo = (phoneNumberId: string) => rig.simulator.received(phoneNumberId).filter((request) => request.kind === 'message')
 

@@ -1,0 +1,166 @@
+/*
+ * The inbox, live. SSE (services/live.ts) only says which conversation, or which of its
+ * messages, changed; this fetches the rendered partial (row, message, header) and puts it in
+ * place: once (by DOM id), in order (rows by last activity, messages by id), and never an older
+ * state over a newer one (fetches per item are serialised; a message's status rank only rises).
+ * A module runs once per tab while boosted navigation swaps pages: everything reads the current DOM.
+ */
+const live = () => document.querySelector('[data-inbox-live]')
+const openConversation = () => Number(document.querySelector('[data-conversation-id]')?.dataset.conversationId) || null
+
+/** One fetch at a time per item; events meanwhile cause one more, which sees the latest state. */
+const running = new Map()
+function serialised(key, work) {
+  if (running.has(key)) return void running.set(key, true)
+  running.set(key, false)
+  ;(async () => {
+    do {
+      running.set(key, false)
+      try {
+        await work()
+      } catch (error) {
+        console.error(error)
+      }
+    } while (running.get(key))
+    running.delete(key)
+  })()
+}
+
+/** A partial as HTMX would ask for it; null when it is gone (404) or refused. */
+async function partial(path) {
+  const root = live()
+  if (!root) return null
+  const response = await fetch(`${root.dataset.inboxBase}${path}`, { headers: { 'HX-Request': 'true' } })
+  return response.ok ? response : null
+}
+
+function parse(html) {
+  const template = document.createElement('template')
+  template.innerHTML = html
+  return template.content
+}
+
+function put(node, parent, before) {
+  parent.insertBefore(node, before ?? null)
+  window.htmx.process(node)
+}
+
+/* ---------------------------------------------------------------- the list */
+
+const position = (row) => row.dataset.position.split('-').map(BigInt)
+const isNewer = (a, b) => {
+  const [at, aid] = position(a)
+  const [bt, bid] = position(b)
+  return at > bt || (at === bt && aid > bid)
+}
+
+/** The row where its last activity puts it, or nowhere when the list's filters leave it out. */
+function placeRow(id, row) {
+  const list = document.getElementById('conversation-list')
+  if (!list) return
+  list.querySelector(`[data-row="${id}"]`)?.remove()
+  if (!row) return
+  const before = [...list.querySelectorAll('[data-row]')].find((other) => isNewer(row, other))
+  // Older than every row shown while more pages wait below: scrolling brings it, once.
+  if (!before && list.querySelector('[data-testid="list-sentinel"]')) return
+  list.querySelector('[data-testid="list-empty"]')?.remove()
+  put(row, list, before)
+}
+
+function refreshRow(id) {
+  serialised(`row:${id}`, async () => {
+    const filters = document.querySelector('[data-testid="filters"]')
+    const query = new URLSearchParams([...new FormData(filters ?? undefined)].filter(([, value]) => value !== ''))
+    if (openConversation() === id) query.set('current', 'true')
+    const response = await partial(`/conversations/${id}/row?${query}`)
+    if (!response) return
+    const unread = response.headers.get('X-Inbox-Unread')
+    if (unread !== null) window.setTitleCount(Number(unread))
+    placeRow(id, parse(await response.text()).querySelector('[data-row]'))
+  })
+}
+
+/* -------------------------------------------------------------- the thread */
+
+/** Adds messages to the open thread in id order, or replaces the copy shown when it is not further along. */
+function placeMessages(html, { scroll = false } = {}) {
+  const thread = document.getElementById('thread-messages')
+  const pane = document.getElementById('thread')
+  if (!thread || !pane) return
+  const atBottom = scroll || pane.scrollHeight - pane.scrollTop - pane.clientHeight < 80
+  for (const message of parse(html).querySelectorAll('[data-message]')) {
+    const shown = document.getElementById(message.id)
+    if (shown) {
+      if (Number(message.dataset.rank) >= Number(shown.dataset.rank)) {
+        shown.replaceWith(message)
+        window.htmx.process(message)
+      }
+      continue
+    }
+    const id = Number(message.dataset.message)
+    const shownMessages = [...thread.querySelectorAll(':scope > [data-message]')]
+    const after = shownMessages.find((other) => Number(other.dataset.message) > id)
+    // Older than the page shown, with older pages still to load: "load older" brings it.
+    if (after && after === shownMessages[0] && document.getElementById('load-older')) continue
+    put(message, thread, after)
+  }
+  document.querySelector('[data-thread-empty]')?.remove()
+  if (atBottom) pane.scrollTop = pane.scrollHeight
+}
+
+function refreshMessage(conversationId, messageId) {
+  if (openConversation() !== conversationId) return
+  serialised(`message:${messageId}`, async () => {
+    const response = await partial(`/conversations/${conversationId}/messages/${messageId}`)
+    if (response && openConversation() === conversationId) placeMessages(await response.text())
+  })
+}
+
+function refreshHeader(id) {
+  if (openConversation() !== id) return
+  serialised(`header:${id}`, async () => {
+    const response = await partial(`/conversations/${id}/header`)
+    const header = response && parse(await response.text()).querySelector('#conversation-header')
+    const shown = document.getElementById('conversation-header')
+    if (header && shown && openConversation() === id) {
+      shown.replaceWith(header)
+      window.htmx.process(header)
+    }
+  })
+}
+
+/* ------------------------------------------------------------------ wiring */
+
+function onEvent({ conversationId, messageId }) {
+  refreshRow(conversationId)
+  if (messageId) refreshMessage(conversationId, messageId)
+  else refreshHeader(conversationId)
+}
+
+// The agent's own sends (text or template): HTMX brings the message, placed like a live one.
+document.addEventListener('htmx:afterRequest', (event) => {
+  const { elt, successful, xhr } = event.detail
+  if (successful && elt.matches?.('[data-thread-append]')) placeMessages(xhr.responseText, { scroll: true })
+})
+
+let channel = null
+let stop = null
+
+/** Listens to the channel the page names (none outside the inbox); the title shows the unread count. */
+async function follow() {
+  const root = live()
+  const wanted = root?.dataset.inboxLive ?? null
+  if (root) window.setTitleCount(Number(root.dataset.unreadConversations) || 0)
+  if (wanted === channel) return
+  stop?.()
+  if (channel) await window.liveTransmit().subscription(channel).delete()
+  channel = wanted
+  stop = null
+  if (!wanted) return
+  const subscription = window.liveTransmit().subscription(wanted)
+  stop = subscription.onMessage(onEvent)
+  await subscription.create()
+}
+
+document.addEventListener('htmx:afterSettle', () => void follow())
+void follow()
