@@ -44,7 +44,12 @@ export const plugins: Config['plugins'] = [
 ]
 
 export const runnerHooks: Required<Pick<Config, 'setup' | 'teardown'>> = {
-  setup: [],
+  // The schema, once per run (groups whose tests commit truncate: tests/helpers/database.ts).
+  setup: [
+    async () => {
+      await testUtils.db().migrate()
+    },
+  ],
   teardown: [
     async () => {
       const { jobs } = await import('#jobs/registry')

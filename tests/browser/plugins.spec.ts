@@ -1,5 +1,5 @@
 import { test } from '@japa/runner'
-import testUtils from '@adonisjs/core/services/test_utils'
+import { truncateTables } from '#tests/helpers/database'
 import Membership from '#tenancy/models/membership'
 import { WorkspaceFactory, workspaceWithMember } from '#database/factories/index'
 
@@ -9,7 +9,7 @@ import { WorkspaceFactory, workspaceWithMember } from '#database/factories/index
 | test-only fixture plugin.)
 */
 test.group('Browser: plugins', (group) => {
-  group.each.teardown(() => testUtils.db().truncate())
+  group.each.teardown(() => truncateTables())
 
   test('turn a plugin on in one workspace: its page and menu appear there and nowhere else', async ({ browserContext, assert }) => {
     const { user, workspace } = await workspaceWithMember('owner')

@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
 import { test } from '@japa/runner'
-import testUtils from '@adonisjs/core/services/test_utils'
+import { truncateTables } from '#tests/helpers/database'
 import User from '#auth/models/user'
 import Membership from '#tenancy/models/membership'
 import { jobs } from '#jobs/registry'
@@ -13,7 +13,7 @@ import { PASSWORD, WorkspaceFactory, workspaceWithMember } from '#database/facto
 | so the tables are truncated after each.
 */
 test.group('Browser: the admin shell', (group) => {
-  group.each.teardown(() => testUtils.db().truncate())
+  group.each.teardown(() => truncateTables())
 
   test('sign up lands on the new workspace dashboard', async ({ visit, assert }) => {
     const page = await visit('/signup')

@@ -3,6 +3,7 @@
  * connected through the real API to a real simulator, and waiting for background work.
  */
 import env from '#start/env'
+import { truncateTables } from '#tests/helpers/database'
 import { createHmac, randomBytes } from 'node:crypto'
 import type { ApiClient } from '@japa/api-client'
 import { issueApiToken } from '#auth/api_tokens'
@@ -10,7 +11,6 @@ import { jobs } from '#jobs/registry'
 import { pluginEnablement } from '#plugins/enablement'
 import { workspaceWithMember } from '#database/factories/index'
 import type { Group } from '@japa/runner/core'
-import testUtils from '@adonisjs/core/services/test_utils'
 import { startSimulator, type Simulator, type NumberConfig } from '#simulator/simulator/server'
 
 export const API_ABILITIES = ['messaging.view', 'messaging.channels.manage', 'messaging.send', 'messaging.contacts.manage']
@@ -95,6 +95,7 @@ export async function jobsIdle() {
 export function useSimulatorAndWorkers(group: Group, options: { seed: number; workers: number }) {
   const rig = {} as { simulator: Simulator }
   group.setup(async () => {
+    await truncateTables()
     rig.simulator = await startSimulator({ seed: options.seed })
     const workers = jobs.startWorkers(options.workers)
     return async () => {
@@ -102,12 +103,11 @@ export function useSimulatorAndWorkers(group: Group, options: { seed: number; wo
       await rig.simulator.close()
     }
   })
-  group.each.setup(async () => {
-    const truncate = await testUtils.db().truncate()
+  group.each.setup(() => {
     return async () => {
       await rig.simulator.settle()
       await until(() => jobsIdle(), 'the queues to be idle')
-      await truncate()
+      await truncateTables()
     }
   })
   return rig

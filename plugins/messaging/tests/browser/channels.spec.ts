@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
 import { test } from '@japa/runner'
-import testUtils from '@adonisjs/core/services/test_utils'
+import { truncateTables } from '#tests/helpers/database'
 import { pluginEnablement } from '#plugins/enablement'
 import { workspaceWithMember } from '#database/factories/index'
 import Channel from '#messaging/models/channel'
@@ -10,7 +10,7 @@ import Channel from '#messaging/models/channel'
 | The browser commits its data over real connections, so tables are truncated after each test.
 */
 test.group('Browser: WhatsApp channels', (group) => {
-  group.each.teardown(() => testUtils.db().truncate())
+  group.each.teardown(() => truncateTables())
 
   async function ownerWithProviders() {
     const { user, workspace } = await workspaceWithMember('owner')

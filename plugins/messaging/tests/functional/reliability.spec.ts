@@ -1,7 +1,7 @@
 import { test } from '@japa/runner'
+import { truncateTables } from '#tests/helpers/database'
 import { spawn, type ChildProcess } from 'node:child_process'
 import fc from 'fast-check'
-import testUtils from '@adonisjs/core/services/test_utils'
 import app from '@adonisjs/core/services/app'
 import redis from '@adonisjs/redis/services/main'
 import db from '@adonisjs/lucid/services/db'
@@ -53,12 +53,9 @@ function startWorker(): ChildProcess {
  * hostile payload. Workers run in other processes or outside transactions: tables are truncated.
  */
 test.group('Webhook reliability', (group) => {
-  group.each.setup(async () => {
-    const truncate = await testUtils.db().truncate()
-    return async () => {
-      await until(() => jobsIdle(), 'the queues to be idle', 30_000)
-      await truncate()
-    }
+  group.each.setup(() => async () => {
+    await until(() => jobsIdle(), 'the queues to be idle', 30_000)
+    await truncateTables()
   })
 
   async function cloudChannel() {

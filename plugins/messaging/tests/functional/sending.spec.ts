@@ -238,35 +238,41 @@ test.group('Sending through whatsapp-cloud to the simulator', (group) => {
   test('hooks: contact.created, conversation.opened, message.received; beforeSend may change or cancel; sent and statusChanged follow', async ({ client, assert }) => {
     const { token, workspace } = await apiWorkspace()
     const seen: string[] = []
-    const mine = (event: { workspaceId: number | null }) => event.workspaceId === workspace.id
-    // Taps stay for the process: each looks only at this test's workspace. 'core' taps are never gated.
+    // Taps stay for the process (the bus has no untap): each looks only at this test's workspace,
+    // and only during this test — a later test's workspace may get the same id after a truncation.
+    let during = true
+    const mine = (event: { workspaceId: number | null }) => during && event.workspaceId === workspace.id
     hooks.tap('contact.created', { plugin: 'core' }, (e) => void (mine(e) && seen.push(`contact.created:${e.source}`)))
     hooks.tap('conversation.opened', { plugin: 'core' }, (e) => void (mine(e) && seen.push(`conversation.opened:${e.reopened}`)))
     hooks.tap('message.received', { plugin: 'core' }, (e) => void (mine(e) && seen.push(`message.received:${e.type}`)))
     hooks.tap('message.sent', { plugin: 'core' }, (e) => void (mine(e) && seen.push('message.sent')))
     hooks.tap('message.statusChanged', { plugin: 'core' }, (e) => void (mine(e) && seen.push(`status:${e.status}`)))
     hooks.tap('message.beforeSend', { plugin: 'core' }, (draft, context) => {
-      if (context.workspaceId !== workspace.id || draft.type !== 'text') return
+      if (!mine(context) || draft.type !== 'text') return
       const body = String(draft.content.body)
       if (body.includes('password')) return cancel('Never send passwords over WhatsApp')
       return { ...draft, content: { ...draft.content, body: `${body}\n— Team Acme` } }
     })
 
-    const { phoneNumberId } = await connectCloudChannel(client, token, rig.simulator)
-    const conversation = await inboundConversation(phoneNumberId)
-    await until(() => seen.includes('message.received:text'), 'message.received')
-    assert.deepEqual(seen, ['contact.created:inbound', 'conversation.opened:false', 'message.received:text'])
+    try {
+      const { phoneNumberId } = await connectCloudChannel(client, token, rig.simulator)
+      const conversation = await inboundConversation(phoneNumberId)
+      await until(() => seen.includes('message.received:text'), 'message.received')
+      assert.deepEqual(seen, ['contact.created:inbound', 'conversation.opened:false', 'message.received:text'])
 
-    const refused = await client.post(`/api/v1/conversations/${conversation.id}/messages`).bearerToken(token).json({ type: 'text', text: { body: 'your password is hunter2' } })
-    refused.assertStatus(422)
-    assert.equal(refused.body().errors[0].message, 'Never send passwords over WhatsApp')
+      const refused = await client.post(`/api/v1/conversations/${conversation.id}/messages`).bearerToken(token).json({ type: 'text', text: { body: 'your password is hunter2' } })
+      refused.assertStatus(422)
+      assert.equal(refused.body().errors[0].message, 'Never send passwords over WhatsApp')
 
-    const sent = await client.post(`/api/v1/conversations/${conversation.id}/messages`).bearerToken(token).json({ type: 'text', text: { body: 'Hello' } })
-    sent.assertStatus(202)
-    assert.equal(sent.body().data.content.body, 'Hello\n— Team Acme')
-    await until(() => seen.includes('status:read'), 'the read status hook')
-    assert.includeMembers(seen, ['message.sent', 'status:sent', 'status:delivered', 'status:read'])
-    assert.equal((rig.simulator.received(phoneNumberId).find((r) => r.kind === 'message')!.body as any).text.body, 'Hello\n— Team Acme')
+      const sent = await client.post(`/api/v1/conversations/${conversation.id}/messages`).bearerToken(token).json({ type: 'text', text: { body: 'Hello' } })
+      sent.assertStatus(202)
+      assert.equal(sent.body().data.content.body, 'Hello\n— Team Acme')
+      await until(() => seen.includes('status:read'), 'the read status hook')
+      assert.includeMembers(seen, ['message.sent', 'status:sent', 'status:delivered', 'status:read'])
+      assert.equal((rig.simulator.received(phoneNumberId).find((r) => r.kind === 'message')!.body as any).text.body, 'Hello\n— Team Acme')
+    } finally {
+      during = false
+    }
   })
 
   test('360dialog: the same Cloud API messages through D360-API-KEY, webhooks signed x-360dialog-signature', async ({ client, assert }) => {

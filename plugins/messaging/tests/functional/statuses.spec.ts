@@ -1,5 +1,5 @@
 import { test } from '@japa/runner'
-import testUtils from '@adonisjs/core/services/test_utils'
+import { truncateTables } from '#tests/helpers/database'
 import db from '@adonisjs/lucid/services/db'
 import { DateTime } from 'luxon'
 import { workspaceWithMember } from '#database/factories/index'
@@ -35,7 +35,7 @@ const pending = async () => Number((await db.from('pending_statuses').count('* a
  * provider's id). Real transactions here, committed in every interleaving: tables are truncated.
  */
 test.group('Statuses that overtake their send', (group) => {
-  group.each.setup(() => testUtils.db().truncate())
+  group.each.setup(() => truncateTables())
 
   test('parked before the send stored the id: the send applies it', async ({ assert }) => {
     const message = await queuedMessage()
