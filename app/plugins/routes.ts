@@ -29,6 +29,12 @@ export function definePluginRoutes(routes: PluginRoutes) {
   return routes
 }
 
+/**
+ * The matcher of a row id in a URL (`.where('id', rowId)`): up to 15 digits, cast to a number.
+ * Anything else is no row — 404 — rather than a bigint overflow in the database (500).
+ */
+export const rowId = { match: /^\d{1,15}$/, cast: (value: string) => Number(value) }
+
 type MiddlewareList = Parameters<ReturnType<Router['group']>['use']>[0]
 
 interface Mounting {

@@ -168,6 +168,11 @@ test.group('API v1: contacts and conversations', (group) => {
       for (const method of route.methods.filter((m) => m !== 'HEAD')) {
         const response = await client.request(url, method as any).bearerToken(mine.token).json({})
         assert.equal(response.status(), 404, `${method} ${url}`)
+        // Ids no row can have are 404 too, never a database error.
+        for (const bad of ['99999999999999999999', 'abc']) {
+          const odd = await client.request(route.pattern.replace(':id', bad), method as any).bearerToken(mine.token).json({})
+          assert.equal(odd.status(), 404, `${method} ${route.pattern} with id ${bad}`)
+        }
       }
     }
     const foreign = await client.post('/api/v1/messages').bearerToken(mine.token).json({ channelId: channel.id, to: '+79001112233', type: 'text', text: { body: 'hi' } })
