@@ -5,16 +5,15 @@ import edge from 'edge.js'
 import app from '@adonisjs/core/services/app'
 import { navigation } from '#ui/navigation'
 import { icon } from '#ui/icons'
+import { formatDate } from '#ui/dates'
 import { unreadCount } from '#notifications/notifications_controller'
 
 edge.global('navigation', navigation)
 edge.global('icon', icon)
 edge.global('unreadCount', unreadCount)
-edge.global('formatDate', (value: Date | string | null, locale = 'en') => {
-  if (!value) return ''
-  const date = value instanceof Date ? value : new Date(String(value))
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(date)
-})
+edge.global('formatDate', (value: Date | string | null, locale = 'en') =>
+  value ? formatDate(value instanceof Date ? value : new Date(String(value)), 'medium', locale) : ''
+)
 
 // Two of edge.js's costs per request that production need not pay (the views do not change there).
 if (app.inProduction) {

@@ -6,6 +6,7 @@ import type Media from '#messaging/models/media'
 import type MessageTemplate from '#messaging/models/message_template'
 import { signedMediaUrl } from '#messaging/services/media_links'
 import { linkify } from '#inbox/services/rich_text'
+import { formatDate, type DateStyle } from '#ui/dates'
 
 /**
  * What the inbox's views render, computed here so that the templates stay simple and every
@@ -28,27 +29,8 @@ type Content = Record<string, any>
 
 const str = (value: unknown) => (typeof value === 'string' && value.trim() ? value : null)
 
-// luxon's presets, formatted with Intl directly: luxon builds an Intl formatter per call, which
-// for a list of 25 rows and a thread of 50 messages was a good part of the page's time.
-const STYLES = {
-  time: { hour: 'numeric', minute: 'numeric' },
-  date: { year: 'numeric', month: 'numeric', day: 'numeric' },
-  dateTime: { year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric' },
-  full: { year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: 'numeric' },
-  // Only to compare calendar days in the zone.
-  day: { year: 'numeric', month: '2-digit', day: '2-digit' },
-} satisfies Record<string, Intl.DateTimeFormatOptions>
-
-const formatters = new Map<string, Intl.DateTimeFormat>()
-
-function format(at: DateTime | Date, style: keyof typeof STYLES, { i18n, timezone }: Display) {
-  const key = `${i18n.locale}|${timezone}|${style}`
-  let formatter = formatters.get(key)
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat(i18n.locale, { ...STYLES[style], timeZone: timezone })
-    formatters.set(key, formatter)
-  }
-  return formatter.format(at instanceof Date ? at : at.toJSDate())
+function format(at: DateTime | Date, style: DateStyle, { i18n, timezone }: Display) {
+  return formatDate(at instanceof Date ? at : at.toJSDate(), style, i18n.locale, timezone)
 }
 
 const today = (at: DateTime | Date, display: Display) => format(at, 'day', display) === format(new Date(), 'day', display)
