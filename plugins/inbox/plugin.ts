@@ -12,13 +12,14 @@ declare module '#plugins/define_plugin' {
 
 /**
  * The shared team inbox (issue 5): the conversation list, a conversation with its messages and
- * composer, assignment and status. Built on the messaging kernel; README.md says what is here
+ * composer, internal notes
+ * with @mentions, assignment and status. Built on the messaging kernel; README.md says what is here
  * and what comes next.
  */
 export default definePlugin({
   name: 'inbox',
-  version: '0.2.0',
-  description: 'Shared team inbox: conversations, replies, assignment and status',
+  version: '0.3.0',
+  description: 'Shared team inbox: conversations, replies, notes, assignment and status',
   requires: { core: '^0.1.0', plugins: { messaging: '^0.1.0' } },
   abilities: {
     'inbox.view': { description: 'See the inbox and its conversations', roles: ['owner', 'admin', 'agent', 'viewer'] },
@@ -28,9 +29,11 @@ export default definePlugin({
   navigation: [{ label: 'inbox.nav', icon: 'inbox', route: 'inbox.index', ability: 'inbox.view', section: 'main', order: 10 }],
   jobs: [wakeSnoozed],
   hooks: {
-    provides: ['conversation.assigned', 'conversation.resolved', 'conversation.statusChanged'],
-    taps: ['message.received', 'message.sent', 'message.statusChanged', 'conversation.opened', 'conversation.assigned', 'conversation.statusChanged'],
+    provides: ['conversation.assigned', 'conversation.resolved', 'conversation.statusChanged', 'note.created'],
+    taps: ['message.received', 'message.sent', 'message.statusChanged', 'conversation.opened', 'conversation.assigned', 'conversation.statusChanged', 'note.created'],
   },
+  // "Remove data": the notes (conversations and messages are messaging's).
+  data: { tables: ['inbox_notes'] },
   setup(host) {
     defineInboxHooks()
     tapLiveUpdates(host.plugin.name)

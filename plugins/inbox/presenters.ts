@@ -5,7 +5,8 @@ import { STATUS_ORDER, type default as Message } from '#messaging/models/message
 import type Media from '#messaging/models/media'
 import type MessageTemplate from '#messaging/models/message_template'
 import { signedMediaUrl } from '#messaging/services/media_links'
-import { linkify } from '#inbox/services/rich_text'
+import type Note from '#inbox/models/note'
+import { linkify, noteHtml } from '#inbox/services/rich_text'
 import { formatDate, type DateStyle } from '#ui/dates'
 
 /**
@@ -106,6 +107,8 @@ export interface MessageView {
   preview: string
   time: string
   at: string
+  /** Its time in ms: live.js places notes among messages by it. */
+  atMs: number
   /** Outbound only: queued, sent, delivered, read or failed. */
   tick: string | null
   /** How far its status has moved (messaging's order): a live copy never replaces a further one. */
@@ -197,6 +200,7 @@ export function presentMessage(message: Message, related: Related, display: Disp
     preview: previewOf(message.type, c, display.i18n),
     time: messageTime(message.createdAt, display),
     at: message.createdAt.toISO()!,
+    atMs: message.createdAt.toMillis(),
     tick: outbound ? message.status : null,
     rank: STATUS_ORDER[message.status] ?? 0,
     errorReason: message.errorReason,
@@ -258,5 +262,31 @@ export function presentConversationRow(row: ConversationRow, display: Display) {
     preview: row.last_type ? previewOf(row.last_type, row.last_content, display.i18n) : '',
     outbound: row.last_direction === 'outbound',
     tick: row.last_direction === 'outbound' ? row.last_status : null,
+  }
+}
+
+/** An internal note as the thread shows it. */
+export interface NoteView {
+  kind: 'note'
+  id: number
+  /** The author's name (null once their account is gone). */
+  author: string | null
+  /** The text as safe HTML: escaped, links clickable, mentions marked. */
+  html: string
+  time: string
+  at: string
+  /** When it was written, in ms: live.js places notes and messages among each other by it. */
+  atMs: number
+}
+
+export function presentNote(note: Note, author: string | null, display: Display): NoteView {
+  return {
+    kind: 'note',
+    id: note.id,
+    author,
+    html: noteHtml(note.body, note.mentions),
+    time: messageTime(note.createdAt, display),
+    at: note.createdAt.toISO()!,
+    atMs: note.createdAt.toMillis(),
   }
 }

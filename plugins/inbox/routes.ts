@@ -1,5 +1,5 @@
 import { middleware } from '#start/kernel'
-import { definePluginRoutes } from '#plugins/routes'
+import { definePluginRoutes, rowId } from '#plugins/routes'
 
 const ConversationsController = () => import('#inbox/controllers/conversations_controller')
 const MessagesController = () => import('#inbox/controllers/messages_controller')
@@ -7,11 +7,13 @@ const AssignmentsController = () => import('#inbox/controllers/assignments_contr
 const StatusesController = () => import('#inbox/controllers/statuses_controller')
 const TemplatesController = () => import('#inbox/controllers/templates_controller')
 const TypingController = () => import('#inbox/controllers/typing_controller')
+const NotesController = () => import('#inbox/controllers/notes_controller')
 
 /**
  * Under /w/:workspace/inbox (signed-in members; 404 where the inbox is off). Reading needs
- * inbox.view, replying (text, templates, typing) and changing the status inbox.reply,
- * assigning inbox.assign (403). row, header and messages/:messageId are what live updates fetch.
+ * inbox.view, replying (text, templates, typing, notes) and changing the status inbox.reply,
+ * assigning inbox.assign (403). row, header, messages/:messageId and notes/:noteId are what
+ * live updates fetch.
  */
 export default definePluginRoutes({
   admin(router) {
@@ -31,15 +33,20 @@ export default definePluginRoutes({
           .get('/messages/:messageId', [MessagesController, 'show'])
           .as('messages.show')
           .use(view)
-          .where('messageId', { match: /^\d{1,15}$/, cast: (id) => Number(id) })
+          .where('messageId', rowId)
         router.get('/templates/preview', [TemplatesController, 'preview']).as('templates.preview').use(reply)
         router.post('/templates', [TemplatesController, 'store']).as('templates.store').use(reply)
+        router.post('/notes', [NotesController, 'store']).as('notes.store').use(reply)
+        router
+          .get('/notes/:noteId', [NotesController, 'show'])
+          .as('notes.show')
+          .use(view)
+          .where('noteId', rowId)
         router.post('/typing', [TypingController, 'store']).as('conversations.typing').use(reply)
         router.post('/assignment', [AssignmentsController, 'store']).as('conversations.assignment').use(assign)
         router.post('/status', [StatusesController, 'store']).as('conversations.status').use(reply)
       })
       .prefix('/conversations/:id')
-      // At most 15 digits: a longer id is no conversation (404), not a bigint overflow (500).
-      .where('id', { match: /^\d{1,15}$/, cast: (id) => Number(id) })
+      .where('id', rowId)
   },
 })

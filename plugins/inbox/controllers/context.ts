@@ -16,9 +16,9 @@ export function filledQuery(ctx: HttpContext) {
   return Object.fromEntries(Object.entries(ctx.request.qs()).filter(([, value]) => value !== '' && value !== null))
 }
 
-/** Validation messages name the fields as the inbox's forms label them (lang: inbox.fields). */
-export function labelled(ctx: HttpContext) {
-  return new LabelledMessages(ctx.i18n, 'inbox.fields')
+/** Validation messages name the fields as the inbox's forms label them (lang: inbox.fields, or a form's own `labels`). */
+export function labelled(ctx: HttpContext, labels = 'inbox.fields') {
+  return new LabelledMessages(ctx.i18n, labels)
 }
 
 /** After a send: HTMX gets the new message for the thread (live.js adds it once), a plain form goes back. */

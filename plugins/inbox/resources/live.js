@@ -1,8 +1,9 @@
 /*
  * The inbox, live. SSE (services/live.ts) only says which conversation, or which of its
- * messages, changed; this fetches the rendered partial (row, message, header) and puts it in
- * place: once (by DOM id), in order (rows by last activity, messages by id), and never an older
- * state over a newer one (fetches per item are serialised; a message's status rank only rises).
+ * messages or notes, changed; this fetches the rendered partial (row, message, note, header) and
+ * puts it in place: once (by DOM id), in order (rows by last activity, messages by id, notes by
+ * time), and never an older state over a newer one (fetches per item are serialised; a
+ * message's status rank only rises).
  * A module runs once per tab while boosted navigation swaps pages: everything reads the current DOM.
  */
 const live = () => document.querySelector('[data-inbox-live]')
@@ -82,36 +83,47 @@ function refreshRow(id) {
 
 /* -------------------------------------------------------------- the thread */
 
-/** Adds messages to the open thread in id order, or replaces the copy shown when it is not further along. */
+/**
+ * Where an item goes in the thread: a message among the messages by id, a note among everything
+ * by time (`data-at`); a message also goes before the notes written after it.
+ */
+function placeItem(item, thread) {
+  const at = Number(item.dataset.at)
+  const shown = [...thread.querySelectorAll(':scope > [data-message], :scope > [data-note]')]
+  let index = item.dataset.note
+    ? shown.findIndex((other) => Number(other.dataset.at) > at)
+    : shown.findIndex((other) => Number(other.dataset.message) > Number(item.dataset.message))
+  if (index === -1) index = shown.length
+  if (item.dataset.message) while (index > 0 && shown[index - 1].dataset.note && Number(shown[index - 1].dataset.at) > at) index--
+  // Older than the page shown, with older pages still to load: "load older" brings it.
+  if (index === 0 && shown.length && document.getElementById('load-older')) return
+  put(item, thread, shown[index])
+}
+
+/** Adds messages and notes to the open thread, once; a message replaces the copy shown when it is not further along. */
 function placeMessages(html, { scroll = false } = {}) {
   const thread = document.getElementById('thread-messages')
   const pane = document.getElementById('thread')
   if (!thread || !pane) return
   const atBottom = scroll || pane.scrollHeight - pane.scrollTop - pane.clientHeight < 80
-  for (const message of parse(html).querySelectorAll('[data-message]')) {
-    const shown = document.getElementById(message.id)
-    if (shown) {
-      if (Number(message.dataset.rank) >= Number(shown.dataset.rank)) {
-        shown.replaceWith(message)
-        window.htmx.process(message)
-      }
-      continue
+  for (const item of parse(html).querySelectorAll('[data-message], [data-note]')) {
+    const shown = document.getElementById(item.id)
+    if (!shown) placeItem(item, thread)
+    // Notes do not change; a message copy only replaces one that is not further along.
+    else if (item.dataset.message && Number(item.dataset.rank) >= Number(shown.dataset.rank)) {
+      shown.replaceWith(item)
+      window.htmx.process(item)
     }
-    const id = Number(message.dataset.message)
-    const shownMessages = [...thread.querySelectorAll(':scope > [data-message]')]
-    const after = shownMessages.find((other) => Number(other.dataset.message) > id)
-    // Older than the page shown, with older pages still to load: "load older" brings it.
-    if (after && after === shownMessages[0] && document.getElementById('load-older')) continue
-    put(message, thread, after)
   }
   document.querySelector('[data-thread-empty]')?.remove()
   if (atBottom) pane.scrollTop = pane.scrollHeight
 }
 
-function refreshMessage(conversationId, messageId) {
+/** A message or note of the open conversation, fetched and placed (`kind`: messages or notes). */
+function refreshItem(conversationId, kind, id) {
   if (openConversation() !== conversationId) return
-  serialised(`message:${messageId}`, async () => {
-    const response = await partial(`/conversations/${conversationId}/messages/${messageId}`)
+  serialised(`${kind}:${id}`, async () => {
+    const response = await partial(`/conversations/${conversationId}/${kind}/${id}`)
     if (response && openConversation() === conversationId) placeMessages(await response.text())
   })
 }
@@ -131,13 +143,15 @@ function refreshHeader(id) {
 
 /* ------------------------------------------------------------------ wiring */
 
-function onEvent({ conversationId, messageId }) {
+function onEvent({ conversationId, messageId, noteId }) {
+  // A note changes neither the row nor the header: only the thread.
+  if (noteId) return refreshItem(conversationId, 'notes', noteId)
   refreshRow(conversationId)
-  if (messageId) refreshMessage(conversationId, messageId)
+  if (messageId) refreshItem(conversationId, 'messages', messageId)
   else refreshHeader(conversationId)
 }
 
-// The agent's own sends (text or template): HTMX brings the message, placed like a live one.
+// The agent's own sends (text, template, note): HTMX brings the message or note, placed like a live one.
 document.addEventListener('htmx:afterRequest', (event) => {
   const { elt, successful, xhr } = event.detail
   if (successful && elt.matches?.('[data-thread-append]')) placeMessages(xhr.responseText, { scroll: true })

@@ -7,7 +7,7 @@ import type Conversation from '#messaging/models/conversation'
 import { displayOf, fullTime, presentConversationRow } from '#inbox/presenters'
 import { listConversations, normalisedFilters, unreadConversations } from '#inbox/services/conversation_list'
 import type { ListFilters } from '#inbox/validators/conversation'
-import { assignableMembers } from '#inbox/services/members'
+import { assignableMembers, mentionableMembers } from '#inbox/services/members'
 import { loadThread } from '#inbox/services/thread'
 import { liveChannel } from '#inbox/services/live'
 
@@ -117,6 +117,8 @@ export async function conversationPage(ctx: HttpContext, conversation: Conversat
     channel: conversation.channel,
     window: { open: conversation.windowOpen, expiresAt: fullTime(conversation.windowExpiresAt, display), expiresAtIso: conversation.windowExpiresAt?.toISO() ?? null },
     templates: !conversation.windowOpen && ctx.tenant.can('inbox.reply') ? await templateChoices(conversation) : [],
+    // Whom a note can mention: the composer's "@" offers them.
+    mentionable: ctx.tenant.can('inbox.reply') ? await mentionableMembers(conversation.workspaceId) : [],
     contact: {
       id: contact.id,
       name: contact.name,

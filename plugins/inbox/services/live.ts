@@ -3,7 +3,7 @@ import { hooks } from '#hooks/bus'
 import { workspaceChannel } from '#realtime/channels'
 
 /**
- * Live updates: which conversation (and which of its messages) changed, nothing more. Every open
+ * Live updates: which conversation (and which of its messages or notes) changed, nothing more. Every open
  * inbox fetches the rendered row, message or header itself (one GET of the partial, as the
  * reader's role, language and filters want it), so the HTML comes from the same views as the
  * page's and no customer text travels to browsers that are not showing it.
@@ -12,6 +12,8 @@ export interface LiveEvent {
   conversationId: number
   /** The message to fetch and show (new, or with a new status); absent: the conversation itself changed. */
   messageId?: number
+  /** An internal note to fetch and show (a new one). */
+  noteId?: number
 }
 
 /** The SSE channel of a workspace's inbox (authorised in channels.ts). */
@@ -36,4 +38,5 @@ export function tapLiveUpdates(plugin: string) {
   hooks.tap('conversation.opened', { plugin }, onConversation)
   hooks.tap('conversation.assigned', { plugin }, onConversation)
   hooks.tap('conversation.statusChanged', { plugin }, onConversation)
+  hooks.tap('note.created', { plugin }, ({ workspaceId, conversationId, noteId }) => announce(workspaceId, { conversationId, noteId }))
 }

@@ -1,23 +1,33 @@
 import db from '@adonisjs/lucid/services/db'
 import { abilities, ROLES } from '#access/roles'
 
-/** Roles whose members may be given conversations: those that may reply. */
-const assignableRoles = () => ROLES.filter((role) => abilities.allows(role, 'inbox.reply'))
+const rolesThatCan = (ability: string) => ROLES.filter((role) => abilities.allows(role, ability))
 
-/** The members conversations can be assigned to, by name. */
-export async function assignableMembers(workspaceId: number): Promise<{ id: number; name: string }[]> {
-  const rows = await db
+/** The workspace's members whose role has `ability`, by name (of `ids` only, when given). */
+async function membersWhoCan(workspaceId: number, ability: string, ids?: number[]): Promise<{ id: number; name: string }[]> {
+  const query = db
     .from('memberships as m')
     .join('users as u', 'u.id', 'm.user_id')
     .where('m.workspace_id', workspaceId)
-    .whereIn('m.role', assignableRoles())
+    .whereIn('m.role', rolesThatCan(ability))
     .select('u.id', 'u.full_name')
     .orderBy('u.full_name')
+  if (ids) query.whereIn('u.id', ids)
+  const rows = await query
   return rows.map((row) => ({ id: row.id, name: row.full_name }))
+}
+
+/** The members conversations can be assigned to (those who may reply), by name. */
+export function assignableMembers(workspaceId: number) {
+  return membersWhoCan(workspaceId, 'inbox.reply')
+}
+
+/** The members a note can mention: those who can read it (inbox.view); of `ids` only, when given. */
+export function mentionableMembers(workspaceId: number, ids?: number[]) {
+  return membersWhoCan(workspaceId, 'inbox.view', ids)
 }
 
 /** Can conversations of the workspace be assigned to `userId`? */
 export async function isAssignable(workspaceId: number, userId: number) {
-  const row = await db.from('memberships').where('workspace_id', workspaceId).where('user_id', userId).whereIn('role', assignableRoles()).first()
-  return !!row
+  return (await membersWhoCan(workspaceId, 'inbox.reply', [userId])).length > 0
 }

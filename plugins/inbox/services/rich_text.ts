@@ -1,3 +1,5 @@
+import { MENTION } from '#inbox/services/mentions'
+
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }
 
 /** Text made safe to put in HTML (element content or a quoted attribute). */
@@ -25,4 +27,20 @@ export function linkify(text: string) {
     last = start + url.length
   }
   return html + escapeHtml(text.slice(last))
+}
+
+/**
+ * A note as HTML: linkified like a message, its mention tokens shown as "@Name" — marked when
+ * the id is among `mentions` (members, as stored), plain text otherwise.
+ */
+export function noteHtml(text: string, mentions: number[]) {
+  let html = ''
+  let last = 0
+  for (const match of text.matchAll(MENTION)) {
+    html += linkify(text.slice(last, match.index))
+    const name = escapeHtml(`@${match[1]}`)
+    html += mentions.includes(Number(match[2])) ? `<span class="font-semibold text-amber-800 dark:text-amber-200" data-mention="${match[2]}">${name}</span>` : name
+    last = match.index! + match[0].length
+  }
+  return html + linkify(text.slice(last))
 }

@@ -3,7 +3,8 @@ import type Conversation from '#messaging/models/conversation'
 import Message from '#messaging/models/message'
 import Media from '#messaging/models/media'
 import MessageTemplate from '#messaging/models/message_template'
-import { mediaIdOf, presentMessage, templateKey, type Display, type MessageView, type Related } from '#inbox/presenters'
+import Note from '#inbox/models/note'
+import { mediaIdOf, presentMessage, presentNote, templateKey, type Display, type MessageView, type NoteView, type Related } from '#inbox/presenters'
 
 /** Messages shown at once; "load older" fetches the next as many. */
 export const THREAD_PAGE = 50
@@ -63,9 +64,33 @@ export async function presentMessages(conversation: Conversation, messages: Mess
     .map((message) => presentMessage(message, related, display))
 }
 
+/** What a thread shows, in order: messages and internal notes (kind 'note'). */
+export type ThreadItem = MessageView | NoteView
+
+/** Notes as the views render them, with their authors' names (one query). */
+async function presentNotes(notes: Note[], display: Display) {
+  const authorIds = [...new Set(notes.map((note) => note.authorId).filter((id): id is number => !!id))]
+  const authors = authorIds.length ? await db.from('users').whereIn('id', authorIds).select('id', 'full_name') : []
+  const names = new Map(authors.map((row: { id: number; full_name: string }) => [row.id, row.full_name]))
+  return notes.map((note) => presentNote(note, note.authorId ? (names.get(note.authorId) ?? null) : null, display))
+}
+
+/** Messages (in id order) and notes (in time order) merged: a note goes before the first message written after it. */
+function interleave(messages: MessageView[], notes: NoteView[]): ThreadItem[] {
+  const items: ThreadItem[] = []
+  let next = 0
+  for (const message of messages) {
+    while (next < notes.length && notes[next].atMs < message.atMs) items.push(notes[next++])
+    items.push(message)
+  }
+  return [...items, ...notes.slice(next)]
+}
+
 /**
- * The latest messages of a conversation (or those before message `before`), oldest first,
- * and the id to ask older ones before when there are any.
+ * The latest messages of a conversation (or those before message `before`), oldest first, with
+ * the notes written in the time they span, and the id to ask older ones before when there are
+ * any. A page's notes are those from its first message's time (from the beginning, on the oldest
+ * page) until the next page's first message (`before`), so each note is on exactly one page.
  */
 export async function loadThread(conversation: Conversation, display: Display, before?: number) {
   const query = Message.query()
@@ -76,10 +101,23 @@ export async function loadThread(conversation: Conversation, display: Display, b
   if (before) query.where('id', '<', before)
   const newestFirst = await query
   const page = newestFirst.slice(0, THREAD_PAGE).reverse()
-  return {
-    messages: await presentMessages(conversation, page, display),
-    olderBefore: newestFirst.length > THREAD_PAGE ? page[0].id : null,
+  const olderBefore = newestFirst.length > THREAD_PAGE ? page[0].id : null
+
+  const notes = Note.query().where('workspace_id', conversation.workspaceId).where('conversation_id', conversation.id).orderBy('created_at').orderBy('id')
+  if (olderBefore) notes.where('created_at', '>=', page[0].createdAt.toSQL()!)
+  if (before) {
+    notes.whereRaw('created_at < (select created_at from messages where workspace_id = ? and conversation_id = ? and id = ?)', [conversation.workspaceId, conversation.id, before])
   }
+  return {
+    items: interleave(await presentMessages(conversation, page, display), await presentNotes(await notes, display)),
+    olderBefore,
+  }
+}
+
+/** One note as the thread shows it (a live update). */
+export async function loadNote(conversation: Conversation, id: number, display: Display) {
+  const note = await Note.query().where('workspace_id', conversation.workspaceId).where('conversation_id', conversation.id).where('id', id).firstOrFail()
+  return (await presentNotes([note], display))[0]
 }
 
 /**

@@ -5,7 +5,8 @@ import { addMember } from '#database/factories/index'
 import Channel from '#messaging/models/channel'
 import Conversation from '#messaging/models/conversation'
 import { syncTemplates } from '#messaging/actions/sync_templates'
-import { until, useSimulatorAndWorkers } from '#messaging/tests/support'
+import Notification from '#notifications/notification'
+import { jobsIdle, until, useSimulatorAndWorkers } from '#messaging/tests/support'
 import { customerWrote } from '#inbox/tests/support'
 
 /*
@@ -37,7 +38,7 @@ test.group('Browser: the live inbox, two agents', (group) => {
     await browserContext.loginAs(setup.user)
     const other = await browser.newContext({ baseURL: `http://${process.env.HOST}:${process.env.PORT}` })
     await other.loginAs(colleague)
-    return { a: (await browserContext.newPage()) as Page, b: (await other.newPage()) as Page, closeB: () => other.close() }
+    return { a: (await browserContext.newPage()) as Page, b: (await other.newPage()) as Page, colleague, closeB: () => other.close() }
   }
 
   test('a customer’s new message appears at the top of both agents’ lists within 2 s, once, with its unread badge', async (context) => {
@@ -124,6 +125,39 @@ test.group('Browser: the live inbox, two agents', (group) => {
     await b.locator('#conversation-header [data-assignee]').filter({ hasText: 'Assigned to Ada Agent' }).waitFor({ timeout: 2000 })
     await b.locator(`[data-row="${setup.conversation.id}"] [data-assignee]`).filter({ hasText: 'Assigned to Ada Agent' }).waitFor({ timeout: 2000 })
     assert.isTrue(await neverReloaded(b))
+  })
+
+  test('agent A writes a note mentioning B: B sees it in the thread without reload and is notified; the simulator gets nothing', async (context) => {
+    const { assert, client, cleanup } = context
+    const setup = await customerWrote(client, rig.simulator, 'Mein Paket ist beschädigt')
+    const { a, b, colleague, closeB } = await twoAgents(context, setup)
+    cleanup(closeB)
+    await open(a, setup.base)
+    await open(b, setup.base)
+
+    await a.locator('[data-testid="mode-note"]').click()
+    const body = a.locator('[data-testid="note-body"]')
+    await body.pressSequentially('@Be')
+    await a.locator('[data-testid="mention-option"]').filter({ hasText: 'Bea Colleague' }).waitFor()
+    await body.press('Enter')
+    await body.pressSequentially('could you call him?')
+    assert.match(await body.inputValue(), new RegExp(`^@\\[Bea Colleague\\]\\(${colleague.id}\\) could you call him\\?$`))
+    await body.press('Enter')
+
+    for (const page of [a, b]) {
+      const note = page.locator('#thread-messages [data-note]').filter({ hasText: 'could you call him?' })
+      await note.waitFor({ timeout: 2000 })
+      assert.equal(await note.locator(`[data-mention="${colleague.id}"]`).textContent(), '@Bea Colleague')
+      assert.include(await note.textContent(), 'Ada Agent')
+      assert.lengthOf(await page.locator('#thread-messages [data-note]').all(), 1, 'once')
+    }
+    assert.equal(await body.inputValue(), '', 'the composer is cleared')
+    assert.isTrue(await neverReloaded(b))
+    assert.lengthOf(await Notification.query().where('user_id', colleague.id), 1)
+
+    await until(() => jobsIdle(), 'the queues to be idle')
+    await rig.simulator.settle()
+    assert.lengthOf(rig.simulator.received(setup.phoneNumberId).filter((request) => request.kind === 'message'), 0)
   })
 
   test('with the window closed the composer is a template picker: a missing parameter is named, the preview follows, the template reaches WhatsApp', async (context) => {
