@@ -5,7 +5,7 @@
  * a bare node:http server and the app's /health, measured the same way in the same run, are
  * the baselines.
  */
-import { randomBytes } from 'node:crypto'
+import { createHmac, randomBytes } from 'node:crypto'
 import { join } from 'node:path'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
@@ -28,12 +28,13 @@ import {
   seedWorkspace,
   startChild,
   startWebApp,
+  startWorker,
   stopChild,
   waitForOk,
 } from './support.mjs'
 
 /** Budgets from the issue (p95, ms). */
-export const BUDGETS = { list: 50, conversation: 50, search: 100 }
+export const BUDGETS = { list: 50, conversation: 50, search: 100, live: 250 }
 
 export const description = 'the inbox list, a conversation and searches on 100,000 conversations / 1,000,000 messages'
 
@@ -184,12 +185,15 @@ export async function run({ root, duration, warmup, connections, connectionsSet 
   await flushBenchRedis(app)
   const web = await startWebApp(app, { profileAs: 'inbox-app' })
   const seeded = await seedWorkspace(app, web, { plugins: ['whatsapp-cloud', 'inbox'] })
+  const appSecret = randomBytes(16).toString('hex')
+  const phoneNumberId = `${Date.now()}`
   const created = await jsonCall(`${web.base}/api/v1/channels`, {
     method: 'POST',
     headers: { authorization: `Bearer ${seeded.token}` },
     expect: 201,
     what: 'POST /api/v1/channels',
-    body: { provider: 'whatsapp-cloud', name: 'Bench', phoneNumber: '+15550001111', phoneNumberId: `${Date.now()}`, wabaId: 'waba', accessToken: `EAAG${randomBytes(8).toString('hex')}`, appSecret: randomBytes(16).toString('hex') },
+    // Opening an unread conversation marks it read at the provider: a closed local port, never Meta.
+    body: { provider: 'whatsapp-cloud', name: 'Bench', phoneNumber: '+15550001111', phoneNumberId, wabaId: 'waba', accessToken: `EAAG${randomBytes(8).toString('hex')}`, appSecret, apiBaseUrl: 'http://127.0.0.1:9' },
   })
   const pool = await benchPool(app)
   const { rows } = await pool.query('select c.workspace_id, m.user_id from channels c join memberships m on m.workspace_id = c.workspace_id where c.id = $1', [created.data.id])
@@ -228,6 +232,8 @@ export async function run({ root, duration, warmup, connections, connectionsSet 
     figures.push({ target, result: await timedLoad({ urls: target.urls, headers, concurrency, seconds: duration, check: target.check }) })
     if (!isRunning(web.child)) throw new BenchError(`The app exited during ${target.name}:\n${indent(web.child.tail.join('\n'))}`)
   }
+  const subscribers = envNumber('BENCH_INBOX_SUBSCRIBERS', 500, { integer: true, max: 10_000 })
+  const live = await measureLive({ app, web, seeded, workspaceId, channelId: created.data.id, appSecret, phoneNumberId, subscribers })
   await stopChild(web.child)
 
   const barePort = await freePort(HOST)
@@ -250,16 +256,112 @@ export async function run({ root, duration, warmup, connections, connectionsSet 
       pass: budget ? result.p95 <= budget.p95MaxMs && result.non2xx === 0 && result.errors === 0 : null,
     })
   }
+  results.push({
+    name: `live: ${subscribers} SSE subscribers get a new message`,
+    url: '/__transmit/events',
+    rps: NaN,
+    p50: live.p50,
+    p95: live.p95,
+    p99: live.p99,
+    non2xx: live.missed,
+    errors: live.errors,
+    timeouts: 0,
+    requests: live.received,
+    ratioToBaseline: NaN,
+    budget: { p99MaxMs: BUDGETS.live },
+    pass: live.p99 <= BUDGETS.live && live.missed === 0 && live.errors === 0,
+  })
   return {
     results,
-    settings: { concurrency, conversations, messages },
+    settings: { concurrency, conversations, messages, subscribers },
     notes: [
       `Workspace: ${conversations} conversations (30 % open, 10 % pending, 5 % snoozed, the rest resolved; a fifth assigned), ${messages} messages, seeded with COPY.`,
       `Load: ${concurrency} agents at once (closed loop: each asks again as soon as answered; BENCH_CONNECTIONS changes it), ${duration}s per target after ${warmup}s warm-up; latencies of every request, from this process.`,
       'Conversation: 200 open conversations in turn; searches: 200 phone prefixes (+7900 and 5 digits) and 200 surnames in turn.',
-      'Not measured yet: 500 SSE subscribers receiving a new message (p99 ≤ 250 ms), which comes with the live inbox.',
+      `Live: ${subscribers} SSE connections (the agents' open inboxes, one session) subscribed to the workspace's inbox channel; ${live.rounds} signed inbound webhooks one after the other, each timed from its POST to its event at every subscriber (through the web process, the queue, a worker and transmit's Redis transport); "non-2xx" there counts events a subscriber missed.`,
     ],
   }
+}
+
+/**
+ * `subscribers` SSE connections with the seeded agent's session, each subscribed (as the
+ * transmit client does: POST /__transmit/subscribe with the XSRF token) to the workspace's
+ * inbox channel; then signed inbound webhooks, one at a time, each timed from its POST to its
+ * event at every subscriber. A worker processes them, as in production.
+ */
+async function measureLive({ app, web, seeded, workspaceId, channelId, appSecret, phoneNumberId, subscribers }) {
+  const worker = await startWorker(app, { name: 'worker', profileAs: 'inbox-worker', concurrency: 8, appUrl: web.base })
+  const xsrf = decodeURIComponent(/(?:^|;\s*)XSRF-TOKEN=([^;]+)/.exec(seeded.cookie)?.[1] ?? '')
+  const channel = `workspaces/${workspaceId}/inbox/live`
+  // The customer of the seeded conversation 11 (contact 11: +79000000011) writes; each round waits for its event.
+  const customer = 11
+  let current = null // { started, seen: Set of subscriber indexes }
+  const latencies = []
+  let errors = 0
+  const controllers = []
+  log(`Opening ${subscribers} SSE subscribers on ${channel}...`)
+  async function subscriber(index) {
+    const uid = `bench-${index}-${randomBytes(4).toString('hex')}`
+    const controller = new AbortController()
+    controllers.push(controller)
+    const events = await fetch(`${web.base}/__transmit/events?uid=${uid}`, { headers: { cookie: seeded.cookie, accept: 'text/event-stream' }, signal: controller.signal })
+    if (events.status !== 200) throw new BenchError(`GET /__transmit/events answered ${events.status}`)
+    const subscribed = await fetch(`${web.base}/__transmit/subscribe`, {
+      method: 'POST',
+      headers: { cookie: seeded.cookie, 'content-type': 'application/json', 'x-xsrf-token': xsrf },
+      body: JSON.stringify({ uid, channel }),
+    })
+    if (subscribed.status !== 204 && subscribed.status !== 200) throw new BenchError(`POST /__transmit/subscribe answered ${subscribed.status}: ${(await subscribed.text()).slice(0, 200)}`)
+    ;(async () => {
+      const decoder = new TextDecoder()
+      let buffer = ''
+      try {
+        for await (const chunk of events.body) {
+          buffer += decoder.decode(chunk, { stream: true })
+          let end
+          while ((end = buffer.indexOf('\n')) >= 0) {
+            const line = buffer.slice(0, end)
+            buffer = buffer.slice(end + 1)
+            if (current && line.includes(`"conversationId":${customer},"messageId":`) && !current.seen.has(index)) {
+              current.seen.add(index)
+              latencies.push(performance.now() - current.started)
+            }
+          }
+        }
+      } catch (error) {
+        if (error.name !== 'AbortError') errors++
+      }
+    })()
+  }
+  for (let i = 0; i < subscribers; i += 50) await Promise.all(Array.from({ length: Math.min(50, subscribers - i) }, (_, j) => subscriber(i + j)))
+
+  const rounds = 10
+  let missed = 0
+  const phone = phoneOf(customer).slice(1)
+  for (let round = 0; round < rounds; round++) {
+    const body = JSON.stringify({
+      object: 'whatsapp_business_account',
+      entry: [{ id: 'waba', changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', metadata: { phone_number_id: phoneNumberId },
+        contacts: [{ profile: { name: 'Live Bench' }, wa_id: phone }],
+        messages: [{ from: phone, id: `wamid.live.${Date.now()}.${round}`, timestamp: String(Math.floor(Date.now() / 1000)), type: 'text', text: { body: `live ${round}` } }] } }] }],
+    })
+    current = { started: performance.now(), seen: new Set() }
+    const response = await fetch(`${web.base}/webhooks/whatsapp/${channelId}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-hub-signature-256': `sha256=${createHmac('sha256', appSecret).update(body).digest('hex')}` },
+      body,
+    })
+    if (response.status !== 200) throw new BenchError(`the live webhook answered ${response.status}`)
+    const deadline = performance.now() + 5000
+    while (current.seen.size < subscribers && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5))
+    missed += subscribers - current.seen.size
+    current = null
+    await new Promise((resolve) => setTimeout(resolve, 200))
+  }
+  for (const controller of controllers) controller.abort()
+  await stopChild(worker)
+  latencies.sort((a, b) => a - b)
+  return { rounds, received: latencies.length, missed, errors, p50: percentile(latencies, 0.5), p95: percentile(latencies, 0.95), p99: percentile(latencies, 0.99) }
 }
 
 export const columns = [
@@ -270,14 +372,15 @@ export const columns = [
   { header: 'p99 ms', right: true, cell: (r) => fixed(r.p99, 1) },
   { header: 'non-2xx', right: true, cell: (r) => String(r.non2xx + (r.errors ? ` (+${r.errors} err)` : '')) },
   { header: '% of bare req/s', right: true, cell: (r) => fixed(r.ratioToBaseline * 100, 1) },
-  { header: 'budget', cell: (r) => (r.budget ? `p95 ≤ ${r.budget.p95MaxMs} ms` : r.name.includes('baseline') ? '(baseline)' : '(reference)') },
+  { header: 'budget', cell: (r) => (!r.budget ? (r.name.includes('baseline') ? '(baseline)' : '(reference)') : r.budget.p99MaxMs ? `p99 ≤ ${r.budget.p99MaxMs} ms` : `p95 ≤ ${r.budget.p95MaxMs} ms`) },
   { header: 'pass/fail', cell: (r) => (r.pass === null ? '—' : r.pass ? 'PASS' : 'FAIL') },
 ]
 
 export function failureReasons(r) {
   if (r.pass !== false) return []
   const reasons = []
-  if (r.p95 > r.budget.p95MaxMs) reasons.push(`p95 ${fixed(r.p95, 1)} ms > ${r.budget.p95MaxMs} ms`)
+  if (r.budget.p95MaxMs && r.p95 > r.budget.p95MaxMs) reasons.push(`p95 ${fixed(r.p95, 1)} ms > ${r.budget.p95MaxMs} ms`)
+  if (r.budget.p99MaxMs && r.p99 > r.budget.p99MaxMs) reasons.push(`p99 ${fixed(r.p99, 1)} ms > ${r.budget.p99MaxMs} ms`)
   if (r.non2xx > 0) reasons.push(`${r.non2xx} non-2xx (or not the expected page) answers`)
   if (r.errors > 0) reasons.push(`${r.errors} connection errors`)
   return reasons
