@@ -5,6 +5,7 @@
 | /api/v1 (personal tokens bound to one workspace, no session).
 */
 import router from '@adonisjs/core/services/router'
+import app from '@adonisjs/core/services/app'
 import transmit from '@adonisjs/transmit/services/main'
 import { middleware, web } from '#start/kernel'
 import { mountPluginRoutes } from '#plugins/routes'
@@ -146,3 +147,9 @@ await mountPluginRoutes(await installedPlugins(), {
 transmit.registerRoutes((route) => {
   route.use([...web(), middleware.auth()])
 })
+
+/*
+ * The web server commits the routes when it boots; commands and the worker never boot it, yet
+ * build absolute URLs too (webhook URLs in the demo seeder, links in mails sent by jobs).
+ */
+if (app.getEnvironment() === 'console') router.commit()
