@@ -7,7 +7,7 @@ import type Conversation from '#messaging/models/conversation'
 import { displayOf, fullTime, presentConversationRow } from '#inbox/presenters'
 import { listConversations, normalisedFilters, unreadConversations } from '#inbox/services/conversation_list'
 import type { ListFilters } from '#inbox/validators/conversation'
-import { assignableMembers, mentionableMembers } from '#inbox/services/members'
+import { assignableMembers, memberChoices } from '#inbox/services/members'
 import { loadThread } from '#inbox/services/thread'
 import { liveChannel } from '#inbox/services/live'
 
@@ -64,9 +64,12 @@ async function userNamed(id: number) {
   return row ? { id: row.id as number, name: row.full_name as string } : null
 }
 
-/** The conversation's header: contact, status, assignee, and who it can be assigned to. */
-export async function conversationHeader(ctx: HttpContext, conversation: Conversation) {
-  const members = ctx.tenant.can('inbox.assign') ? await assignableMembers(conversation.workspaceId) : []
+/**
+ * The conversation's header: contact, status, assignee, and who it can be assigned to (given by
+ * a caller that loaded the workspace's members already).
+ */
+export async function conversationHeader(ctx: HttpContext, conversation: Conversation, assignable?: { id: number; name: string }[]) {
+  const members = ctx.tenant.can('inbox.assign') ? (assignable ?? (await assignableMembers(conversation.workspaceId))) : []
   const assignee = conversation.assigneeId ? (members.find((member) => member.id === conversation.assigneeId) ?? (await userNamed(conversation.assigneeId))) : null
   if (!conversation.$preloaded.contact) await conversation.load('contact')
   const contact = conversation.contact
@@ -108,7 +111,8 @@ export async function conversationPage(ctx: HttpContext, conversation: Conversat
   await conversation.load((loader) => loader.load('contact').load('channel'))
   const list = await conversationList(ctx, filters)
   const thread = await loadThread(conversation, display, before)
-  const header = await conversationHeader(ctx, conversation)
+  const members = await memberChoices(conversation.workspaceId)
+  const header = await conversationHeader(ctx, conversation, members.assignable)
   const contact = conversation.contact
   return {
     ...header,
@@ -118,7 +122,7 @@ export async function conversationPage(ctx: HttpContext, conversation: Conversat
     window: { open: conversation.windowOpen, expiresAt: fullTime(conversation.windowExpiresAt, display), expiresAtIso: conversation.windowExpiresAt?.toISO() ?? null },
     templates: !conversation.windowOpen && ctx.tenant.can('inbox.reply') ? await templateChoices(conversation) : [],
     // Whom a note can mention: the composer's "@" offers them.
-    mentionable: ctx.tenant.can('inbox.reply') ? await mentionableMembers(conversation.workspaceId) : [],
+    mentionable: ctx.tenant.can('inbox.reply') ? members.mentionable : [],
     contact: {
       id: contact.id,
       name: contact.name,

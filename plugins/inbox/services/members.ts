@@ -1,33 +1,46 @@
 import db from '@adonisjs/lucid/services/db'
-import { abilities, ROLES } from '#access/roles'
+import { abilities, type Role } from '#access/roles'
 
-const rolesThatCan = (ability: string) => ROLES.filter((role) => abilities.allows(role, ability))
+interface Member {
+  id: number
+  name: string
+  role: Role
+}
 
-/** The workspace's members whose role has `ability`, by name (of `ids` only, when given). */
-async function membersWhoCan(workspaceId: number, ability: string, ids?: number[]): Promise<{ id: number; name: string }[]> {
+/** The workspace's members with their role, by name (of `ids` only, when given). */
+async function membersOf(workspaceId: number, ids?: number[]): Promise<Member[]> {
   const query = db
     .from('memberships as m')
     .join('users as u', 'u.id', 'm.user_id')
     .where('m.workspace_id', workspaceId)
-    .whereIn('m.role', rolesThatCan(ability))
-    .select('u.id', 'u.full_name')
+    .select('u.id', 'u.full_name', 'm.role')
     .orderBy('u.full_name')
   if (ids) query.whereIn('u.id', ids)
   const rows = await query
-  return rows.map((row) => ({ id: row.id, name: row.full_name }))
+  return rows.map((row) => ({ id: row.id, name: row.full_name, role: row.role }))
 }
 
+/** Those of `members` whose role has `ability`. */
+const whoCan = (members: Member[], ability: string) =>
+  members.filter((member) => abilities.allows(member.role, ability)).map(({ id, name }) => ({ id, name }))
+
 /** The members conversations can be assigned to (those who may reply), by name. */
-export function assignableMembers(workspaceId: number) {
-  return membersWhoCan(workspaceId, 'inbox.reply')
+export async function assignableMembers(workspaceId: number) {
+  return whoCan(await membersOf(workspaceId), 'inbox.reply')
 }
 
 /** The members a note can mention: those who can read it (inbox.view); of `ids` only, when given. */
-export function mentionableMembers(workspaceId: number, ids?: number[]) {
-  return membersWhoCan(workspaceId, 'inbox.view', ids)
+export async function mentionableMembers(workspaceId: number, ids?: number[]) {
+  return whoCan(await membersOf(workspaceId, ids), 'inbox.view')
+}
+
+/** Both lists a conversation page offers, from one query. */
+export async function memberChoices(workspaceId: number) {
+  const members = await membersOf(workspaceId)
+  return { assignable: whoCan(members, 'inbox.reply'), mentionable: whoCan(members, 'inbox.view') }
 }
 
 /** Can conversations of the workspace be assigned to `userId`? */
 export async function isAssignable(workspaceId: number, userId: number) {
-  return (await membersWhoCan(workspaceId, 'inbox.reply', [userId])).length > 0
+  return whoCan(await membersOf(workspaceId, [userId]), 'inbox.reply').length > 0
 }
