@@ -1,11 +1,8 @@
+import string from '@adonisjs/core/helpers/string'
 import { MENTION } from '#inbox/services/mentions'
 
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }
-
-/** Text made safe to put in HTML (element content or a quoted attribute). */
-export function escapeHtml(text: string) {
-  return text.replace(/[&<>"']/g, (char) => ESCAPES[char])
-}
+// The framework's escaper (he): safe in element content and in quoted attributes.
+const escapeHtml = (text: string) => string.escapeHTML(text)
 
 // http(s) and www. links; trailing punctuation ("see https://x.io.") is left outside the link.
 const LINK = /\b(?:https?:\/\/|www\.)[^\s<>"']+/gi
