@@ -1,6 +1,7 @@
 import env from '#start/env'
 import { defineConfig } from '@adonisjs/transmit'
 import { redis } from '@adonisjs/transmit/transports'
+import { pubsubChannel } from '#core/pubsub'
 
 /**
  * SSE through Redis pub/sub, so the worker process (and every web replica)
@@ -9,6 +10,7 @@ import { redis } from '@adonisjs/transmit/transports'
 export default defineConfig({
   pingInterval: '30s',
   transport: {
+    channel: pubsubChannel('transmit::broadcast'),
     driver: redis({
       host: env.get('REDIS_HOST'),
       port: env.get('REDIS_PORT'),

@@ -1,7 +1,8 @@
 import redis from '@adonisjs/redis/services/main'
 import logger from '@adonisjs/core/services/logger'
+import { pubsubChannel } from '#core/pubsub'
 
-const FORGET_CHANNEL = 'sb:cache:forget'
+const FORGET_CHANNEL = pubsubChannel('sb:cache:forget')
 
 interface Entry<V> {
   value: Promise<V>

@@ -1,5 +1,6 @@
 import { test } from '@japa/runner'
 import redis from '@adonisjs/redis/services/main'
+import env from '#start/env'
 import { ProcessCache, listenForForgottenKeys } from '#core/process_cache'
 
 test.group('Process cache', () => {
@@ -10,9 +11,15 @@ test.group('Process cache', () => {
     assert.equal(await cache.get(1, load), 'value 1')
     assert.equal(await cache.get(1, load), 'value 1')
 
-    // What another process's forget() publishes.
     await listenForForgottenKeys()
-    await redis.publish('sb:cache:forget', JSON.stringify(['tests.process_cache', '1']))
+    // Another install on the same Redis server (another REDIS_DB) forgetting the same key: not ours.
+    const otherDb = env.get('REDIS_DB', 0) + 1
+    await redis.publish(`sb:cache:forget:db${otherDb}`, JSON.stringify(['tests.process_cache', '1']))
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    assert.equal(await cache.get(1, load), 'value 1')
+
+    // What another process of this install publishes on forget().
+    await redis.publish(`sb:cache:forget:db${env.get('REDIS_DB', 0)}`, JSON.stringify(['tests.process_cache', '1']))
     const deadline = Date.now() + 2000
     while ((await cache.get(1, load)) === 'value 1' && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10))
     assert.equal(await cache.get(1, load), 'value 2')
