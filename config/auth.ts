@@ -2,6 +2,7 @@ import { defineConfig } from '@adonisjs/auth'
 import { sessionGuard, sessionUserProvider } from '@adonisjs/auth/session'
 import { tokensGuard, tokensUserProvider } from '@adonisjs/auth/access_tokens'
 import type { InferAuthEvents, Authenticators } from '@adonisjs/auth/types'
+import { readingCachedUsers } from '#auth/cached_user_provider'
 
 const authConfig = defineConfig({
   default: 'web',
@@ -9,16 +10,20 @@ const authConfig = defineConfig({
     // Staff in the admin: a session cookie (HTTP-only, secure in production).
     web: sessionGuard({
       useRememberMeTokens: false,
-      provider: sessionUserProvider({
-        model: () => import('#auth/models/user'),
-      }),
+      provider: readingCachedUsers(
+        sessionUserProvider({
+          model: () => import('#auth/models/user'),
+        })
+      ),
     }),
     // /api/v1: personal access tokens, each bound to one workspace and a set of abilities.
     api: tokensGuard({
-      provider: tokensUserProvider({
-        tokens: 'accessTokens',
-        model: () => import('#auth/models/user'),
-      }),
+      provider: readingCachedUsers(
+        tokensUserProvider({
+          tokens: 'accessTokens',
+          model: () => import('#auth/models/user'),
+        })
+      ),
     }),
   },
 })

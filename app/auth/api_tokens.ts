@@ -1,5 +1,6 @@
 import db from '@adonisjs/lucid/services/db'
 import User from '#auth/models/user'
+import { cachedTokenRows } from '#auth/workspace_tokens_provider'
 import type Workspace from '#tenancy/models/workspace'
 import { hooks } from '#hooks/bus'
 import AuditLog from '#audit/audit_log'
@@ -19,6 +20,8 @@ export async function issueApiToken(
   const token = await User.accessTokens.create(user, abilities, { name })
   await db.from('auth_access_tokens').where('id', token.identifier as number).update({ workspace_id: workspace.id })
   const id = token.identifier as number
+  // A lookup of this id before it existed may be cached (as "no such token").
+  await cachedTokenRows.forget(id)
   await AuditLog.recordIn(workspace, 'token.created', user.id, { tokenId: id, name, abilities, ...audit.meta }, audit.ctx)
   await hooks.emit('token.created', { workspaceId: workspace.id, tokenId: id, userId: user.id, name, abilities })
   return { id, secret: token.value!.release() }
@@ -35,5 +38,7 @@ export function tokensOfWorkspace(workspaceId: number) {
 }
 
 export async function revokeApiToken(workspaceId: number, tokenId: number) {
-  return db.from('auth_access_tokens').where('workspace_id', workspaceId).where('id', tokenId).delete()
+  const deleted = await db.from('auth_access_tokens').where('workspace_id', workspaceId).where('id', tokenId).delete()
+  await cachedTokenRows.forget(tokenId)
+  return deleted
 }

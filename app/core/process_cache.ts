@@ -1,4 +1,5 @@
 import redis from '@adonisjs/redis/services/main'
+import type { LucidRow } from '@adonisjs/lucid/types/model'
 import logger from '@adonisjs/core/services/logger'
 import { pubsubChannel } from '#core/pubsub'
 
@@ -49,6 +50,16 @@ export class ProcessCache<V> {
   async forgetAll() {
     this.drop(null)
     await redis.publish(FORGET_CHANNEL, JSON.stringify([this.name, null]))
+  }
+
+  /**
+   * For a model hook: forgets `key` (null: every key) now and, when the row was written in a
+   * transaction, again once it commits — a read between the two may have cached the old row.
+   */
+  async forgetRow(model: LucidRow, key: string | number | null) {
+    const forget = () => (key === null ? this.forgetAll() : this.forget(key))
+    await forget()
+    model.$trx?.after('commit', forget)
   }
 
   /** Drops `key` (null: all) in this process only. */

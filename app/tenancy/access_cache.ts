@@ -9,8 +9,6 @@ import { ProcessCache } from '#core/process_cache'
  */
 export const accessCache = new ProcessCache<Record<string, any> | null>('tenancy.access', { ttlMs: 30_000, maxEntries: 50_000 })
 
-export async function accessChanged(model: LucidRow) {
-  await accessCache.forgetAll()
-  // Again once committed: a request between this and the commit may have cached the old answer.
-  model.$trx?.after('commit', () => accessCache.forgetAll())
+export function accessChanged(model: LucidRow) {
+  return accessCache.forgetRow(model, null)
 }

@@ -1,12 +1,17 @@
 import { DateTime } from 'luxon'
 import hash from '@adonisjs/core/services/hash'
 import { compose } from '@adonisjs/core/helpers'
-import { BaseModel, column, hasMany } from '@adonisjs/lucid/orm'
+import db from '@adonisjs/lucid/services/db'
+import { BaseModel, afterDelete, afterSave, column, hasMany } from '@adonisjs/lucid/orm'
 import type { HasMany } from '@adonisjs/lucid/types/relations'
 import { withAuthFinder } from '@adonisjs/auth/mixins/lucid'
 import { WorkspaceTokensProvider } from '#auth/workspace_tokens_provider'
 import Membership from '#tenancy/models/membership'
 import OrganizationMember from '#tenancy/models/organization_member'
+import { ProcessCache } from '#core/process_cache'
+
+// Every signed-in request and API call reads its user (config/auth.ts): kept per process, forgotten everywhere on save.
+const cachedRows = new ProcessCache<Record<string, unknown> | null>('auth.users', { ttlMs: 30_000, maxEntries: 50_000 })
 
 const AuthFinder = withAuthFinder(() => hash.use('scrypt'), {
   uids: ['email'],
@@ -64,6 +69,18 @@ export default class User extends compose(BaseModel, AuthFinder) {
 
   @column.dateTime({ autoCreate: true, autoUpdate: true })
   declare updatedAt: DateTime
+
+  /** The user `id` from this process's cache: a model of its own (the cached row is shared), or null. */
+  static async findCached(id: number) {
+    const row = await cachedRows.get(id, () => db.from(User.table).where('id', id).first())
+    return row ? User.$createFromAdapterResult({ ...row }) : null
+  }
+
+  @afterSave()
+  @afterDelete()
+  static async forgetCached(user: User) {
+    await cachedRows.forgetRow(user, user.id)
+  }
 
   get hasTwoFactor() {
     return this.twoFactorEnabledAt !== null

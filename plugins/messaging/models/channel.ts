@@ -76,6 +76,6 @@ export default class Channel extends BaseModel {
   @afterSave()
   @afterDelete()
   static async forgetCached(channel: Channel) {
-    await cachedChannels.forget(channel.id)
+    await cachedChannels.forgetRow(channel, channel.id)
   }
 }
