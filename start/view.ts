@@ -6,11 +6,11 @@ import app from '@adonisjs/core/services/app'
 import { navigation } from '#ui/navigation'
 import { icon } from '#ui/icons'
 import { formatDate } from '#ui/dates'
-import { unreadCount } from '#notifications/notifications_controller'
+import Notification from '#notifications/notification'
 
 edge.global('navigation', navigation)
 edge.global('icon', icon)
-edge.global('unreadCount', unreadCount)
+edge.global('unreadCount', (userId: number) => Notification.unreadCount(userId))
 edge.global('formatDate', (value: Date | string | null, locale = 'en') =>
   value ? formatDate(value instanceof Date ? value : new Date(String(value)), 'medium', locale) : ''
 )

@@ -1,5 +1,4 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import { DateTime } from 'luxon'
 import Notification from '#notifications/notification'
 
 export default class NotificationsController {
@@ -14,13 +13,8 @@ export default class NotificationsController {
   }
 
   async markAllRead({ auth, response, request }: HttpContext) {
-    await Notification.query().where('user_id', auth.user!.id).whereNull('read_at').update({ readAt: DateTime.now() })
+    await Notification.markAllRead(auth.user!.id)
     if (request.header('hx-request')) return response.noContent()
     return response.redirect().back()
   }
-}
-
-export async function unreadCount(userId: number) {
-  const [row] = await Notification.query().where('user_id', userId).whereNull('read_at').count('* as total')
-  return Number(row.$extras.total)
 }

@@ -10,6 +10,8 @@ export interface WorkspaceAccess {
   organizationRole: OrganizationRole | null
   /** The organization forces two-factor enrolment. */
   requireTwoFactor: boolean
+  /** How many members the workspace has (its pages show it). */
+  memberCount: number
 }
 
 /**
@@ -25,13 +27,14 @@ export async function accessToWorkspace(userId: number, where: { slug: string } 
 
   const role = strongestRole(row.member_role, row.org_role)
   if (!role) return null
-  const { member_role: _m, org_role: orgRole, org_requires_2fa: requireTwoFactor, ...attributes } = row
+  const { member_role: _m, org_role: orgRole, org_requires_2fa: requireTwoFactor, member_count: memberCount, ...attributes } = row
   return {
     // A model of its own per request: the cached row is shared.
     workspace: Workspace.$createFromAdapterResult({ ...attributes })!,
     role,
     organizationRole: orgRole,
     requireTwoFactor,
+    memberCount,
   } satisfies WorkspaceAccess
 }
 
@@ -39,6 +42,8 @@ function accessRow(userId: number, where: { slug: string } | { id: number }) {
   return db
     .from('workspaces as w')
     .select('w.*', 'm.role as member_role', 'om.role as org_role', 'o.require_two_factor as org_requires_2fa')
+    // Cached with the access: membership changes forget both.
+    .select(db.raw('(select count(*) from memberships where workspace_id = w.id)::int as member_count'))
     .join('organizations as o', 'o.id', 'w.organization_id')
     .leftJoin('memberships as m', (join) => {
       join.on('m.workspace_id', 'w.id').andOnVal('m.user_id', userId)

@@ -1,6 +1,6 @@
 import { test } from '@japa/runner'
 import testUtils from '@adonisjs/core/services/test_utils'
-import { makeOrganizationStaff, workspaceWithMember } from '#database/factories/index'
+import { addMember, makeOrganizationStaff, workspaceWithMember } from '#database/factories/index'
 import { inviteMember } from '#tenancy/actions/invite_member'
 import { issueApiToken } from '#auth/api_tokens'
 import { notify } from '#notifications/notify'
@@ -56,6 +56,31 @@ test.group('Admin pages', (group) => {
     partial.assertStatus(200)
     assert.include(partial.text(), 'A customer wrote')
     assert.notInclude(partial.text(), '<html')
+  })
+
+  test('the bell counts unread notifications on every page: a new one adds, "mark all read" clears', async ({ client, assert }) => {
+    const { user, workspace } = await workspaceWithMember('agent')
+    const bell = async () => {
+      const page = await client.get(`/w/${workspace.slug}`).loginAs(user)
+      return Number(/notificationBell\(\d+, (\d+)\)/.exec(page.text())?.[1])
+    }
+    assert.equal(await bell(), 0)
+    await notify({ userId: user.id, workspaceId: workspace.id, title: 'One' })
+    await notify({ userId: user.id, workspaceId: workspace.id, title: 'Two' })
+    assert.equal(await bell(), 2)
+    ;(await client.post('/notifications/read').header('hx-request', 'true').loginAs(user).withCsrfToken()).assertStatus(204)
+    assert.equal(await bell(), 0)
+  })
+
+  test('the dashboard counts the workspace’s members, a new one at once', async ({ client, assert }) => {
+    const { user, workspace } = await workspaceWithMember('agent')
+    const members = async () => {
+      const page = await client.get(`/w/${workspace.slug}`).loginAs(user)
+      return /dashboard-members">(\d+)</.exec(page.text())?.[1]
+    }
+    assert.equal(await members(), '1')
+    await addMember(workspace, 'viewer')
+    assert.equal(await members(), '2')
   })
 
   test('guest pages render their forms', async ({ client, assert }) => {
