@@ -66,7 +66,8 @@ function machineInfo() {
 
 const fixed = (value, digits) => (Number.isFinite(value) ? value.toFixed(digits) : '—')
 
-function budgetText(budget) {
+function budgetText(budget, reference) {
+  if (reference) return '(reference)'
   if (!budget) return '(baseline)'
   return `p99 ≤ ${budget.p99MaxMs} ms, ≥ ${Math.round(budget.minRatio * 100)} %`
 }
@@ -80,7 +81,7 @@ function printTable(results) {
     fixed(r.p99, 1),
     String(r.non2xx + (r.errors ? ` (+${r.errors} err)` : '')),
     fixed(r.ratioToBaseline * 100, 1),
-    budgetText(r.budget),
+    budgetText(r.budget, r.reference),
     r.pass === null ? '—' : r.pass ? 'PASS' : 'FAIL',
   ])
   const numeric = new Set([1, 2, 3, 4, 5])
@@ -162,6 +163,7 @@ async function main() {
         ...(r.cpuMsPer1000 !== undefined ? { cpuMsPer1000: Math.round(r.cpuMsPer1000) } : {}),
         budget: r.budget,
         pass: r.pass,
+        ...(r.reference ? { reference: true } : {}),
         ...(r.details ? { details: r.details } : {}),
       })),
       ...(notes.length ? { notes } : {}),

@@ -36,6 +36,7 @@ const ApiWorkspaceController = () => import('#tenancy/controllers/api_workspace_
 const OpenApiController = () => import('#core/openapi_controller')
 
 router.get('/health', [HealthController, 'show']).as('health')
+router.get('/health/live', [HealthController, 'live']).as('health.live')
 router
   .group(() => {
     router.get('/', [HomeController, 'show']).as('home')

@@ -21,6 +21,14 @@ async function probe(check: () => Promise<unknown>) {
 
 /** GET /health: 200 when every dependency answers, else 503 naming the failing part. */
 export default class HealthController {
+  /**
+   * GET /health/live: the process answers HTTP (a liveness probe). It asks no dependency, so an
+   * orchestrator does not restart every replica while PostgreSQL is briefly away.
+   */
+  live({ response }: HttpContext) {
+    return response.json({ status: 'ok' })
+  }
+
   async show({ response }: HttpContext) {
     const [postgres, redisState] = await Promise.all([
       probe(() => db.rawQuery('select 1')),

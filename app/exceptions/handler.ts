@@ -3,7 +3,6 @@ import { type HttpContext, ExceptionHandler } from '@adonisjs/core/http'
 import type { StatusPageRange, StatusPageRenderer } from '@adonisjs/core/types/http'
 import i18nManager from '@adonisjs/i18n/services/main'
 import { brandForHost } from '#tenancy/brand'
-import { translator } from '#core/translator'
 
 /**
  * Errors never leak a stack trace outside development. Browsers get a branded status
@@ -23,7 +22,7 @@ export default class HttpExceptionHandler extends ExceptionHandler {
       ctx.view.share({
         brand: ctx.brand ?? (await brandForHost(ctx.request.hostname() ?? '')),
         i18n,
-        t: translator(i18n),
+        t: i18n.t.bind(i18n),
       })
       return ctx.view.render('pages/errors/status', { status: error.status, message: safeMessage(error) })
     },

@@ -1,7 +1,6 @@
 import { I18n } from '@adonisjs/i18n'
 import i18nManager from '@adonisjs/i18n/services/main'
 import type { NextFn } from '@adonisjs/core/types/http'
-import { translator } from '#core/translator'
 import { type HttpContext, RequestValidator } from '@adonisjs/core/http'
 
 /**
@@ -21,7 +20,7 @@ export default class LocaleMiddleware {
       ctx.auth.user?.locale ?? i18nManager.getSupportedLocaleFor(ctx.request.languages())
     ctx.i18n = i18nManager.locale(locale ?? i18nManager.defaultLocale)
     ctx.containerResolver.bindValue(I18n, ctx.i18n)
-    ctx.view?.share({ i18n: ctx.i18n, t: translator(ctx.i18n) })
+    ctx.view?.share({ i18n: ctx.i18n, t: ctx.i18n.t.bind(ctx.i18n) })
     return next()
   }
 }

@@ -1,6 +1,7 @@
 /*
  * Scenario "pages": a bare node:http server (baseline) against the real app in production
- * mode — the signed-in dashboard (GET /w/:slug) and the API (GET /api/v1/workspace).
+ * mode — the signed-in dashboard (GET /w/:slug) and the API (GET /api/v1/workspace), and for
+ * reference the framework's floor: GET /health/live (no session, no database, no Redis).
  */
 import { join } from 'node:path'
 import {
@@ -51,6 +52,14 @@ export async function run({ root, connections, duration, warmup }) {
     url: `${base}/api/v1/workspace`,
     headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
   }
+  // A reference, not a target: the framework's own ceiling on this machine — the server's
+  // middleware, routing and a JSON answer, nothing asked of PostgreSQL or Redis.
+  const floor = {
+    name: 'framework floor GET /health/live',
+    key: 'floor',
+    url: `${base}/health/live`,
+    headers: { accept: 'application/json' },
+  }
   await checkDashboard(dashboard, fullName)
   await checkApi(api, slug)
 
@@ -63,7 +72,7 @@ export async function run({ root, connections, duration, warmup }) {
   }
   const appFigures = []
   // BENCH_ONLY=dashboard|api measures one target (e.g. to profile it alone).
-  for (const target of [dashboard, api].filter((t) => !process.env.BENCH_ONLY || t.key === process.env.BENCH_ONLY)) {
+  for (const target of [dashboard, api, floor].filter((t) => !process.env.BENCH_ONLY || t.key === process.env.BENCH_ONLY)) {
     const figures = await measure(target, web.child, { connections, duration, warmup, settleUrl: `${base}/health` })
     appFigures.push({ target, figures })
     await settle(`${base}/health`)
@@ -89,6 +98,10 @@ export async function run({ root, connections, duration, warmup }) {
   for (const { target, figures } of appFigures) {
     const budget = BUDGETS[target.key]
     const ratioToBaseline = figures.rps / baseline.rps
+    if (!budget) {
+      results.push({ ...figures, ratioToBaseline, budget: null, pass: null, reference: true })
+      continue
+    }
     const pass =
       figures.p99 <= budget.p99MaxMs &&
       ratioToBaseline >= budget.minRatio &&

@@ -18,4 +18,10 @@ test.group('Health check', () => {
     assert.equal(response.body().status, 'ok')
     assert.notProperty(response.body(), 'stack')
   })
+
+  test('GET /health/live answers without asking any dependency', async ({ client }) => {
+    const response = await client.get('/health/live').header('accept', 'text/html').redirects(0)
+    response.assertStatus(200)
+    response.assertBody({ status: 'ok' })
+  })
 })
