@@ -12,6 +12,7 @@ import { loadThread } from '#inbox/services/thread'
 import { liveChannel } from '#inbox/services/live'
 import { teamChoices, teamOfConversation } from '#inbox/services/teams'
 import { presenceOf } from '#inbox/services/presence'
+import { viewersChannel } from '#inbox/services/viewers'
 
 /**
  * What the inbox's pages and partials render, assembled from the services (the controllers
@@ -131,6 +132,8 @@ export async function conversationPage(ctx: HttpContext, conversation: Conversat
     list,
     thread,
     channel: conversation.channel,
+    // Who else views it (partials/viewers, resources/viewers.js).
+    viewersChannel: viewersChannel(conversation.workspaceId, conversation.id),
     window: { open: conversation.windowOpen, expiresAt: fullTime(conversation.windowExpiresAt, display), expiresAtIso: conversation.windowExpiresAt?.toISO() ?? null },
     templates: !conversation.windowOpen && ctx.tenant.can('inbox.reply') ? await templateChoices(conversation) : [],
     // Whom a note can mention: the composer's "@" offers them.
