@@ -103,6 +103,8 @@ export type PluginNavigationItem = Omit<NavigationItem, 'key'> & { key?: string 
  */
 export interface SlotCatalogue {
   'dashboard.widgets': Record<string, unknown>
+  /** In the shell's user menu, on every page of a workspace (e.g. the inbox's presence switch). */
+  'user.menu': Record<string, unknown>
 }
 
 export type SlotName = keyof SlotCatalogue | (string & {})

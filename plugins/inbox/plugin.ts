@@ -2,6 +2,8 @@ import { definePlugin } from '#plugins/define_plugin'
 import { defineInboxHooks } from '#inbox/hooks'
 import { wakeSnoozed } from '#inbox/jobs/wake_snoozed'
 import { tapLiveUpdates } from '#inbox/services/live'
+import { autoAssign, tapAutoAssignment } from '#inbox/jobs/auto_assign'
+import { tapTeamMembers } from '#inbox/services/teams'
 
 declare module '#plugins/define_plugin' {
   interface SlotCatalogue {
@@ -25,17 +27,25 @@ export default definePlugin({
     'inbox.view': { description: 'See the inbox and its conversations', roles: ['owner', 'admin', 'agent', 'viewer'] },
     'inbox.reply': { description: 'Reply to conversations and change their status', roles: ['owner', 'admin', 'agent'] },
     'inbox.assign': { description: 'Assign conversations to members', roles: ['owner', 'admin', 'agent'] },
+    'inbox.manage': { description: 'Manage teams and auto-assignment', roles: ['owner', 'admin'] },
   },
-  navigation: [{ label: 'inbox.nav', icon: 'inbox', route: 'inbox.index', ability: 'inbox.view', section: 'main', order: 10 }],
-  jobs: [wakeSnoozed],
+  navigation: [
+    { label: 'inbox.nav', icon: 'inbox', route: 'inbox.index', ability: 'inbox.view', section: 'main', order: 10 },
+    { key: 'inbox_settings', label: 'inbox.settings.nav', icon: 'users', route: 'inbox.settings.index', ability: 'inbox.manage', section: 'settings', order: 15 },
+  ],
+  // The user menu's presence switch (and the ping that keeps the agent online).
+  slots: { 'user.menu': { view: 'inbox::partials/presence_slot', ability: 'inbox.reply' } },
+  jobs: [wakeSnoozed, autoAssign],
   hooks: {
     provides: ['conversation.assigned', 'conversation.resolved', 'conversation.statusChanged', 'note.created'],
-    taps: ['message.received', 'message.sent', 'message.statusChanged', 'conversation.opened', 'conversation.assigned', 'conversation.statusChanged', 'note.created'],
+    taps: ['message.received', 'message.sent', 'message.statusChanged', 'conversation.opened', 'conversation.assigned', 'conversation.statusChanged', 'note.created', 'member.removed'],
   },
   // "Remove data": the notes (conversations and messages are messaging's).
-  data: { tables: ['inbox_notes'] },
+  data: { tables: ['inbox_notes', 'inbox_conversation_teams', 'inbox_team_members', 'inbox_teams'] },
   setup(host) {
     defineInboxHooks()
     tapLiveUpdates(host.plugin.name)
+    tapAutoAssignment(host.plugin.name)
+    tapTeamMembers(host.plugin.name)
   },
 })

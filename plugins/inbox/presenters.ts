@@ -234,6 +234,7 @@ export interface ConversationRow {
   snoozed_until: Date | null
   assignee_id: number | null
   assignee_name: string | null
+  team_name: string | null
   channel_id: number
   name: string | null
   profile_name: string | null
@@ -255,6 +256,7 @@ export function presentConversationRow(row: ConversationRow, display: Display) {
     phone: row.phone,
     assignee: row.assignee_name,
     assigneeId: row.assignee_id,
+    team: row.team_name,
     channelId: row.channel_id,
     time: listTime(row.last_activity_at, display),
     at: row.last_activity_at.toISOString(),

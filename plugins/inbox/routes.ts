@@ -8,6 +8,12 @@ const StatusesController = () => import('#inbox/controllers/statuses_controller'
 const TemplatesController = () => import('#inbox/controllers/templates_controller')
 const TypingController = () => import('#inbox/controllers/typing_controller')
 const NotesController = () => import('#inbox/controllers/notes_controller')
+// Teams, presence, auto-assignment, collision warnings, alerts (README: "Assignment").
+const TeamsController = () => import('#inbox/controllers/teams_controller')
+const AutoAssignmentController = () => import('#inbox/controllers/auto_assignment_controller')
+const PresenceController = () => import('#inbox/controllers/presence_controller')
+const ViewersController = () => import('#inbox/controllers/viewers_controller')
+const AlertsController = () => import('#inbox/controllers/alerts_controller')
 
 /**
  * Under /w/:workspace/inbox (signed-in members; 404 where the inbox is off). Reading needs
@@ -48,5 +54,27 @@ export default definePluginRoutes({
       })
       .prefix('/conversations/:id')
       .where('id', rowId)
+
+    // Assignment: teams and auto-assignment (inbox.manage), presence, who views a conversation, alerts.
+    const manage = middleware.can('inbox.manage')
+    router
+      .group(() => {
+        router.get('/', [TeamsController, 'index']).as('settings.index')
+        router.post('/teams', [TeamsController, 'store']).as('settings.teams.store')
+        router.put('/teams/:teamId', [TeamsController, 'update']).as('settings.teams.update').where('teamId', rowId)
+        router.delete('/teams/:teamId', [TeamsController, 'destroy']).as('settings.teams.destroy').where('teamId', rowId)
+        router.post('/auto-assignment', [AutoAssignmentController, 'update']).as('settings.auto_assignment')
+      })
+      .prefix('/settings')
+      .use(manage)
+    router.post('/presence', [PresenceController, 'ping']).as('presence.ping').use(reply)
+    router.post('/presence/preferences', [PresenceController, 'preferences']).as('presence.preferences').use(reply)
+    router.post('/conversations/:id/viewers', [ViewersController, 'store']).as('conversations.viewers').use(view).where('id', rowId)
+    router
+      .get('/conversations/:id/messages/:messageId/alert', [AlertsController, 'show'])
+      .as('messages.alert')
+      .use(view)
+      .where('id', rowId)
+      .where('messageId', rowId)
   },
 })

@@ -143,7 +143,10 @@ function refreshHeader(id) {
 
 /* ------------------------------------------------------------------ wiring */
 
-function onEvent({ conversationId, messageId, noteId }) {
+function onEvent(event) {
+  // Others follow the same events (alerts.js: sound and notifications).
+  window.dispatchEvent(new CustomEvent('inbox:live', { detail: event }))
+  const { conversationId, messageId, noteId } = event
   // A note changes neither the row nor the header: only the thread.
   if (noteId) return refreshItem(conversationId, 'notes', noteId)
   refreshRow(conversationId)

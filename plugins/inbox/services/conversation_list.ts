@@ -28,6 +28,9 @@ export async function listConversations(workspaceId: number, userId: number, que
     .from('conversations as c')
     .join('contacts as ct', (join) => join.on('ct.id', 'c.contact_id').andOn('ct.workspace_id', 'c.workspace_id'))
     .leftJoin('users as u', 'u.id', 'c.assignee_id')
+    // The conversation's team (the inbox's table; at most one row per conversation).
+    .leftJoin('inbox_conversation_teams as ict', (join) => join.on('ict.conversation_id', 'c.id').andOn('ict.workspace_id', 'c.workspace_id'))
+    .leftJoin('inbox_teams as t', 't.id', 'ict.team_id')
     .joinRaw(
       `left join lateral (
          select m.type, m.content, m.direction, m.status from messages m
@@ -39,7 +42,7 @@ export async function listConversations(workspaceId: number, userId: number, que
     .where('c.status', filters.status)
     .select(
       'c.id', 'c.status', 'c.unread_count', 'c.last_activity_at', 'c.snoozed_until', 'c.assignee_id', 'c.channel_id',
-      'ct.name', 'ct.profile_name', 'ct.phone', 'u.full_name as assignee_name',
+      'ct.name', 'ct.profile_name', 'ct.phone', 'u.full_name as assignee_name', 't.name as team_name',
       'lm.type as last_type', 'lm.content as last_content', 'lm.direction as last_direction', 'lm.status as last_status',
       db.raw('(extract(epoch from c.last_activity_at) * 1000000)::bigint as activity_us')
     )
@@ -52,6 +55,7 @@ export async function listConversations(workspaceId: number, userId: number, que
   else if (filters.view === 'unassigned') rows.whereNull('c.assignee_id')
   else if (filters.assignee) rows.where('c.assignee_id', filters.assignee)
   if (filters.channel) rows.where('c.channel_id', filters.channel)
+  if (filters.team) rows.where('ict.team_id', filters.team)
   if (filters.q) {
     // Matching contacts and messages are found through their trigram indexes first; the
     // conversations then only check membership (rather than every open conversation searching

@@ -10,6 +10,9 @@ import type { ListFilters } from '#inbox/validators/conversation'
 import { assignableMembers, memberChoices } from '#inbox/services/members'
 import { loadThread } from '#inbox/services/thread'
 import { liveChannel } from '#inbox/services/live'
+import { teamChoices, teamOfConversation } from '#inbox/services/teams'
+import { presenceOf } from '#inbox/services/presence'
+import { viewersChannel } from '#inbox/services/viewers'
 
 /**
  * What the inbox's pages and partials render, assembled from the services (the controllers
@@ -49,7 +52,8 @@ export async function conversationRow(ctx: HttpContext, id: number, filters: Lis
 /** The choices of the list's filters. */
 export async function filterChoices(ctx: HttpContext) {
   const channels = await Channel.query().where('workspace_id', ctx.tenant.workspace.id).orderBy('name').select('id', 'name', 'display_phone')
-  return { channels, members: await assignableMembers(ctx.tenant.workspace.id) }
+  const [members, teams] = await Promise.all([assignableMembers(ctx.tenant.workspace.id), teamChoices(ctx.tenant.workspace.id)])
+  return { channels, members, teams }
 }
 
 /** The snooze picker's bounds and default ("tomorrow 09:00"), as datetime-local values in the workspace's zone. */
@@ -69,15 +73,24 @@ async function userNamed(id: number) {
  * a caller that loaded the workspace's members already).
  */
 export async function conversationHeader(ctx: HttpContext, conversation: Conversation, assignable?: { id: number; name: string }[]) {
-  const members = ctx.tenant.can('inbox.assign') ? (assignable ?? (await assignableMembers(conversation.workspaceId))) : []
+  const canAssign = ctx.tenant.can('inbox.assign')
+  const members = canAssign ? (assignable ?? (await assignableMembers(conversation.workspaceId))) : []
   const assignee = conversation.assigneeId ? (members.find((member) => member.id === conversation.assigneeId) ?? (await userNamed(conversation.assigneeId))) : null
   if (!conversation.$preloaded.contact) await conversation.load('contact')
   const contact = conversation.contact
+  // The assign menu offers teams and agents, each agent with their presence.
+  const [team, teams, presence] = await Promise.all([
+    teamOfConversation(conversation.workspaceId, conversation.id),
+    canAssign ? teamChoices(conversation.workspaceId) : [],
+    canAssign ? presenceOf(conversation.workspaceId, members.map((member) => member.id)) : new Map(),
+  ])
   return {
     conversation,
     name: contact.name ?? contact.profileName ?? contact.phone,
     assignee,
-    members,
+    team,
+    teams,
+    members: members.map((member) => ({ ...member, presence: presence.get(member.id) ?? 'offline' })),
     snoozedUntil: fullTime(conversation.snoozedUntil, displayOf(ctx)),
     snooze: snoozeChoices(ctx.tenant.workspace.timezone || 'UTC'),
   }
@@ -119,6 +132,8 @@ export async function conversationPage(ctx: HttpContext, conversation: Conversat
     list,
     thread,
     channel: conversation.channel,
+    // Who else views it (partials/viewers, resources/viewers.js).
+    viewersChannel: viewersChannel(conversation.workspaceId, conversation.id),
     window: { open: conversation.windowOpen, expiresAt: fullTime(conversation.windowExpiresAt, display), expiresAtIso: conversation.windowExpiresAt?.toISO() ?? null },
     templates: !conversation.windowOpen && ctx.tenant.can('inbox.reply') ? await templateChoices(conversation) : [],
     // Whom a note can mention: the composer's "@" offers them.

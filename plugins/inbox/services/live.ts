@@ -14,6 +14,8 @@ export interface LiveEvent {
   messageId?: number
   /** An internal note to fetch and show (a new one). */
   noteId?: number
+  /** The message is the customer's, new: browsers may ring and notify (resources/alerts.js). */
+  inbound?: true
 }
 
 /** The SSE channel of a workspace's inbox (authorised in channels.ts). */
@@ -32,7 +34,7 @@ export function tapLiveUpdates(plugin: string) {
     announce(workspaceId, { conversationId, messageId })
   const onConversation = ({ workspaceId, conversationId }: { workspaceId: number; conversationId: number }) => announce(workspaceId, { conversationId })
 
-  hooks.tap('message.received', { plugin }, onMessage)
+  hooks.tap('message.received', { plugin }, ({ workspaceId, conversationId, messageId }) => announce(workspaceId, { conversationId, messageId, inbound: true }))
   hooks.tap('message.sent', { plugin }, onMessage)
   hooks.tap('message.statusChanged', { plugin }, onMessage)
   hooks.tap('conversation.opened', { plugin }, onConversation)

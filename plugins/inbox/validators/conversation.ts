@@ -14,6 +14,7 @@ const listFields = {
   status: vine.enum(CONVERSATION_STATUSES).optional(),
   channel: int4Id.clone().optional(),
   assignee: int4Id.clone().optional(),
+  team: int4Id.clone().optional(),
   q: vine.string().trim().maxLength(100).optional(),
 }
 
@@ -31,8 +32,17 @@ export const showConversationValidator = vine.compile(vine.object({ ...listField
 /** GET …/row: one conversation's row of the list with these filters; `current` when it is the one open beside it. */
 export const conversationRowValidator = vine.compile(vine.object({ ...listFields, current: vine.boolean().optional() }))
 
-/** POST …/assignment: a member's user id, or empty (null) to unassign. */
-export const assignConversationValidator = vine.compile(vine.object({ assigneeId: int4Id.clone().nullable() }))
+/**
+ * POST …/assignment: `assigneeId` a member's user id, or empty (null) to unassign; and/or
+ * `teamId` a team's id, or empty for no team. A field left out keeps what the conversation has
+ * (one of them is needed: the controller says so).
+ */
+export const assignConversationValidator = vine.compile(
+  vine.object({
+    assigneeId: int4Id.clone().nullable().optional(),
+    teamId: int4Id.clone().nullable().optional(),
+  })
+)
 
 /** POST …/status; `snoozedUntil` is a datetime-local value ("2025-01-31T09:00"), in the workspace's time zone. */
 export const changeStatusValidator = vine.compile(

@@ -1,13 +1,12 @@
 /// <reference lib="dom" />
 import { test } from '@japa/runner'
-import type { Page } from 'playwright-core'
-import { addMember } from '#database/factories/index'
 import Channel from '#messaging/models/channel'
 import Conversation from '#messaging/models/conversation'
 import { syncTemplates } from '#messaging/actions/sync_templates'
 import Notification from '#notifications/notification'
 import { jobsIdle, until, useSimulatorAndWorkers } from '#messaging/tests/support'
 import { customerWrote } from '#inbox/tests/support'
+import { neverReloaded, open, twoAgents } from '#inbox/tests/browser/agents'
 
 /*
 | Two agents side by side, each in their own browser context, on one inbox: real Chromium, the
@@ -16,30 +15,6 @@ import { customerWrote } from '#inbox/tests/support'
 */
 test.group('Browser: the live inbox, two agents', (group) => {
   const rig = useSimulatorAndWorkers(group, { seed: 31, workers: 2 })
-
-  /** The page has subscribed to the workspace's inbox channel (start waiting before it loads). */
-  const subscribed = (page: Page) =>
-    page.waitForResponse((response) => response.url().includes('/__transmit/subscribe') && (response.request().postData() ?? '').includes('/inbox/live'))
-
-  /** Opens `path` and waits until it listens; marks the window, to prove later that it never reloaded. */
-  async function open(page: Page, path: string) {
-    const listening = subscribed(page)
-    await page.goto(path)
-    if ((await listening).status() !== 204) throw new Error('the inbox channel refused the subscription')
-    await page.evaluate(() => ((window as any).notReloaded = true))
-  }
-
-  const neverReloaded = (page: Page) => page.evaluate(() => (window as any).notReloaded === true)
-
-  /** Agent A (the workspace's owner, "Ada Agent") and agent B, each with a page of their own. */
-  async function twoAgents({ browser, browserContext }: { browser: any; browserContext: any }, setup: Awaited<ReturnType<typeof customerWrote>>) {
-    const colleague = await addMember(setup.workspace, 'agent')
-    await colleague.merge({ fullName: 'Bea Colleague' }).save()
-    await browserContext.loginAs(setup.user)
-    const other = await browser.newContext({ baseURL: `http://${process.env.HOST}:${process.env.PORT}` })
-    await other.loginAs(colleague)
-    return { a: (await browserContext.newPage()) as Page, b: (await other.newPage()) as Page, colleague, closeB: () => other.close() }
-  }
 
   test('a customer’s new message appears at the top of both agents’ lists within 2 s, once, with its unread badge', async (context) => {
     const { assert, client, cleanup } = context

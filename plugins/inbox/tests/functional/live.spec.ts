@@ -34,14 +34,14 @@ test.group('Inbox: live updates', (group) => {
     const ids = { workspaceId: workspace.id, conversationId: conversation.id }
     await hooks.emit('message.received', { ...ids, messageId: 7, contactId: contact.id, channelId: channel.id, type: 'text' })
     await hooks.emit('message.statusChanged', { ...ids, messageId: 8, status: 'read', errorCode: null, errorReason: null })
-    await hooks.emit('conversation.assigned', { ...ids, assigneeId: null, previousAssigneeId: 3, actorId: 3 })
+    await hooks.emit('conversation.assigned', { ...ids, assigneeId: null, previousAssigneeId: 3, teamId: null, previousTeamId: null, actorId: 3 })
     // Where the inbox is off, nothing goes out.
     const off = await workspaceWithMember('owner')
-    await hooks.emit('conversation.assigned', { workspaceId: off.workspace.id, conversationId: 1, assigneeId: null, previousAssigneeId: 3, actorId: 3 })
+    await hooks.emit('conversation.assigned', { workspaceId: off.workspace.id, conversationId: 1, assigneeId: null, previousAssigneeId: 3, teamId: null, previousTeamId: null, actorId: 3 })
 
     const live = `workspaces/${workspace.id}/inbox/live`
     assert.deepEqual(broadcasts, [
-      { channel: live, payload: { conversationId: conversation.id, messageId: 7 } },
+      { channel: live, payload: { conversationId: conversation.id, messageId: 7, inbound: true } },
       { channel: live, payload: { conversationId: conversation.id, messageId: 8 } },
       { channel: live, payload: { conversationId: conversation.id } },
     ])
