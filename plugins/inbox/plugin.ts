@@ -25,15 +25,19 @@ export default definePlugin({
     'inbox.view': { description: 'See the inbox and its conversations', roles: ['owner', 'admin', 'agent', 'viewer'] },
     'inbox.reply': { description: 'Reply to conversations and change their status', roles: ['owner', 'admin', 'agent'] },
     'inbox.assign': { description: 'Assign conversations to members', roles: ['owner', 'admin', 'agent'] },
+    'inbox.quick_replies.manage': { description: 'Create, change and delete the quick replies agents insert with "/"', roles: ['owner', 'admin'] },
   },
-  navigation: [{ label: 'inbox.nav', icon: 'inbox', route: 'inbox.index', ability: 'inbox.view', section: 'main', order: 10 }],
+  navigation: [
+    { label: 'inbox.nav', icon: 'inbox', route: 'inbox.index', ability: 'inbox.view', section: 'main', order: 10 },
+    { label: 'inbox.quick_replies.nav', icon: 'inbox', route: 'inbox.quick_replies.index', ability: 'inbox.quick_replies.manage', section: 'settings', order: 35 },
+  ],
   jobs: [wakeSnoozed],
   hooks: {
     provides: ['conversation.assigned', 'conversation.resolved', 'conversation.statusChanged', 'note.created'],
     taps: ['message.received', 'message.sent', 'message.statusChanged', 'conversation.opened', 'conversation.assigned', 'conversation.statusChanged', 'note.created'],
   },
-  // "Remove data": the notes (conversations and messages are messaging's).
-  data: { tables: ['inbox_notes'] },
+  // "Remove data": the notes and quick replies (conversations and messages are messaging's).
+  data: { tables: ['inbox_notes', 'inbox_quick_replies'] },
   setup(host) {
     defineInboxHooks()
     tapLiveUpdates(host.plugin.name)

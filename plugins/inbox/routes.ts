@@ -8,6 +8,7 @@ const StatusesController = () => import('#inbox/controllers/statuses_controller'
 const TemplatesController = () => import('#inbox/controllers/templates_controller')
 const TypingController = () => import('#inbox/controllers/typing_controller')
 const NotesController = () => import('#inbox/controllers/notes_controller')
+const QuickRepliesController = () => import('#inbox/controllers/quick_replies_controller')
 
 /**
  * Under /w/:workspace/inbox (signed-in members; 404 where the inbox is off). Reading needs
@@ -45,6 +46,26 @@ export default definePluginRoutes({
         router.post('/typing', [TypingController, 'store']).as('conversations.typing').use(reply)
         router.post('/assignment', [AssignmentsController, 'store']).as('conversations.assignment').use(assign)
         router.post('/status', [StatusesController, 'store']).as('conversations.status').use(reply)
+      })
+      .prefix('/conversations/:id')
+      .where('id', rowId)
+
+    // The composer's extras (README: "Quick replies"…): quick replies managed in settings (inbox.quick_replies.manage), offered on "/".
+    const manageQuickReplies = middleware.can('inbox.quick_replies.manage')
+    router
+      .group(() => {
+        router.get('/', [QuickRepliesController, 'index']).as('quick_replies.index')
+        router.get('/new', [QuickRepliesController, 'create']).as('quick_replies.create')
+        router.post('/', [QuickRepliesController, 'store']).as('quick_replies.store')
+        router.get('/:id/edit', [QuickRepliesController, 'edit']).as('quick_replies.edit').where('id', rowId)
+        router.put('/:id', [QuickRepliesController, 'update']).as('quick_replies.update').where('id', rowId)
+        router.delete('/:id', [QuickRepliesController, 'destroy']).as('quick_replies.destroy').where('id', rowId)
+      })
+      .prefix('/quick-replies')
+      .use(manageQuickReplies)
+    router
+      .group(() => {
+        router.get('/quick-replies', [QuickRepliesController, 'search']).as('quick_replies.search').use(reply)
       })
       .prefix('/conversations/:id')
       .where('id', rowId)
