@@ -31,8 +31,7 @@ function renderQuick() {
     option.setAttribute('role', 'option')
     option.id = `quick-reply-${item.id}`
     option.dataset.testid = 'quick-reply-option'
-    option.setAttribute('aria-selected', String(index === quick.active))
-    option.className = `cursor-pointer rounded px-2 py-1 ${index === quick.active ? 'bg-brand/15' : ''}`
+    option.className = 'cursor-pointer rounded px-2 py-1'
     const shortcut = document.createElement('span')
     shortcut.className = 'font-mono font-medium'
     shortcut.textContent = `/${item.shortcut}`
@@ -44,10 +43,7 @@ function renderQuick() {
       event.preventDefault()
       pickQuick(index)
     })
-    option.addEventListener('mouseenter', () => {
-      quick.active = index
-      renderQuick()
-    })
+    option.addEventListener('mouseenter', () => highlightQuick(index))
     return option
   })
   if (!options.length) {
@@ -59,7 +55,20 @@ function renderQuick() {
   popup.replaceChildren(...options)
   popup.hidden = false
   replyBox()?.setAttribute('aria-expanded', 'true')
-  replyBox()?.setAttribute('aria-activedescendant', quick.items[quick.active] ? `quick-reply-${quick.items[quick.active].id}` : '')
+  highlightQuick(quick.active)
+}
+
+/** Marks the chosen option in place (re-rendering would swap the node under the mouse). */
+function highlightQuick(index) {
+  quick.active = index
+  const options = quickPopup()?.querySelectorAll('[role="option"]') ?? []
+  options.forEach((option, at) => {
+    option.setAttribute('aria-selected', String(at === index))
+    option.classList.toggle('bg-brand/15', at === index)
+  })
+  if (!options[index]) return
+  options[index].scrollIntoView({ block: 'nearest' })
+  replyBox()?.setAttribute('aria-activedescendant', options[index].id)
 }
 
 /** The matches for what follows "/" (the server fills each reply's variables for this conversation). */
@@ -116,8 +125,7 @@ document.addEventListener(
     if (event.target !== replyBox() || quick.query === null || event.isComposing) return
     const count = quick.items.length
     if ((event.key === 'ArrowDown' || event.key === 'ArrowUp') && count) {
-      quick.active = (quick.active + (event.key === 'ArrowDown' ? 1 : count - 1)) % count
-      renderQuick()
+      highlightQuick((quick.active + (event.key === 'ArrowDown' ? 1 : count - 1)) % count)
     } else if ((event.key === 'Enter' || event.key === 'Tab') && count) pickQuick(quick.active)
     else if (event.key === 'Escape') closeQuick()
     else return

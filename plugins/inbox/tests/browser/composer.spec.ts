@@ -1,0 +1,98 @@
+/// <reference lib="dom" />
+import { test } from '@japa/runner'
+import { truncateTables } from '#tests/helpers/database'
+import QuickReply from '#inbox/models/quick_reply'
+import { conversationIn, inboxWorkspace } from '#inbox/tests/support'
+
+/*
+| The composer's extras in a real Chromium against the real server: quick replies on "/", the
+| emoji picker. Data is committed (the browser talks to the server), so tables are truncated.
+| SCREENSHOTS=<dir> keeps a picture of each screen (360 px, dark) for a person to look at.
+*/
+test.group('Browser: the composer', (group) => {
+  group.each.teardown(() => truncateTables())
+
+  /** An agent on a conversation with Jürgen Klopp, with two quick replies in the workspace. */
+  async function onConversation({ browserContext }: { browserContext: any }, theme: 'light' | 'dark' = 'light') {
+    const { workspace, user, channel, base } = await inboxWorkspace('agent')
+    await user.merge({ fullName: 'Ada Agent', theme }).save()
+    const { conversation } = await conversationIn(channel, { name: 'Jürgen Klopp', texts: ['Wo ist mein Paket?'] })
+    await QuickReply.createMany([
+      { workspaceId: workspace.id, shortcut: 'greet', body: 'Hi {{contact.first_name}}, {{agent.name}} here.' },
+      { workspaceId: workspace.id, shortcut: 'tracking', body: 'Your parcel is on its way: {{tracking.url}}' },
+    ])
+    await browserContext.loginAs(user)
+    const page = await browserContext.newPage()
+    await page.goto(`${base}/conversations/${conversation.id}`)
+    return { page, workspace, conversation }
+  }
+
+  const shot = async (page: any, name: string) => {
+    if (process.env.SCREENSHOTS) await page.screenshot({ path: `${process.env.SCREENSHOTS}/${name}.png` })
+  }
+
+  test('"/" opens the quick replies: typing filters, keys or the mouse pick one, filled for the customer; Esc closes', async (context) => {
+    const { assert } = context
+    const { page } = await onConversation(context)
+    const box = page.locator('#reply-body')
+    const options = page.locator('[data-testid="quick-reply-option"]')
+
+    await box.pressSequentially('Hallo /')
+    await options.first().waitFor()
+    assert.deepEqual(await options.locator('.font-mono').allTextContents(), ['/greet', '/tracking'])
+    await box.pressSequentially('tr')
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="quick-reply-option"]').length === 1)
+    await box.press('Escape')
+    assert.isTrue(await page.locator('#quick-reply-options').isHidden())
+
+    // Back to "/" alone: both again; ↓ then Enter picks the second, in place of "/".
+    await box.press('Backspace')
+    await box.press('Backspace')
+    await box.press('Backspace')
+    await box.pressSequentially('/')
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="quick-reply-option"]').length === 2)
+    await box.press('ArrowDown')
+    assert.equal(await options.nth(1).getAttribute('aria-selected'), 'true')
+    await box.press('Enter')
+    assert.equal(await box.inputValue(), 'Hallo Your parcel is on its way: {{tracking.url}}')
+    assert.isTrue(await page.locator('#quick-reply-options').isHidden())
+
+    // "/" inside a word is no shortcut; after a space it is. The mouse picks too.
+    await box.fill('')
+    await box.pressSequentially('a/b ')
+    await page.waitForTimeout(300)
+    assert.isTrue(await page.locator('#quick-reply-options').isHidden())
+    await box.pressSequentially('/gr')
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="quick-reply-option"]').length === 1)
+    await shot(page, 'composer-quick-replies')
+    await options.filter({ hasText: '/greet' }).click()
+    assert.equal(await box.inputValue(), 'a/b Hi Jürgen, Ada Agent here.')
+    // Enter sends again once the popup is closed.
+    await box.press('Enter')
+    await page.locator('#thread-messages [data-message]').filter({ hasText: 'Hi Jürgen, Ada Agent here.' }).waitFor()
+  })
+
+  test('the emoji button puts the chosen emoji at the caret; at 360 px in the dark theme too', async (context) => {
+    const { assert } = context
+    const { page } = await onConversation(context, 'dark')
+    await page.setViewportSize({ width: 360, height: 740 })
+    const box = page.locator('#reply-body')
+    await box.fill('Danke !')
+    await box.evaluate((el: HTMLTextAreaElement) => el.setSelectionRange(6, 6))
+
+    await page.locator('[data-testid="emoji-open"]').click()
+    const picker = page.locator('emoji-picker')
+    await picker.locator('button[role="menuitem"]').first().waitFor()
+    assert.isTrue(await picker.evaluate((el: Element) => el.classList.contains('dark')))
+    const within = await page.locator('[data-testid="emoji-panel"]').boundingBox()
+    assert.isAtLeast(within!.x, 0)
+    assert.isAtMost(within!.x + within!.width, 360)
+    await shot(page, 'composer-emoji-360-dark')
+
+    await picker.locator('input[type="search"]').fill('thumbs up')
+    await picker.locator('#search-results button[aria-label*=", thumbs up,"]').click()
+    // The data's thumbs up carries its emoji presentation selector (U+FE0F).
+    await page.waitForFunction(() => (document.getElementById('reply-body') as HTMLTextAreaElement).value === 'Danke 👍\uFE0F!')
+    assert.isTrue(await page.locator('[data-testid="emoji-panel"]').isHidden())
+  })
+})
