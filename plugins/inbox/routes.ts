@@ -9,6 +9,7 @@ const TemplatesController = () => import('#inbox/controllers/templates_controlle
 const TypingController = () => import('#inbox/controllers/typing_controller')
 const NotesController = () => import('#inbox/controllers/notes_controller')
 const QuickRepliesController = () => import('#inbox/controllers/quick_replies_controller')
+const AttachmentsController = () => import('#inbox/controllers/attachments_controller')
 
 /**
  * Under /w/:workspace/inbox (signed-in members; 404 where the inbox is off). Reading needs
@@ -66,6 +67,7 @@ export default definePluginRoutes({
     router
       .group(() => {
         router.get('/quick-replies', [QuickRepliesController, 'search']).as('quick_replies.search').use(reply)
+        router.post('/attachments', [AttachmentsController, 'store']).as('attachments.store').use(reply)
       })
       .prefix('/conversations/:id')
       .where('id', rowId)

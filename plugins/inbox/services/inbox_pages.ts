@@ -10,6 +10,7 @@ import type { ListFilters } from '#inbox/validators/conversation'
 import { assignableMembers, memberChoices } from '#inbox/services/members'
 import { loadThread } from '#inbox/services/thread'
 import { liveChannel } from '#inbox/services/live'
+import { ATTACHMENT_LIMITS } from '#inbox/services/attachments'
 
 /**
  * What the inbox's pages and partials render, assembled from the services (the controllers
@@ -123,6 +124,8 @@ export async function conversationPage(ctx: HttpContext, conversation: Conversat
     templates: !conversation.windowOpen && ctx.tenant.can('inbox.reply') ? await templateChoices(conversation) : [],
     // Whom a note can mention: the composer's "@" offers them.
     mentionable: ctx.tenant.can('inbox.reply') ? members.mentionable : [],
+    // The composer checks a file's size before uploading it (the server checks again).
+    attachmentLimits: ATTACHMENT_LIMITS,
     contact: {
       id: contact.id,
       name: contact.name,

@@ -1,6 +1,7 @@
 /// <reference lib="dom" />
 import { test } from '@japa/runner'
 import { truncateTables } from '#tests/helpers/database'
+import Message from '#messaging/models/message'
 import QuickReply from '#inbox/models/quick_reply'
 import { conversationIn, inboxWorkspace } from '#inbox/tests/support'
 
@@ -94,5 +95,51 @@ test.group('Browser: the composer', (group) => {
     // The data's thumbs up carries its emoji presentation selector (U+FE0F).
     await page.waitForFunction(() => (document.getElementById('reply-body') as HTMLTextAreaElement).value === 'Danke 👍\uFE0F!')
     assert.isTrue(await page.locator('[data-testid="emoji-panel"]').isHidden())
+  })
+
+  test('a file by the button: its caption, the upload’s progress, the image in the thread; a dropped file too; one too large is refused before uploading', async (context) => {
+    const { assert } = context
+    const { page, conversation } = await onConversation(context, 'dark')
+    // 3 MB: enough for the upload to report its progress.
+    const png = Buffer.concat([Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex'), Buffer.alloc(3 * 1024 * 1024)])
+    await page.setInputFiles('#attach-file', { name: 'receipt.png', mimeType: 'image/png', buffer: png })
+    await page.locator('[data-testid="attach-name"]').filter({ hasText: 'receipt.png' }).waitFor()
+    await page.evaluate(() => {
+      const seen: number[] = ((window as any).progressSeen = [])
+      new MutationObserver(() => seen.push(Number(document.querySelector('[data-testid="attach-progress"]')!.getAttribute('aria-valuenow'))))
+        .observe(document.querySelector('[data-testid="attach-progress"]')!, { attributes: true, attributeFilter: ['aria-valuenow'] })
+    })
+    await page.locator('[data-testid="attach-caption"]').fill('Your receipt')
+    await shot(page, 'composer-attachment-dark')
+    await page.locator('[data-testid="attach-caption"]').press('Enter')
+
+    await page.locator('#thread-messages [data-message][data-type="image"]').filter({ hasText: 'Your receipt' }).waitFor()
+    await page.locator('[data-testid="attach-panel"]').waitFor({ state: 'hidden' })
+    const seen: number[] = await page.evaluate(() => (window as any).progressSeen)
+    assert.include(seen, 100, 'the bar reached 100 %')
+    const image = await Message.query().where('conversation_id', conversation.id).where('type', 'image').firstOrFail()
+    assert.equal(image.content.caption, 'Your receipt')
+
+    // Dropped on the page: the same panel, for that file.
+    const drop = (name: string, type: string, size: number) =>
+      page.evaluate(
+        ({ name, type, size }) => {
+          const transfer = new DataTransfer()
+          transfer.items.add(new File([new Uint8Array(size)], name, { type }))
+          const thread = document.getElementById('thread')!
+          thread.dispatchEvent(new DragEvent('dragover', { dataTransfer: transfer, bubbles: true, cancelable: true }))
+          thread.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }))
+        },
+        { name, type, size }
+      )
+    await drop('terms.pdf', 'application/pdf', 2048)
+    await page.locator('[data-testid="attach-name"]').filter({ hasText: 'terms.pdf' }).waitFor()
+    await page.locator('[data-testid="attach-send"]').click()
+    await page.locator('#thread-messages [data-message][data-type="document"]').filter({ hasText: 'terms.pdf' }).waitFor()
+
+    await drop('huge.png', 'image/png', 6 * 1024 * 1024)
+    await page.locator('[data-testid="attach-error"]').filter({ hasText: 'at most 5 MB' }).waitFor()
+    assert.isTrue(await page.locator('[data-testid="attach-panel"]').isHidden())
+    assert.equal(await Message.query().where('conversation_id', conversation.id).where('direction', 'outbound').count('* as n').then((rows) => Number(rows[0].$extras.n)), 2)
   })
 })
