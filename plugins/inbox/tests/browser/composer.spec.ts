@@ -123,7 +123,7 @@ test.group('Browser: the composer', (group) => {
     // Dropped on the page: the same panel, for that file.
     const drop = (name: string, type: string, size: number) =>
       page.evaluate(
-        ({ name, type, size }) => {
+        ({ name, type, size }: { name: string; type: string; size: number }) => {
           const transfer = new DataTransfer()
           transfer.items.add(new File([new Uint8Array(size)], name, { type }))
           const thread = document.getElementById('thread')!
