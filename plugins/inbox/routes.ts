@@ -10,6 +10,7 @@ const TypingController = () => import('#inbox/controllers/typing_controller')
 const NotesController = () => import('#inbox/controllers/notes_controller')
 const QuickRepliesController = () => import('#inbox/controllers/quick_replies_controller')
 const AttachmentsController = () => import('#inbox/controllers/attachments_controller')
+const ReactionsController = () => import('#inbox/controllers/reactions_controller')
 
 /**
  * Under /w/:workspace/inbox (signed-in members; 404 where the inbox is off). Reading needs
@@ -68,6 +69,11 @@ export default definePluginRoutes({
       .group(() => {
         router.get('/quick-replies', [QuickRepliesController, 'search']).as('quick_replies.search').use(reply)
         router.post('/attachments', [AttachmentsController, 'store']).as('attachments.store').use(reply)
+        router
+          .post('/messages/:messageId/reactions', [ReactionsController, 'store'])
+          .as('reactions.store')
+          .use(reply)
+          .where('messageId', rowId)
       })
       .prefix('/conversations/:id')
       .where('id', rowId)
