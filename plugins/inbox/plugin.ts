@@ -26,6 +26,7 @@ export default definePlugin({
     'inbox.reply': { description: 'Reply to conversations and change their status', roles: ['owner', 'admin', 'agent'] },
     'inbox.assign': { description: 'Assign conversations to members', roles: ['owner', 'admin', 'agent'] },
     'inbox.quick_replies.manage': { description: 'Create, change and delete the quick replies agents insert with "/"', roles: ['owner', 'admin'] },
+    'inbox.notes.manage': { description: 'Edit and delete anyone’s internal notes (authors may change their own)', roles: ['owner', 'admin'] },
   },
   navigation: [
     { label: 'inbox.nav', icon: 'inbox', route: 'inbox.index', ability: 'inbox.view', section: 'main', order: 10 },
@@ -33,8 +34,8 @@ export default definePlugin({
   ],
   jobs: [wakeSnoozed],
   hooks: {
-    provides: ['conversation.assigned', 'conversation.resolved', 'conversation.statusChanged', 'note.created'],
-    taps: ['message.received', 'message.sent', 'message.statusChanged', 'conversation.opened', 'conversation.assigned', 'conversation.statusChanged', 'note.created'],
+    provides: ['conversation.assigned', 'conversation.resolved', 'conversation.statusChanged', 'note.created', 'note.updated', 'note.deleted'],
+    taps: ['message.received', 'message.sent', 'message.statusChanged', 'conversation.opened', 'conversation.assigned', 'conversation.statusChanged', 'note.created', 'note.updated', 'note.deleted'],
   },
   // "Remove data": the notes and quick replies (conversations and messages are messaging's).
   data: { tables: ['inbox_notes', 'inbox_quick_replies'] },

@@ -11,6 +11,7 @@ const NotesController = () => import('#inbox/controllers/notes_controller')
 const QuickRepliesController = () => import('#inbox/controllers/quick_replies_controller')
 const AttachmentsController = () => import('#inbox/controllers/attachments_controller')
 const ReactionsController = () => import('#inbox/controllers/reactions_controller')
+const NoteEditsController = () => import('#inbox/controllers/note_edits_controller')
 
 /**
  * Under /w/:workspace/inbox (signed-in members; 404 where the inbox is off). Reading needs
@@ -74,6 +75,10 @@ export default definePluginRoutes({
           .as('reactions.store')
           .use(reply)
           .where('messageId', rowId)
+        // Notes: their author, or inbox.notes.manage (the controller answers 403 otherwise).
+        router.get('/notes/:noteId/edit', [NoteEditsController, 'edit']).as('notes.edit').use(reply).where('noteId', rowId)
+        router.put('/notes/:noteId', [NoteEditsController, 'update']).as('notes.update').use(reply).where('noteId', rowId)
+        router.delete('/notes/:noteId', [NoteEditsController, 'destroy']).as('notes.destroy').use(reply).where('noteId', rowId)
       })
       .prefix('/conversations/:id')
       .where('id', rowId)

@@ -1,6 +1,8 @@
 /// <reference lib="dom" />
 import { test } from '@japa/runner'
+import type { Page } from 'playwright-core'
 import { truncateTables } from '#tests/helpers/database'
+import { addMember } from '#database/factories/index'
 import Message from '#messaging/models/message'
 import QuickReply from '#inbox/models/quick_reply'
 import { conversationIn, inboxWorkspace } from '#inbox/tests/support'
@@ -166,5 +168,54 @@ test.group('Browser: the composer', (group) => {
     await page.locator(`#message-${inbound.id} [data-reactions]`).filter({ hasText: '🎉' }).waitFor()
     const reactions = await Message.query().where('conversation_id', conversation.id).where('type', 'reaction').orderBy('id')
     assert.deepEqual(reactions.map((reaction) => reaction.content.emoji), ['👍', '🎉'])
+  })
+
+  test('notes: the author edits one in place and deletes it (after a confirmation); a colleague’s open thread follows live; "r" goes back to Reply', async (context) => {
+    const { assert, browser, cleanup } = context
+    const { page: a, workspace, conversation } = await onConversation(context, 'dark')
+    const colleague = await addMember(workspace, 'agent')
+    const other = await browser.newContext({ baseURL: `http://${process.env.HOST}:${process.env.PORT}` })
+    cleanup(() => other.close())
+    await other.loginAs(colleague)
+    const b: Page = await other.newPage()
+    const listening = b.waitForResponse((response) => response.url().includes('/__transmit/subscribe') && (response.request().postData() ?? '').includes('/inbox/live'))
+    await b.goto(`/w/${workspace.slug}/inbox/conversations/${conversation.id}`)
+    await listening
+
+    await a.locator('[data-testid="mode-note"]').click()
+    await a.locator('#note-body').fill('Customer called, parcel lost')
+    await a.locator('#note-body').press('Enter')
+    const noteOn = (page: Page) => page.locator('#thread-messages [data-testid="note"]')
+    await noteOn(b).filter({ hasText: 'parcel lost' }).waitFor({ timeout: 3000 })
+    assert.equal(await noteOn(b).locator('[data-testid="note-edit"]').count(), 0, 'not the colleague’s to change')
+
+    await noteOn(a).hover()
+    await noteOn(a).locator('[data-testid="note-edit"]').click()
+    const editing = a.locator('[data-testid="note-edit-body"]')
+    await editing.waitFor()
+    await shot(a, 'composer-note-edit-dark')
+    await editing.fill('Customer called, parcel found')
+    await editing.press('Enter')
+    await noteOn(a).filter({ hasText: 'parcel found' }).locator('[data-testid="note-edited"]').waitFor()
+    await noteOn(b).filter({ hasText: 'parcel found' }).locator('[data-testid="note-edited"]').waitFor({ timeout: 3000 })
+
+    // Esc gives up an edit unchanged.
+    await noteOn(a).hover()
+    await noteOn(a).locator('[data-testid="note-edit"]').click()
+    await editing.fill('never saved')
+    await editing.press('Escape')
+    await noteOn(a).filter({ hasText: 'parcel found' }).waitFor()
+
+    a.once('dialog', (dialog) => void dialog.accept())
+    await noteOn(a).hover()
+    await noteOn(a).locator('[data-testid="note-delete"]').click()
+    await noteOn(a).waitFor({ state: 'detached' })
+    await noteOn(b).waitFor({ state: 'detached', timeout: 3000 })
+
+    // The composer is on Note: "r" (outside a field) brings Reply back, focused.
+    await a.locator('body').click({ position: { x: 5, y: 5 } })
+    await a.keyboard.press('r')
+    await a.waitForFunction(() => document.activeElement?.id === 'reply-body')
+    assert.isTrue(await a.locator('#note-body').isHidden())
   })
 })
