@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
 import { test } from '@japa/runner'
-import type { Page } from 'playwright-core'
+import type { Dialog, Page } from 'playwright-core'
 import { truncateTables } from '#tests/helpers/database'
 import { addMember } from '#database/factories/index'
 import Message from '#messaging/models/message'
@@ -206,7 +206,7 @@ test.group('Browser: the composer', (group) => {
     await editing.press('Escape')
     await noteOn(a).filter({ hasText: 'parcel found' }).waitFor()
 
-    a.once('dialog', (dialog) => void dialog.accept())
+    a.once('dialog', (dialog: Dialog) => void dialog.accept())
     await noteOn(a).hover()
     await noteOn(a).locator('[data-testid="note-delete"]').click()
     await noteOn(a).waitFor({ state: 'detached' })
