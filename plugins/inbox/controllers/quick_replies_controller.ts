@@ -17,7 +17,7 @@ export default class QuickRepliesController {
     const { q, page } = await ctx.request.validateUsing(quickReplyListValidator, { data: filledQuery(ctx), messagesProvider: labelled(ctx, 'inbox.quick_replies.fields') })
     const replies = await quickRepliesOf(ctx.tenant.workspace.id, q).paginate(page ?? 1, QUICK_REPLIES_PAGE)
     replies.baseUrl(ctx.request.url()).queryString(q ? { q } : {})
-    if (wantsFragment(ctx)) return ctx.view.render('inbox::partials/quick_replies_table', { replies, q })
+    if (wantsFragment(ctx)) return ctx.view.render('inbox::partials/quick_replies_list', { replies, q })
     return ctx.view.render('inbox::pages/quick_replies/index', { replies, q })
   }
 

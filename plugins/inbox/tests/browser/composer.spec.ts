@@ -218,4 +218,38 @@ test.group('Browser: the composer', (group) => {
     await a.waitForFunction(() => document.activeElement?.id === 'reply-body')
     assert.isTrue(await a.locator('#note-body').isHidden())
   })
+
+  test('settings: an admin adds a quick reply, finds it as they type, and deletes it; at 360 px in the dark theme', async (context) => {
+    const { assert, browserContext } = context
+    const { workspace, base } = await inboxWorkspace()
+    const admin = await addMember(workspace, 'admin')
+    await admin.merge({ theme: 'dark' }).save()
+    await QuickReply.create({ workspaceId: workspace.id, shortcut: 'hours', body: 'We are open 9–17.' })
+    await browserContext.loginAs(admin)
+    const page: Page = await browserContext.newPage()
+    await page.setViewportSize({ width: 360, height: 740 })
+    await page.goto(`${base}/quick-replies`)
+
+    await page.locator('[data-testid="quick-reply-new"]').click()
+    await page.waitForURL(/\/quick-replies\/new$/)
+    await page.getByLabel('Shortcut', { exact: true }).fill('refund')
+    await page.getByLabel('Text', { exact: true }).fill('Hi {{contact.first_name}}, your refund is on its way.')
+    await shot(page, 'quick-reply-form-360-dark')
+    await page.locator('[data-testid="quick-reply-save"]').click()
+    await page.locator('[data-quick-reply="refund"]').waitFor()
+    await shot(page, 'quick-replies-360-dark')
+    const width = await page.evaluate(() => document.documentElement.scrollWidth)
+    assert.isAtMost(width, 360, 'no sideways scrolling')
+
+    await page.locator('[data-testid="quick-reply-search"]').fill('open 9')
+    await page.locator('[data-quick-reply="refund"]').waitFor({ state: 'detached' })
+    assert.equal(await page.locator('[data-quick-reply]').count(), 1)
+    await page.locator('[data-testid="quick-reply-search"]').fill('')
+    await page.locator('[data-quick-reply="refund"]').waitFor()
+
+    await page.locator('[data-quick-reply="refund"] [data-testid="quick-reply-delete"]').click()
+    await page.locator('[data-testid="quick-reply-delete-confirm"]:visible').click()
+    await page.locator('[data-quick-reply="refund"]').waitFor({ state: 'detached' })
+    assert.deepEqual((await QuickReply.query().where('workspace_id', workspace.id)).map((reply) => reply.shortcut), ['hours'])
+  })
 })
