@@ -28,20 +28,23 @@ export default definePlugin({
     'inbox.reply': { description: 'Reply to conversations and change their status', roles: ['owner', 'admin', 'agent'] },
     'inbox.assign': { description: 'Assign conversations to members', roles: ['owner', 'admin', 'agent'] },
     'inbox.manage': { description: 'Manage teams and auto-assignment', roles: ['owner', 'admin'] },
+    'inbox.quick_replies.manage': { description: 'Create, change and delete the quick replies agents insert with "/"', roles: ['owner', 'admin'] },
+    'inbox.notes.manage': { description: 'Edit and delete anyone’s internal notes (authors may change their own)', roles: ['owner', 'admin'] },
   },
   navigation: [
     { label: 'inbox.nav', icon: 'inbox', route: 'inbox.index', ability: 'inbox.view', section: 'main', order: 10 },
     { key: 'inbox_settings', label: 'inbox.settings.nav', icon: 'users', route: 'inbox.settings.index', ability: 'inbox.manage', section: 'settings', order: 15 },
+    { label: 'inbox.quick_replies.nav', icon: 'inbox', route: 'inbox.quick_replies.index', ability: 'inbox.quick_replies.manage', section: 'settings', order: 35 },
   ],
   // The user menu's presence switch (and the ping that keeps the agent online).
   slots: { 'user.menu': { view: 'inbox::partials/presence_slot', ability: 'inbox.reply' } },
   jobs: [wakeSnoozed, autoAssign],
   hooks: {
-    provides: ['conversation.assigned', 'conversation.resolved', 'conversation.statusChanged', 'note.created'],
-    taps: ['message.received', 'message.sent', 'message.statusChanged', 'conversation.opened', 'conversation.assigned', 'conversation.statusChanged', 'note.created', 'member.removed'],
+    provides: ['conversation.assigned', 'conversation.resolved', 'conversation.statusChanged', 'note.created', 'note.updated', 'note.deleted'],
+    taps: ['message.received', 'message.sent', 'message.statusChanged', 'conversation.opened', 'conversation.assigned', 'conversation.statusChanged', 'note.created', 'note.updated', 'note.deleted', 'member.removed'],
   },
-  // "Remove data": the notes (conversations and messages are messaging's).
-  data: { tables: ['inbox_notes', 'inbox_conversation_teams', 'inbox_team_members', 'inbox_teams'] },
+  // "Remove data": the notes, teams and quick replies (conversations and messages are messaging's).
+  data: { tables: ['inbox_notes', 'inbox_quick_replies', 'inbox_conversation_teams', 'inbox_team_members', 'inbox_teams'] },
   setup(host) {
     defineInboxHooks()
     tapLiveUpdates(host.plugin.name)

@@ -279,6 +279,11 @@ export interface NoteView {
   at: string
   /** When it was written, in ms: live.js places notes and messages among each other by it. */
   atMs: number
+  conversationId: number
+  authorId: number | null
+  edited: boolean
+  /** Its last edit in ms (0: never): live.js never shows an older version over a newer one. */
+  version: number
 }
 
 export function presentNote(note: Note, author: string | null, display: Display): NoteView {
@@ -290,5 +295,9 @@ export function presentNote(note: Note, author: string | null, display: Display)
     time: messageTime(note.createdAt, display),
     at: note.createdAt.toISO()!,
     atMs: note.createdAt.toMillis(),
+    conversationId: note.conversationId,
+    authorId: note.authorId,
+    edited: !!note.editedAt,
+    version: note.editedAt?.toMillis() ?? 0,
   }
 }

@@ -14,6 +14,10 @@ const AutoAssignmentController = () => import('#inbox/controllers/auto_assignmen
 const PresenceController = () => import('#inbox/controllers/presence_controller')
 const ViewersController = () => import('#inbox/controllers/viewers_controller')
 const AlertsController = () => import('#inbox/controllers/alerts_controller')
+const QuickRepliesController = () => import('#inbox/controllers/quick_replies_controller')
+const AttachmentsController = () => import('#inbox/controllers/attachments_controller')
+const ReactionsController = () => import('#inbox/controllers/reactions_controller')
+const NoteEditsController = () => import('#inbox/controllers/note_edits_controller')
 
 /**
  * Under /w/:workspace/inbox (signed-in members; 404 where the inbox is off). Reading needs
@@ -76,5 +80,34 @@ export default definePluginRoutes({
       .use(view)
       .where('id', rowId)
       .where('messageId', rowId)
+    // The composer's extras (README: "Quick replies"…): quick replies managed in settings (inbox.quick_replies.manage), offered on "/".
+    const manageQuickReplies = middleware.can('inbox.quick_replies.manage')
+    router
+      .group(() => {
+        router.get('/', [QuickRepliesController, 'index']).as('quick_replies.index')
+        router.get('/new', [QuickRepliesController, 'create']).as('quick_replies.create')
+        router.post('/', [QuickRepliesController, 'store']).as('quick_replies.store')
+        router.get('/:id/edit', [QuickRepliesController, 'edit']).as('quick_replies.edit').where('id', rowId)
+        router.put('/:id', [QuickRepliesController, 'update']).as('quick_replies.update').where('id', rowId)
+        router.delete('/:id', [QuickRepliesController, 'destroy']).as('quick_replies.destroy').where('id', rowId)
+      })
+      .prefix('/quick-replies')
+      .use(manageQuickReplies)
+    router
+      .group(() => {
+        router.get('/quick-replies', [QuickRepliesController, 'search']).as('quick_replies.search').use(reply)
+        router.post('/attachments', [AttachmentsController, 'store']).as('attachments.store').use(reply)
+        router
+          .post('/messages/:messageId/reactions', [ReactionsController, 'store'])
+          .as('reactions.store')
+          .use(reply)
+          .where('messageId', rowId)
+        // Notes: their author, or inbox.notes.manage (the controller answers 403 otherwise).
+        router.get('/notes/:noteId/edit', [NoteEditsController, 'edit']).as('notes.edit').use(reply).where('noteId', rowId)
+        router.put('/notes/:noteId', [NoteEditsController, 'update']).as('notes.update').use(reply).where('noteId', rowId)
+        router.delete('/notes/:noteId', [NoteEditsController, 'destroy']).as('notes.destroy').use(reply).where('noteId', rowId)
+      })
+      .prefix('/conversations/:id')
+      .where('id', rowId)
   },
 })

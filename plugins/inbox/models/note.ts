@@ -26,4 +26,8 @@ export default class Note extends BaseModel {
 
   @column.dateTime({ autoCreate: true })
   declare createdAt: DateTime
+
+  /** When its author (or an owner or admin) last changed it; null: never. */
+  @column.dateTime()
+  declare editedAt: DateTime | null
 }

@@ -3,7 +3,7 @@
  * messages or notes, changed; this fetches the rendered partial (row, message, note, header) and
  * puts it in place: once (by DOM id), in order (rows by last activity, messages by id, notes by
  * time), and never an older state over a newer one (fetches per item are serialised; a
- * message's status rank only rises).
+ * message's status rank only rises, a note's edit time too). A deleted note (404) goes away.
  * A module runs once per tab while boosted navigation swaps pages: everything reads the current DOM.
  */
 const live = () => document.querySelector('[data-inbox-live]')
@@ -109,8 +109,8 @@ function placeMessages(html, { scroll = false } = {}) {
   for (const item of parse(html).querySelectorAll('[data-message], [data-note]')) {
     const shown = document.getElementById(item.id)
     if (!shown) placeItem(item, thread)
-    // Notes do not change; a message copy only replaces one that is not further along.
-    else if (item.dataset.message && Number(item.dataset.rank) >= Number(shown.dataset.rank)) {
+    // A copy replaces the one shown unless it is older: a message not further along, a note not edited later.
+    else if (item.dataset.message ? Number(item.dataset.rank) >= Number(shown.dataset.rank) : Number(item.dataset.version) >= Number(shown.dataset.version)) {
       shown.replaceWith(item)
       window.htmx.process(item)
     }
@@ -124,7 +124,10 @@ function refreshItem(conversationId, kind, id) {
   if (openConversation() !== conversationId) return
   serialised(`${kind}:${id}`, async () => {
     const response = await partial(`/conversations/${conversationId}/${kind}/${id}`)
-    if (response && openConversation() === conversationId) placeMessages(await response.text())
+    if (openConversation() !== conversationId) return
+    if (response) placeMessages(await response.text())
+    // A note that is no more (deleted) leaves the thread.
+    else if (kind === 'notes') document.getElementById(`note-${id}`)?.remove()
   })
 }
 

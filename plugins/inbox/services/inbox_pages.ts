@@ -13,6 +13,7 @@ import { liveChannel } from '#inbox/services/live'
 import { teamChoices, teamOfConversation } from '#inbox/services/teams'
 import { presenceOf } from '#inbox/services/presence'
 import { viewersChannel } from '#inbox/services/viewers'
+import { ATTACHMENT_LIMITS } from '#inbox/services/attachments'
 
 /**
  * What the inbox's pages and partials render, assembled from the services (the controllers
@@ -138,6 +139,8 @@ export async function conversationPage(ctx: HttpContext, conversation: Conversat
     templates: !conversation.windowOpen && ctx.tenant.can('inbox.reply') ? await templateChoices(conversation) : [],
     // Whom a note can mention: the composer's "@" offers them.
     mentionable: ctx.tenant.can('inbox.reply') ? members.mentionable : [],
+    // The composer checks a file's size before uploading it (the server checks again).
+    attachmentLimits: ATTACHMENT_LIMITS,
     contact: {
       id: contact.id,
       name: contact.name,

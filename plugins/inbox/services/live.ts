@@ -12,7 +12,7 @@ export interface LiveEvent {
   conversationId: number
   /** The message to fetch and show (new, or with a new status); absent: the conversation itself changed. */
   messageId?: number
-  /** An internal note to fetch and show (a new one). */
+  /** An internal note to fetch and show (new or edited; gone when deleted). */
   noteId?: number
   /** The message is the customer's, new: browsers may ring and notify (resources/alerts.js). */
   inbound?: true
@@ -40,5 +40,9 @@ export function tapLiveUpdates(plugin: string) {
   hooks.tap('conversation.opened', { plugin }, onConversation)
   hooks.tap('conversation.assigned', { plugin }, onConversation)
   hooks.tap('conversation.statusChanged', { plugin }, onConversation)
-  hooks.tap('note.created', { plugin }, ({ workspaceId, conversationId, noteId }) => announce(workspaceId, { conversationId, noteId }))
+  const onNote = ({ workspaceId, conversationId, noteId }: { workspaceId: number; conversationId: number; noteId: number }) => announce(workspaceId, { conversationId, noteId })
+  hooks.tap('note.created', { plugin }, onNote)
+  // An edited note is fetched again; a deleted one answers 404 and leaves the thread.
+  hooks.tap('note.updated', { plugin }, onNote)
+  hooks.tap('note.deleted', { plugin }, onNote)
 }
