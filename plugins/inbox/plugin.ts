@@ -29,7 +29,7 @@ export default definePlugin({
   navigation: [{ label: 'inbox.nav', icon: 'inbox', route: 'inbox.index', ability: 'inbox.view', section: 'main', order: 10 }],
   jobs: [wakeSnoozed],
   hooks: {
-    provides: ['conversation.assigned', 'conversation.resolved', 'conversation.statusChanged', 'note.created'],
+    provides: ['conversation.resolved', 'conversation.statusChanged', 'note.created'],
     taps: ['message.received', 'message.sent', 'message.statusChanged', 'conversation.opened', 'conversation.assigned', 'conversation.statusChanged', 'note.created'],
   },
   // "Remove data": the notes (conversations and messages are messaging's).
