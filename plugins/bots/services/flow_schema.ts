@@ -214,6 +214,8 @@ export function exitsOf(node: { type: NodeType; data: any }): Exit[] {
   const next: Exit = { key: 'next', target: d.next, missing: `${what} needs an exit` }
   switch (node.type) {
     case 'message':
+      // A message may be the flow's last word.
+      return [{ key: 'next', target: d.next }]
     case 'set_variable':
     case 'set_contact_field':
     case 'tag':

@@ -154,15 +154,12 @@ export async function advance(sessionId: number, input: StepInput) {
 }
 
 async function openStep(trx: TransactionClientContract, session: BotSession) {
-  const [conversation, contact, settings] = await Promise.all([
-    Conversation.query({ client: trx }).where('workspace_id', session.workspaceId).where('id', session.conversationId).firstOrFail(),
-    Contact.query({ client: trx }).where('workspace_id', session.workspaceId).where('id', session.contactId).firstOrFail(),
-    botSettings(session.workspaceId),
-  ])
-  const [channel, workspace] = await Promise.all([
-    Channel.query({ client: trx }).where('workspace_id', session.workspaceId).where('id', conversation.channelId).firstOrFail(),
-    Workspace.query({ client: trx }).where('id', session.workspaceId).firstOrFail(),
-  ])
+  // One after the other: a transaction is one connection.
+  const conversation = await Conversation.query({ client: trx }).where('workspace_id', session.workspaceId).where('id', session.conversationId).firstOrFail()
+  const contact = await Contact.query({ client: trx }).where('workspace_id', session.workspaceId).where('id', session.contactId).firstOrFail()
+  const channel = await Channel.query({ client: trx }).where('workspace_id', session.workspaceId).where('id', conversation.channelId).firstOrFail()
+  const workspace = await Workspace.query({ client: trx }).where('id', session.workspaceId).firstOrFail()
+  const settings = await botSettings(session.workspaceId)
   const scope: Scope = {
     contact,
     variables: { ...session.variables },
