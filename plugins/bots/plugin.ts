@@ -1,6 +1,8 @@
 import vine from '@vinejs/vine'
 import { hooks } from '#hooks/bus'
 import { definePlugin } from '#plugins/define_plugin'
+import { apiDocs } from '#core/api_docs'
+import { botsApiDocs } from '#bots/openapi'
 import { defineBotHooks } from '#bots/hooks'
 import { resumeSession } from '#bots/jobs/resume_session'
 import { sweepSessions } from '#bots/jobs/sweep_sessions'
@@ -45,6 +47,7 @@ export default definePlugin({
   data: { tables: ['bot_node_stats', 'bot_sessions', 'bot_flow_versions', 'bot_flows'] },
   setup(host) {
     defineBotHooks()
+    apiDocs.add(botsApiDocs)
     const plugin = host.plugin.name
     // A step may call an HTTP endpoint (≤ 10 s) before it answers: a longer deadline than the default.
     hooks.tap('message.claim', { plugin, timeoutMs: 30_000 }, (claim) => claimInbound(claim))

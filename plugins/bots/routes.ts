@@ -2,6 +2,7 @@ import { middleware } from '#start/kernel'
 import { definePluginRoutes, rowId } from '#plugins/routes'
 
 const FlowsController = () => import('#bots/controllers/flows_controller')
+const ApiSessionsController = () => import('#bots/controllers/api_sessions_controller')
 
 /**
  * Under /w/:workspace/bots (signed-in members; 404 where the bots are off). Reading and
@@ -28,6 +29,14 @@ export default definePluginRoutes({
           .where('versionId', rowId)
       })
       .prefix('/flows/:id')
+      .where('id', rowId)
+  },
+  /** /api/v1/bots (openapi.ts): starting a flow from another system. */
+  api(router) {
+    router
+      .post('/flows/:id/sessions', [ApiSessionsController, 'store'])
+      .as('flows.sessions.store')
+      .use(middleware.can('bots.manage'))
       .where('id', rowId)
   },
 })

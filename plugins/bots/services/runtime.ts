@@ -384,8 +384,12 @@ async function handOff(step: Step, data: NodeData<'handoff'>): Promise<Outcome> 
   }
   if (assigneeId !== null && conversation.assigneeId !== assigneeId) {
     const previousAssigneeId = conversation.assigneeId
-    await Conversation.query({ client: step.trx }).where('workspace_id', session.workspaceId).where('id', conversation.id).update({ assigneeId, updatedAt: DateTime.now().toSQL() })
-    step.after.push(() => hooks.emit('conversation.assigned', { workspaceId: session.workspaceId, conversationId: conversation.id, assigneeId, previousAssigneeId, actorId: null }))
+    // After the commit, on its own: inside the step it would hold the conversation's row, which
+    // sendMessage (another connection) updates.
+    step.after.push(async () => {
+      await db.from('conversations').where('workspace_id', session.workspaceId).where('id', conversation.id).update({ assignee_id: assigneeId, updated_at: DateTime.now().toSQL() })
+      await hooks.emit('conversation.assigned', { workspaceId: session.workspaceId, conversationId: conversation.id, assigneeId, previousAssigneeId, actorId: null })
+    })
   }
   // Teams do not exist yet: the team is kept on the session for whoever routes it.
   const teamId = data.teamId ?? null

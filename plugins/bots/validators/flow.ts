@@ -14,3 +14,14 @@ export const flowEnabledValidator = vine.compile(vine.object({ enabled: vine.boo
 
 /** The flows list's page. */
 export const flowListValidator = vine.compile(vine.object({ page: vine.number().withoutDecimals().min(1).max(100_000).optional() }))
+
+/** Start a flow in a conversation (API): `variables` become `{{vars.*}}` (flat, ≤ 50). */
+export const startSessionValidator = vine.compile(
+  vine.object({
+    conversationId: vine.number().positive().withoutDecimals(),
+    variables: vine
+      .record(vine.union([vine.union.if((value) => typeof value === 'number', vine.number()), vine.union.else(vine.string().maxLength(1000))]))
+      .maxLength(50)
+      .optional(),
+  })
+)
