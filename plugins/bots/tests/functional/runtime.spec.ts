@@ -14,6 +14,7 @@ import { expireSessions } from '#bots/services/sessions'
 import { httpPolicy } from '#bots/services/http_request'
 import { startFlow } from '#bots/actions/start_flow'
 import { addMember } from '#database/factories/index'
+import { pluginEnablement } from '#plugins/enablement'
 import { botSaid, botWorkspace, customerSays, dropQueuedJobs, liveFlow } from '#bots/tests/support'
 
 const sessionOf = (conversation: Conversation) => BotSession.query().where('conversation_id', conversation.id).orderBy('id', 'desc').firstOrFail()
@@ -199,22 +200,24 @@ test.group('Bots: the runtime, node by node', (group) => {
     assert.equal(dropped.dropped, 1)
   })
 
-  test('triggers: keyword, regex, payload, new contact; none while a human is assigned; explicit start; one session per conversation', async ({ assert }) => {
+  test('triggers: keyword, regex, payload, ad referral, new contact; none while a human is assigned; explicit start; one session per conversation', async ({ assert }) => {
     const { workspace, conversation, user } = await botWorkspace()
     const end = (text: string) => [{ id: 'e', type: 'end', data: { message: text } }]
     await liveFlow(workspace.id, end('keyword'), { type: 'keyword', keywords: ['price', 'prices'], match: 'contains' })
     await liveFlow(workspace.id, end('regex'), { type: 'regex', pattern: '^order\\s+#?\\d+$' })
     await liveFlow(workspace.id, end('payload'), { type: 'payload', payload: 'PROMO' })
     await liveFlow(workspace.id, end('new'), { type: 'new_contact' })
+    await liveFlow(workspace.id, end('ad'), { type: 'referral', sourceId: 'AD-7' })
     const manual = await liveFlow(workspace.id, end('manual {{vars.code}}'), { type: 'manual' })
 
     assert.isUndefined(await customerSays(conversation, 'good morning'))
     await customerSays(conversation, 'What are your PRICES?')
     await customerSays(conversation, 'order #123')
     await customerSays(conversation, { type: 'button', content: { payload: 'PROMO', text: 'Show promo' } })
+    await customerSays(conversation, { type: 'text', content: { body: 'Tell me more', referral: { source_id: 'AD-7', source_type: 'ad' } } })
     await customerSays(conversation, 'hey', true)
     await startFlow({ workspaceId: workspace.id, flowId: manual.id, conversationId: conversation.id, variables: { code: 'X1' } })
-    assert.deepEqual(await botSaid(conversation), ['keyword', 'regex', 'payload', 'new', 'manual X1'])
+    assert.deepEqual(await botSaid(conversation), ['keyword', 'regex', 'payload', 'ad', 'new', 'manual X1'])
 
     await Conversation.query().where('id', conversation.id).update({ assigneeId: user.id })
     assert.isUndefined(await customerSays(conversation, 'prices'))
@@ -231,6 +234,14 @@ test.group('Bots: the runtime, node by node', (group) => {
     const outsider = await botWorkspace()
     await assert.rejects(() => startFlow({ workspaceId: outsider.workspace.id, flowId: manual.id, conversationId: conversation.id }))
     assert.equal((await Flow.findOrFail(manual.id)).sessionsStarted, 1)
+  })
+
+  test('where the bots are switched off the message is left to people', async ({ assert }) => {
+    const { workspace, user, conversation } = await botWorkspace()
+    await liveFlow(workspace.id, [{ id: 'e', type: 'end', data: { message: 'bot here' } }])
+    await pluginEnablement.disable(workspace, 'bots', user.id)
+    assert.isUndefined(await customerSays(conversation, 'hello'))
+    assert.lengthOf(await botSaid(conversation), 0)
   })
 
   test('jump to another flow and A/B split; a template when the window is closed', async ({ assert }) => {
