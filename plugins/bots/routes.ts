@@ -22,6 +22,7 @@ export default definePluginRoutes({
         router.post('/import', [FlowsController, 'importDraft']).as('flows.import').use(manage)
         router.post('/publish', [FlowsController, 'publish']).as('flows.publish').use(manage)
         router.post('/enabled', [FlowsController, 'enabled']).as('flows.enabled').use(manage)
+        router.get('/versions/:versionId', [FlowsController, 'version']).as('versions.show').use(view).where('versionId', rowId)
         router
           .post('/versions/:versionId/restore', [FlowsController, 'restore'])
           .as('versions.restore')

@@ -7,7 +7,7 @@ import FlowVersion from '#bots/models/flow_version'
 import { importFlow } from '#bots/actions/import_flow'
 import { publishFlow } from '#bots/actions/publish_flow'
 import { restoreVersion } from '#bots/actions/restore_version'
-import { exportFlow } from '#bots/services/flow_schema'
+import { exitsOf, exportFlow } from '#bots/services/flow_schema'
 import { flowStats } from '#bots/services/stats'
 import { flowEnabledValidator, flowListValidator, importFlowValidator } from '#bots/validators/flow'
 
@@ -77,6 +77,24 @@ export default class FlowsController {
     ctx.response.header('content-type', 'application/json; charset=utf-8')
     ctx.response.header('content-disposition', `attachment; filename="${encodeURIComponent(file)}"`)
     return JSON.stringify(exportFlow(flow, version.definition), null, 2)
+  }
+
+  /** GET /:id/versions/:versionId: a version's nodes, their exits, and its JSON. */
+  async version(ctx: HttpContext) {
+    const flow = await findFlow(ctx)
+    const version = await FlowVersion.query().where('workspace_id', flow.workspaceId).where('flow_id', flow.id).where('id', Number(ctx.params.versionId) || 0).firstOrFail()
+    const { definition } = version
+    const nodes = definition.nodes.map((node) => {
+      const data = node.data as { text?: string; message?: string }
+      return {
+        id: node.id,
+        type: node.type,
+        start: node.id === definition.start,
+        text: data.text ?? data.message ?? null,
+        exits: exitsOf(node).filter((exit) => exit.target).map((exit) => ({ key: exit.key, target: exit.target! })),
+      }
+    })
+    return ctx.view.render('bots::pages/version', { flow, version, nodes, json: JSON.stringify(exportFlow(flow, definition), null, 2) })
   }
 
   async publish(ctx: HttpContext) {

@@ -57,6 +57,11 @@ test.group('Bots: the flows page', (group) => {
     await client.post(`${base}/flows/${flow.id}/enabled`).form({ enabled: 'true' }).loginAs(user).withCsrfToken().redirects(0)
     assert.isTrue((await Flow.findOrFail(flow.id)).enabled)
 
+    const version = await client.get(`${base}/flows/${flow.id}/versions/${v1.id}`).loginAs(user)
+    version.assertStatus(200)
+    assert.match(version.text(), /data-node="q1"[\s\S]*?Your name\?[\s\S]*?next<\/span> → <a href="#node-bye"/)
+    assert.include(version.text(), '&quot;schemaVersion&quot;: 1')
+
     const page = await client.get(`${base}/flows/${flow.id}`).loginAs(user)
     page.assertStatus(200)
     assert.include(page.text(), 'data-version="3" data-state="draft"')
@@ -105,6 +110,8 @@ test.group('Bots: the flows page', (group) => {
     const other = await botsOn()
     ;(await client.get(`${other.base}/flows/${flow.id}`).loginAs(other.user)).assertStatus(404)
     ;(await client.get(`${other.base}/flows/${flow.id}/export`).loginAs(other.user)).assertStatus(404)
+    const version = await FlowVersion.query().where('flow_id', flow.id).firstOrFail()
+    ;(await client.get(`${other.base}/flows/${flow.id}/versions/${version.id}`).loginAs(other.user)).assertStatus(404)
     const off = await workspaceWithMember('owner')
     ;(await client.get(`/w/${off.workspace.slug}/bots`).loginAs(off.user)).assertStatus(404)
   })
