@@ -24,7 +24,7 @@ export function tagsOf(contact: Contact): string[] {
   return Array.isArray(tags) ? tags.map(String) : []
 }
 
-export function isBusinessHours(scope: Scope, now = DateTime.now()) {
+export function isBusinessHours(scope: Scope, now: DateTime = DateTime.now()) {
   const local = now.setZone(scope.timezone)
   const time = local.toFormat('HH:mm')
   return scope.businessHours.days.includes(local.weekday) && time >= scope.businessHours.from && time < scope.businessHours.to
