@@ -15,6 +15,7 @@ import { httpPolicy } from '#bots/services/http_request'
 import { startFlow } from '#bots/actions/start_flow'
 import { addMember } from '#database/factories/index'
 import { pluginEnablement } from '#plugins/enablement'
+import PluginInstallation from '#plugins/installation'
 import { botSaid, botWorkspace, customerSays, dropQueuedJobs, liveFlow } from '#bots/tests/support'
 
 const sessionOf = (conversation: Conversation) => BotSession.query().where('conversation_id', conversation.id).orderBy('id', 'desc').firstOrFail()
@@ -234,6 +235,20 @@ test.group('Bots: the runtime, node by node', (group) => {
     const outsider = await botWorkspace()
     await assert.rejects(() => startFlow({ workspaceId: outsider.workspace.id, flowId: manual.id, conversationId: conversation.id }))
     assert.equal((await Flow.findOrFail(manual.id)).sessionsStarted, 1)
+  })
+
+  test('an assignment by a person pauses the bot; the idle time comes from the settings', async ({ assert }) => {
+    const { workspace, user, conversation } = await botWorkspace()
+    await PluginInstallation.change(workspace.id, 'bots', { settings: { sessionIdleMinutes: 5 } }, user.id)
+    await liveFlow(workspace.id, [{ id: 'q', type: 'question', data: { text: 'Name?', kind: 'text', next: 'e' } }, { id: 'e', type: 'end', data: {} }])
+    await customerSays(conversation, 'hi')
+    const session = await sessionOf(conversation)
+    assert.closeTo(session.expiresAt.toMillis(), Date.now() + 5 * 60_000, 10_000)
+    // The bot's own handoff announces with no actor: that does not pause anything.
+    await hooks.emit('conversation.assigned', { workspaceId: workspace.id, conversationId: conversation.id, assigneeId: user.id, previousAssigneeId: null, actorId: null })
+    assert.equal((await sessionOf(conversation)).status, 'active')
+    await hooks.emit('conversation.assigned', { workspaceId: workspace.id, conversationId: conversation.id, assigneeId: user.id, previousAssigneeId: null, actorId: user.id })
+    assert.equal((await sessionOf(conversation)).status, 'paused')
   })
 
   test('where the bots are switched off the message is left to people', async ({ assert }) => {
