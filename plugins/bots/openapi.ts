@@ -6,10 +6,9 @@ const id = { type: 'integer', minimum: 1 }
 export const botsApiDocs: ApiDocsFragment = {
   tags: [{ name: 'Bots', description: 'Bot flows (plugins/bots, docs/bot-flow-schema.md)' }],
   paths: {
-    '/bots/flows/{id}/sessions': {
-      parameters: [{ name: 'id', in: 'path', required: true, description: 'The flow’s id', schema: id }],
+    '/bots/sessions': {
       post: {
-        operationId: 'bots.flows.sessions.store',
+        operationId: 'bots.sessions.store',
         tags: ['Bots'],
         summary: 'Start a flow in a conversation',
         description:
@@ -20,13 +19,14 @@ export const botsApiDocs: ApiDocsFragment = {
           content: json(
             {
               type: 'object',
-              required: ['conversationId'],
+              required: ['flowId', 'conversationId'],
               properties: {
+                flowId: id,
                 conversationId: id,
                 variables: { type: 'object', additionalProperties: { type: ['string', 'number'] } },
               },
             },
-            { start: { value: { conversationId: 318, variables: { orderId: 'A-1042' } } } }
+            { start: { value: { flowId: 5, conversationId: 318, variables: { orderId: 'A-1042' } } } }
           ),
         },
         responses: {

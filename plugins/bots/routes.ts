@@ -34,10 +34,6 @@ export default definePluginRoutes({
   },
   /** /api/v1/bots (openapi.ts): starting a flow from another system. */
   api(router) {
-    router
-      .post('/flows/:id/sessions', [ApiSessionsController, 'store'])
-      .as('flows.sessions.store')
-      .use(middleware.can('bots.manage'))
-      .where('id', rowId)
+    router.post('/sessions', [ApiSessionsController, 'store']).as('sessions.store').use(middleware.can('bots.manage'))
   },
 })

@@ -2,11 +2,11 @@ import type { HttpContext } from '@adonisjs/core/http'
 import { startFlow } from '#bots/actions/start_flow'
 import { startSessionValidator } from '#bots/validators/flow'
 
-/** POST /api/v1/bots/flows/:id/sessions: start a flow in a conversation. */
+/** POST /api/v1/bots/sessions: start a flow in a conversation. */
 export default class ApiSessionsController {
-  async store({ params, request, tenant, response }: HttpContext) {
-    const { conversationId, variables } = await request.validateUsing(startSessionValidator)
-    const sessionId = await startFlow({ workspaceId: tenant.workspace.id, flowId: Number(params.id), conversationId, variables })
-    return response.created({ data: { sessionId, flowId: Number(params.id), conversationId } })
+  async store({ request, tenant, response }: HttpContext) {
+    const { flowId, conversationId, variables } = await request.validateUsing(startSessionValidator)
+    const sessionId = await startFlow({ workspaceId: tenant.workspace.id, flowId, conversationId, variables })
+    return response.created({ data: { sessionId, flowId, conversationId } })
   }
 }

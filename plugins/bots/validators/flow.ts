@@ -18,6 +18,7 @@ export const flowListValidator = vine.compile(vine.object({ page: vine.number().
 /** Start a flow in a conversation (API): `variables` become `{{vars.*}}` (flat, ≤ 50). */
 export const startSessionValidator = vine.compile(
   vine.object({
+    flowId: vine.number().positive().withoutDecimals(),
     conversationId: vine.number().positive().withoutDecimals(),
     variables: vine
       .record(vine.union([vine.union.if((value) => typeof value === 'number', vine.number()), vine.union.else(vine.string().maxLength(1000))]))
