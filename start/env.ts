@@ -39,6 +39,9 @@ export default await Env.create(new URL('../', import.meta.url), {
 
   GRAPH_API_VERSION: Env.schema.string.optional(),
 
+  // Bots: may a flow's HTTP request node call private / loopback addresses (default: no)
+  BOTS_HTTP_ALLOW_PRIVATE: Env.schema.boolean.optional(),
+
   // Media storage (config/drive.ts): local disk, or S3-compatible
   DRIVE_DISK: Env.schema.enum.optional(['fs', 's3'] as const),
   DRIVE_FS_ROOT: Env.schema.string.optional(),

@@ -3,8 +3,6 @@ import type { ConversationStatus } from '#messaging/models/conversation'
 
 declare module '#hooks/catalogue' {
   interface HookCatalogue {
-    // teamId / previousTeamId came with teams (issue 5, slice 3b); actorId null: auto-assignment.
-    'conversation.assigned': ActionHook<{ workspaceId: number; conversationId: number; assigneeId: number | null; previousAssigneeId: number | null; teamId: number | null; previousTeamId: number | null; actorId: number | null }>
     'conversation.resolved': ActionHook<{ workspaceId: number; conversationId: number; actorId: number | null }>
     'conversation.statusChanged': ActionHook<{ workspaceId: number; conversationId: number; status: ConversationStatus; previousStatus: ConversationStatus; actorId: number | null }>
     'note.created': ActionHook<{ workspaceId: number; conversationId: number; noteId: number; authorId: number; mentions: number[] }>
@@ -13,10 +11,9 @@ declare module '#hooks/catalogue' {
   }
 }
 
-/** The inbox's hooks, defined at its setup. */
+/** The inbox's hooks, defined at its setup (conversation.assigned is messaging's: the assignee is its column). */
 export function defineInboxHooks() {
   const plugin = 'inbox'
-  hooks.define('conversation.assigned', { kind: 'action', plugin, description: 'A conversation was assigned to a member and/or a team, or unassigned (assigneeId / teamId null); actorId null when auto-assigned.' })
   hooks.define('conversation.resolved', { kind: 'action', plugin, description: 'A conversation was marked resolved.' })
   hooks.define('conversation.statusChanged', { kind: 'action', plugin, description: 'A conversation moved to open, pending, snoozed or resolved (by an agent, or woken from a snooze).' })
   hooks.define('note.created', { kind: 'action', plugin, description: 'An agent added an internal note to a conversation (never sent to the customer); mentions: the members it mentions.' })

@@ -40,7 +40,7 @@ export default definePlugin({
   slots: { 'user.menu': { view: 'inbox::partials/presence_slot', ability: 'inbox.reply' } },
   jobs: [wakeSnoozed, autoAssign],
   hooks: {
-    provides: ['conversation.assigned', 'conversation.resolved', 'conversation.statusChanged', 'note.created', 'note.updated', 'note.deleted'],
+    provides: ['conversation.resolved', 'conversation.statusChanged', 'note.created', 'note.updated', 'note.deleted'],
     taps: ['message.received', 'message.sent', 'message.statusChanged', 'conversation.opened', 'conversation.assigned', 'conversation.statusChanged', 'note.created', 'note.updated', 'note.deleted', 'member.removed'],
   },
   // "Remove data": the notes, teams and quick replies (conversations and messages are messaging's).

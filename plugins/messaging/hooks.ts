@@ -7,6 +7,22 @@ export interface OutgoingDraft {
   content: Record<string, unknown>
 }
 
+/**
+ * A stored customer's message looking for an automatic handler (a bot, an automation): the first
+ * tap that answers takes it; nobody answering leaves it to the humans. `firstMessage`: the
+ * contact was created by this very message.
+ */
+export interface InboundClaim {
+  workspaceId: number
+  messageId: number
+  conversationId: number
+  contactId: number
+  channelId: number
+  type: MessageType
+  content: Record<string, unknown>
+  firstMessage: boolean
+}
+
 export type MessageAuthor = 'agent' | 'bot' | 'contact' | 'campaign' | 'plugin'
 
 declare module '#hooks/catalogue' {
@@ -17,6 +33,9 @@ declare module '#hooks/catalogue' {
     'message.sent': ActionHook<{ workspaceId: number; messageId: number; conversationId: number; providerMessageId: string }>
     'contact.created': ActionHook<{ workspaceId: number; contactId: number; phone: string; source: 'inbound' | 'api' }>
     'conversation.opened': ActionHook<{ workspaceId: number; conversationId: number; contactId: number; channelId: number; reopened: boolean }>
+    // teamId / previousTeamId: given by the inbox, which has teams (null: no team); absent when a plugin without teams assigns.
+    'conversation.assigned': ActionHook<{ workspaceId: number; conversationId: number; assigneeId: number | null; previousAssigneeId: number | null; teamId?: number | null; previousTeamId?: number | null; actorId: number | null }>
+    'message.claim': BailHook<InboundClaim, { plugin: string }>
   }
 }
 
@@ -29,4 +48,7 @@ export function defineMessagingHooks() {
   hooks.define('message.sent', { kind: 'action', plugin, description: 'The provider accepted an outbound message (it has a provider message id).' })
   hooks.define('contact.created', { kind: 'action', plugin, description: 'A contact was created (first inbound message or through the API).' })
   hooks.define('conversation.opened', { kind: 'action', plugin, description: 'A conversation was opened, or reopened by a new inbound message.' })
+  // The assignee is the kernel's column: whoever changes it (the inbox, a bot's handoff) announces it here.
+  hooks.define('conversation.assigned', { kind: 'action', plugin, description: 'A conversation was assigned to a member and/or (inbox) a team, or unassigned (assigneeId / teamId null); actorId null: done by the platform (auto-assignment, a bot).' })
+  hooks.define('message.claim', { kind: 'bail', plugin, description: 'A stored customer message looks for an automatic handler (a bot): the first tap that answers { plugin } takes it; before message.received.' })
 }

@@ -38,7 +38,7 @@ export default definePlugin({
   ],
   jobs: [processWebhookEvents, sweepWebhookEvents, fetchMedia, sendQueuedMessage, markRead],
   hooks: {
-    provides: ['message.received', 'message.statusChanged', 'message.beforeSend', 'message.sent', 'contact.created', 'conversation.opened'],
+    provides: ['message.received', 'message.statusChanged', 'message.beforeSend', 'message.sent', 'message.claim', 'contact.created', 'conversation.opened', 'conversation.assigned'],
   },
   // Children before parents: "Remove data" deletes in this order.
   data: {

@@ -235,7 +235,9 @@ export async function storeInbound(trx: TransactionClientContract, batch: Inboun
     const conversation = conversations.get(pairKey(contactId, item.channel.id))!
     const messageId = messageIds.get(pairKey(item.channel.id, item.event.providerMessageId))!
     const ids = { workspaceId, conversationId: conversation.id, contactId, channelId: item.channel.id }
-    if (contacts.created.has(contactId) && !announcedContacts.has(contactId)) {
+    // The message that created the contact (a batch may hold several of theirs).
+    const firstMessage = contacts.created.has(contactId) && !announcedContacts.has(contactId)
+    if (firstMessage) {
       announcedContacts.add(contactId)
       announce.push(() => hooks.emit('contact.created', { workspaceId, contactId, phone: item.phone, source: 'inbound' }))
     }
@@ -244,7 +246,10 @@ export async function storeInbound(trx: TransactionClientContract, batch: Inboun
       announcedConversations.add(conversation.id)
       announce.push(() => hooks.emit('conversation.opened', { ...ids, reopened: conversation.reopened }))
     }
-    announce.push(() => hooks.emit('message.received', { ...ids, messageId, type: item.event.type }))
+    announce.push(async () => {
+      await hooks.ask('message.claim', { ...ids, messageId, type: item.event.type, content: item.event.content, firstMessage })
+      await hooks.emit('message.received', { ...ids, messageId, type: item.event.type })
+    })
     if ((MEDIA_TYPES as readonly string[]).includes(item.event.type)) {
       announce.push(() => jobs.dispatch(fetchMedia, { workspaceId, messageId }, { jobId: `media-${messageId}`, removeOnComplete: true }))
     }

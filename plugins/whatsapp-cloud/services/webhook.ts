@@ -59,8 +59,10 @@ export function parseMetaWebhook(body: unknown): WebhookEvent[] {
           // What WhatsApp cannot show us (unsupported, order, ...) is kept as a system note.
           type: known ? (message.type as MessageType) : 'system',
           content: known
-            ? // A contacts message's content is Meta's array of cards.
-              isObject(payload) || (message.type === 'contacts' && Array.isArray(payload)) ? (payload as Record<string, unknown>) : {}
+            ? // A contacts message's content is Meta's array of cards; a click-to-WhatsApp ad's referral rides along.
+              message.type === 'contacts' && Array.isArray(payload)
+              ? (payload as unknown as Record<string, unknown>)
+              : { ...(isObject(payload) ? payload : {}), ...(isObject(message.referral) ? { referral: message.referral } : {}) }
             : { kind: message.type.slice(0, 40), ...(isObject(payload) ? payload : {}), errors: message.errors ?? undefined },
           replyToProviderId: text(message.context?.id, 200),
         })

@@ -39,6 +39,12 @@ test.group('whatsapp-cloud: Meta webhook envelope', () => {
     assert.equal(reply.replyToProviderId, 'wamid.orig')
   })
 
+  test("a click-to-WhatsApp ad's referral rides along in the content (bots trigger on it)", ({ assert }) => {
+    const referral = { source_url: 'https://fb.me/ad', source_id: 'AD-7', source_type: 'ad', headline: 'Spring sale', ctwa_clid: 'clid' }
+    const event = inbound({ type: 'text', text: { body: 'Tell me more' }, referral })
+    assert.deepEqual(event.content, { body: 'Tell me more', referral })
+  })
+
   test('batches: entries × changes × messages and statuses, newer contacts with user_id', ({ assert }) => {
     const body = {
       entry: [

@@ -1,0 +1,49 @@
+import { DateTime } from 'luxon'
+import { BaseModel, column, hasMany } from '@adonisjs/lucid/orm'
+import type { HasMany } from '@adonisjs/lucid/types/relations'
+import FlowVersion from '#bots/models/flow_version'
+import type { FlowTrigger } from '#bots/services/flow_schema'
+
+/** A bot flow: its name, trigger and switch; the graph lives in its versions. */
+export default class Flow extends BaseModel {
+  static table = 'bot_flows'
+
+  @column({ isPrimary: true })
+  declare id: number
+
+  @column()
+  declare workspaceId: number
+
+  @column()
+  declare name: string
+
+  @column()
+  declare trigger: FlowTrigger
+
+  /** Triggers start it (only once a version is published). */
+  @column()
+  declare enabled: boolean
+
+  @column()
+  declare sessionsStarted: number
+
+  @column()
+  declare sessionsCompleted: number
+
+  @column()
+  declare sessionsHandedOff: number
+
+  @hasMany(() => FlowVersion)
+  declare versions: HasMany<typeof FlowVersion>
+
+  @column.dateTime({ autoCreate: true })
+  declare createdAt: DateTime
+
+  @column.dateTime({ autoCreate: true, autoUpdate: true })
+  declare updatedAt: DateTime
+
+  /** The workspace's flow `id`; any other, or none, is 404. */
+  static findInWorkspace(workspaceId: number, id: unknown) {
+    return this.query().where('workspace_id', workspaceId).where('id', Number(id) || 0).firstOrFail()
+  }
+}

@@ -1,0 +1,39 @@
+import { middleware } from '#start/kernel'
+import { definePluginRoutes, rowId } from '#plugins/routes'
+
+const FlowsController = () => import('#bots/controllers/flows_controller')
+const ApiSessionsController = () => import('#bots/controllers/api_sessions_controller')
+
+/**
+ * Under /w/:workspace/bots (signed-in members; 404 where the bots are off). Reading and
+ * exporting needs bots.view; importing, publishing, restoring and switching bots.manage (403).
+ */
+export default definePluginRoutes({
+  admin(router) {
+    const view = middleware.can('bots.view')
+    const manage = middleware.can('bots.manage')
+
+    router.get('/', [FlowsController, 'index']).as('index').use(view)
+    router.post('/import', [FlowsController, 'store']).as('flows.store').use(manage)
+    router
+      .group(() => {
+        router.get('/', [FlowsController, 'show']).as('flows.show').use(view)
+        router.get('/export', [FlowsController, 'export']).as('flows.export').use(view)
+        router.post('/import', [FlowsController, 'importDraft']).as('flows.import').use(manage)
+        router.post('/publish', [FlowsController, 'publish']).as('flows.publish').use(manage)
+        router.post('/enabled', [FlowsController, 'enabled']).as('flows.enabled').use(manage)
+        router.get('/versions/:versionId', [FlowsController, 'version']).as('versions.show').use(view).where('versionId', rowId)
+        router
+          .post('/versions/:versionId/restore', [FlowsController, 'restore'])
+          .as('versions.restore')
+          .use(manage)
+          .where('versionId', rowId)
+      })
+      .prefix('/flows/:id')
+      .where('id', rowId)
+  },
+  /** /api/v1/bots (openapi.ts): starting a flow from another system. */
+  api(router) {
+    router.post('/sessions', [ApiSessionsController, 'store']).as('sessions.store').use(middleware.can('bots.manage'))
+  },
+})

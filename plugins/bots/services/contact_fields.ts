@@ -1,0 +1,32 @@
+/**
+ * Writes to the contact: a field, a custom attribute, a tag. Tags are a list in the contact's
+ * `attributes.tags` for now; the CRM plugin will own tags, and only `changeTag` will change.
+ */
+import db from '@adonisjs/lucid/services/db'
+import type Contact from '#messaging/models/contact'
+import { tagsOf } from '#bots/services/scope'
+
+/** `field`: name, locale or attributes.<key>. Updates the row and the loaded model. */
+export async function setContactField(contact: Contact, field: string, value: string) {
+  if (field === 'name' || field === 'locale') {
+    contact[field] = value || null
+  } else {
+    contact.attributes = { ...contact.attributes, [field.slice('attributes.'.length)]: value }
+  }
+  await saveContact(contact)
+}
+
+export async function changeTag(contact: Contact, action: 'add' | 'remove', tag: string) {
+  const tags = tagsOf(contact).filter((existing) => existing.toLowerCase() !== tag.toLowerCase())
+  if (action === 'add') tags.push(tag)
+  contact.attributes = { ...contact.attributes, tags }
+  await saveContact(contact)
+}
+
+function saveContact(contact: Contact) {
+  return db
+    .from('contacts')
+    .where('workspace_id', contact.workspaceId)
+    .where('id', contact.id)
+    .update({ name: contact.name, locale: contact.locale, attributes: JSON.stringify(contact.attributes ?? {}), updated_at: new Date() })
+}

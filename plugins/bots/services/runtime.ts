@@ -1,0 +1,459 @@
+/**
+ * The flow runtime: runs a session from node to node until it waits (for an answer, for a
+ * delay) or ends. Each step holds the session's row lock (SELECT … FOR UPDATE) for its whole
+ * run, so two workers never move one session at once, and writes the session back in the same
+ * transaction; hooks and the delay's wake-up job go out after the commit. Messages go through
+ * messaging's `sendMessage` (24-hour window, `message.beforeSend`, rate-limited send queue)
+ * with author "bot".
+ */
+import { DateTime } from 'luxon'
+import db from '@adonisjs/lucid/services/db'
+import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
+import { hooks } from '#hooks/bus'
+import { jobs } from '#jobs/registry'
+import { settingsOf } from '#plugins/settings'
+import Workspace from '#tenancy/models/workspace'
+import Channel from '#messaging/models/channel'
+import Contact from '#messaging/models/contact'
+import Conversation from '#messaging/models/conversation'
+import { sendMessage } from '#messaging/actions/send_message'
+import { Refusal } from '#messaging/services/refusal'
+import type { SendMessageInput } from '#messaging/validators/message'
+import BotSession from '#bots/models/bot_session'
+import Flow from '#bots/models/flow'
+import FlowVersion from '#bots/models/flow_version'
+import type { FlowDefinition, FlowNode, NodeData } from '#bots/services/flow_schema'
+import { render, type Scope } from '#bots/services/scope'
+import { chooseBranch } from '#bots/services/conditions'
+import { answerOf, parseAnswer, pickOption, type Answer } from '#bots/services/answers'
+import { performRequest, pick } from '#bots/services/http_request'
+import { changeTag, setContactField } from '#bots/services/contact_fields'
+import { resumeSession } from '#bots/jobs/resume_session'
+
+/** A flow that loops without waiting is cut off after this many nodes in one step. */
+const MAX_NODES_PER_STEP = 100
+const DEFAULT_RETRIES = 2
+const DEFAULT_RETRY_TEXT = "Sorry, I didn't get that. Please try again."
+
+export type StepInput = { kind: 'start' } | { kind: 'answer'; type: string; content: Record<string, unknown> } | { kind: 'wake' }
+
+/** The plugin's settings a step needs. */
+export async function botSettings(workspaceId: number) {
+  const settings = await settingsOf(workspaceId, 'bots')
+  const days = String(settings.businessDays ?? '1,2,3,4,5')
+    .split(',')
+    .map((day) => Number(day.trim()))
+    .filter((day) => day >= 1 && day <= 7)
+  return {
+    idleMinutes: Number(settings.sessionIdleMinutes ?? 60) || 60,
+    businessHours: { days, from: String(settings.businessHoursFrom ?? '09:00'), to: String(settings.businessHoursTo ?? '18:00') },
+  }
+}
+
+/** One step in progress: the locked session and what it reads and collects. */
+class Step {
+  entered: string[] = []
+  after: (() => Promise<unknown>)[] = []
+  definition!: FlowDefinition
+  byId!: Map<string, FlowNode>
+
+  constructor(
+    readonly trx: TransactionClientContract,
+    readonly session: BotSession,
+    readonly conversation: Conversation,
+    readonly scope: Scope,
+    readonly idleMinutes: number
+  ) {}
+
+  get ids() {
+    return { workspaceId: this.session.workspaceId, sessionId: this.session.id, flowId: this.session.flowId, conversationId: this.session.conversationId }
+  }
+
+  async load(versionId: number) {
+    const version = await FlowVersion.query({ client: this.trx }).where('workspace_id', this.session.workspaceId).where('id', versionId).firstOrFail()
+    this.definition = version.definition
+    this.byId = new Map(version.definition.nodes.map((node) => [node.id, node]))
+  }
+
+  /** `input`: the API's shape (`{ type, <type>: {...} }`), built here from a checked node. */
+  send(input: { type: string } & Record<string, unknown>) {
+    return sendMessage({ conversation: this.conversation, input: input as unknown as SendMessageInput, author: { type: 'bot', id: this.session.flowId } })
+  }
+
+  text(body: string) {
+    return this.send({ type: 'text', text: { body: render(body, this.scope) } })
+  }
+}
+
+/** What executing a node leads to. */
+type Outcome = { next: string | undefined } | { wait: 'answer' } | { wait: 'delay'; until: DateTime } | { end: 'completed' | 'handed_off' | 'failed'; error?: string }
+
+/** Starts a flow's published (or given) version in a conversation; null when a live session holds it. */
+export async function startSession(options: { flow: Flow; version: FlowVersion; conversation: Conversation; trigger: string; variables?: Record<string, unknown> }) {
+  const { flow, version, conversation } = options
+  const settings = await botSettings(flow.workspaceId)
+  const now = DateTime.now()
+  const { rows } = await db.rawQuery(
+    `insert into bot_sessions (workspace_id, flow_id, version_id, conversation_id, contact_id, status, node_id, variables, expires_at, trigger, retries, created_at, updated_at)
+     values (?, ?, ?, ?, ?, 'active', ?, ?::jsonb, ?, ?, 0, ?, ?)
+     on conflict (workspace_id, conversation_id) where status in ('active', 'paused', 'handed_off') do nothing
+     returning id`,
+    [
+      flow.workspaceId,
+      flow.id,
+      version.id,
+      conversation.id,
+      conversation.contactId,
+      version.definition.start,
+      JSON.stringify(options.variables ?? {}),
+      now.plus({ minutes: settings.idleMinutes }).toSQL(),
+      options.trigger,
+      now.toSQL(),
+      now.toSQL(),
+    ]
+  )
+  if (!rows.length) return null
+  const sessionId = Number(rows[0].id)
+  await db.from('bot_flows').where('id', flow.id).increment('sessions_started', 1)
+  await hooks.emit('bot.sessionStarted', { workspaceId: flow.workspaceId, sessionId, flowId: flow.id, conversationId: conversation.id, trigger: options.trigger })
+  await advance(sessionId, { kind: 'start' })
+  return sessionId
+}
+
+/**
+ * Moves a session on: from its start, with the customer's answer, or when its delay is over.
+ * An input the session is not waiting for (an answer during a delay, a late wake-up) changes
+ * nothing. Returns the session as it was left.
+ */
+export async function advance(sessionId: number, input: StepInput) {
+  const after: (() => Promise<unknown>)[] = []
+  const session = await db.transaction(async (trx) => {
+    const session = await BotSession.query({ client: trx }).where('id', sessionId).forUpdate().first()
+    if (!session || session.status !== 'active') return session
+    if (input.kind === 'answer' && session.waiting !== 'answer') return session
+    if (input.kind === 'wake' && (session.waiting !== 'delay' || !session.wakeAt || session.wakeAt > DateTime.now())) return session
+    if (input.kind === 'start' && session.waiting !== null) return session
+
+    const step = await openStep(trx, session)
+    await step.load(session.versionId)
+    let nodeId: string | undefined | null = session.nodeId
+    let outcome: Outcome | null = null
+    const current = nodeId ? step.byId.get(nodeId) : undefined
+    if (input.kind === 'answer' && current) outcome = await takeAnswer(step, current, answerOf(input.type, input.content))
+    if (input.kind === 'wake' && current?.type === 'delay') outcome = { next: (current.data as NodeData<'delay'>).next }
+    if (outcome && 'next' in outcome) nodeId = outcome.next
+    if (outcome === null || 'next' in outcome) outcome = await run(step, nodeId)
+    finish(step, outcome)
+    await session.useTransaction(trx).save()
+    await recordEntries(step)
+    after.push(...step.after)
+    return session
+  })
+  for (const fire of after) await fire()
+  return session
+}
+
+async function openStep(trx: TransactionClientContract, session: BotSession) {
+  // One after the other: a transaction is one connection.
+  const conversation = await Conversation.query({ client: trx }).where('workspace_id', session.workspaceId).where('id', session.conversationId).firstOrFail()
+  const contact = await Contact.query({ client: trx }).where('workspace_id', session.workspaceId).where('id', session.contactId).firstOrFail()
+  const channel = await Channel.query({ client: trx }).where('workspace_id', session.workspaceId).where('id', conversation.channelId).firstOrFail()
+  const workspace = await Workspace.query({ client: trx }).where('id', session.workspaceId).firstOrFail()
+  const settings = await botSettings(session.workspaceId)
+  const scope: Scope = {
+    contact,
+    variables: { ...session.variables },
+    channel: { id: channel.id, name: channel.name },
+    timezone: workspace.timezone || 'UTC',
+    businessHours: settings.businessHours,
+  }
+  return new Step(trx, session, conversation, scope, settings.idleMinutes)
+}
+
+/** Runs nodes from `nodeId` until one waits or ends the session. */
+async function run(step: Step, nodeId: string | undefined | null): Promise<Outcome> {
+  for (let count = 0; count < MAX_NODES_PER_STEP; count++) {
+    // A missing exit (an optional one left empty) ends the flow.
+    if (!nodeId) return { end: 'completed' }
+    const node = step.byId.get(nodeId)
+    if (!node) return { end: 'failed', error: `node ${nodeId} does not exist in this version` }
+    step.session.nodeId = node.id
+    step.session.retries = 0
+    step.entered.push(node.id)
+    const ids = { ...step.ids, nodeId: node.id, nodeType: node.type }
+    step.after.push(() => hooks.emit('bot.nodeEntered', ids))
+    let outcome: Outcome
+    try {
+      outcome = await execute(step, node)
+    } catch (error) {
+      if (!(error instanceof Refusal)) throw error
+      outcome = { end: 'failed', error: `node ${node.id}: ${error.message}` }
+    }
+    if (!('next' in outcome)) return outcome
+    nodeId = outcome.next
+  }
+  return { end: 'failed', error: `more than ${MAX_NODES_PER_STEP} nodes without waiting: a loop?` }
+}
+
+/** Sends a node's prompt (a question, buttons, a list). */
+function ask(step: Step, node: FlowNode) {
+  const { scope } = step
+  if (node.type === 'question') return step.text((node.data as NodeData<'question'>).text)
+  if (node.type === 'buttons') {
+    const data = node.data as NodeData<'buttons'>
+    return step.send({
+      type: 'interactive',
+      interactive: {
+        type: 'button',
+        ...(data.header ? { header: { type: 'text', text: render(data.header, scope) } } : {}),
+        body: { text: render(data.text, scope) },
+        ...(data.footer ? { footer: { text: render(data.footer, scope) } } : {}),
+        action: { buttons: data.buttons.map((button) => ({ type: 'reply', reply: { id: button.id, title: button.title } })) },
+      },
+    })
+  }
+  const data = node.data as NodeData<'list'>
+  return step.send({
+    type: 'interactive',
+    interactive: {
+      type: 'list',
+      ...(data.header ? { header: { type: 'text', text: render(data.header, scope) } } : {}),
+      body: { text: render(data.text, scope) },
+      ...(data.footer ? { footer: { text: render(data.footer, scope) } } : {}),
+      action: {
+        button: data.button,
+        sections: data.sections.map((section) => ({
+          ...(section.title ? { title: section.title } : {}),
+          rows: section.rows.map((row) => ({ id: row.id, title: row.title, ...(row.description ? { description: row.description } : {}) })),
+        })),
+      },
+    },
+  })
+}
+
+/** Saves a value where a node says (`vars.x` or `contact.<field>`). */
+async function save(step: Step, saveTo: string | undefined, value: string | number) {
+  if (!saveTo) return
+  if (saveTo.startsWith('vars.')) step.scope.variables[saveTo.slice(5)] = value
+  else await setContactField(step.scope.contact, saveTo.slice('contact.'.length), String(value))
+}
+
+/** The customer answered the node the session waits on: its exit, or a retry, or the invalid exit. */
+async function takeAnswer(step: Step, node: FlowNode, answer: Answer): Promise<Outcome> {
+  const data = node.data as NodeData<'question'> | NodeData<'buttons'> | NodeData<'list'>
+  if (node.type === 'question') {
+    const value = parseAnswer(node.data as NodeData<'question'>, answer)
+    if (value !== undefined) {
+      await save(step, data.saveTo, value)
+      return { next: (node.data as NodeData<'question'>).next }
+    }
+  } else {
+    const options = node.type === 'buttons' ? (data as NodeData<'buttons'>).buttons : (data as NodeData<'list'>).sections.flatMap((section) => section.rows)
+    const picked = pickOption(options, answer)
+    if (picked) {
+      await save(step, data.saveTo, picked.id)
+      return { next: picked.next }
+    }
+  }
+  const retries = step.session.retries + 1
+  if (retries > (data.maxRetries ?? DEFAULT_RETRIES)) {
+    // Out of retries: the invalid exit, or the end (run() treats a missing exit as the end).
+    return { next: data.invalid }
+  }
+  step.session.retries = retries
+  await step.text(data.retryText || DEFAULT_RETRY_TEXT)
+  if (node.type !== 'question') await ask(step, node)
+  return { wait: 'answer' }
+}
+
+async function execute(step: Step, node: FlowNode): Promise<Outcome> {
+  const { scope, session } = step
+  switch (node.type) {
+    case 'message': {
+      const data = node.data as NodeData<'message'>
+      await sendContent(step, data)
+      return { next: data.next }
+    }
+    case 'question':
+    case 'buttons':
+    case 'list':
+      await ask(step, node)
+      return { wait: 'answer' }
+    case 'condition':
+      return { next: chooseBranch(node.data as NodeData<'condition'>, scope) }
+    case 'set_variable': {
+      const data = node.data as NodeData<'set_variable'>
+      scope.variables[data.variable] = render(data.value, scope)
+      return { next: data.next }
+    }
+    case 'set_contact_field': {
+      const data = node.data as NodeData<'set_contact_field'>
+      await setContactField(scope.contact, data.field, render(data.value, scope))
+      return { next: data.next }
+    }
+    case 'tag': {
+      const data = node.data as NodeData<'tag'>
+      await changeTag(scope.contact, data.action, render(data.tag, scope))
+      return { next: data.next }
+    }
+    case 'http': {
+      const data = node.data as NodeData<'http'>
+      const outcome = await performRequest({
+        method: data.method,
+        url: render(data.url, scope),
+        headers: Object.fromEntries(Object.entries(data.headers ?? {}).map(([key, value]) => [key, render(value, scope)])),
+        body: data.body ? render(data.body, scope) : undefined,
+        timeoutMs: data.timeoutMs ?? 5000,
+      })
+      if (!outcome.ok) {
+        scope.variables.http_error = outcome.error
+        return { next: data.error }
+      }
+      for (const { path, variable } of data.map ?? []) scope.variables[variable] = pick(outcome.json, path) ?? null
+      return { next: data.next }
+    }
+    case 'delay':
+      return { wait: 'delay', until: DateTime.now().plus({ seconds: (node.data as NodeData<'delay'>).seconds }) }
+    case 'handoff':
+      return handOff(step, node.data as NodeData<'handoff'>)
+    case 'end': {
+      const data = node.data as NodeData<'end'>
+      if (data.message) await step.text(data.message)
+      return { end: 'completed' }
+    }
+    case 'jump': {
+      const data = node.data as NodeData<'jump'>
+      const target = await FlowVersion.query({ client: step.trx })
+        .where('workspace_id', session.workspaceId)
+        .where('flow_id', data.flowId)
+        .where('state', 'published')
+        .first()
+      if (!target) return { end: 'failed', error: `node ${node.id}: flow ${data.flowId} has no published version` }
+      // The session goes on in the other flow: counted as completed here, started there.
+      await bumpCounter(step, session.flowId, 'sessions_completed')
+      await bumpCounter(step, target.flowId, 'sessions_started')
+      session.flowId = target.flowId
+      session.versionId = target.id
+      await step.load(target.id)
+      return { next: target.definition.start }
+    }
+    case 'ab_split': {
+      const data = node.data as NodeData<'ab_split'>
+      let roll = Math.random() * 100
+      for (const branch of data.branches) {
+        roll -= branch.percent
+        if (roll < 0) return { next: branch.next }
+      }
+      return { next: data.branches.at(-1)!.next }
+    }
+  }
+}
+
+/** A message node: its template outside the 24-hour window (or alone), else its text and media. */
+async function sendContent(step: Step, data: NodeData<'message'>) {
+  const { scope } = step
+  if (data.template && (!step.conversation.windowOpen || (!data.text && !data.media))) {
+    const params = (data.template.params ?? []).map((param) => ({ type: 'text', text: render(param, scope) }))
+    await step.send({
+      type: 'template',
+      template: { name: data.template.name, language: { code: data.template.language }, components: params.length ? [{ type: 'body', parameters: params }] : [] },
+    })
+    return
+  }
+  if (data.text) await step.text(data.text)
+  if (data.media) {
+    const { type, link, caption, filename } = data.media
+    const content = { link: render(link, scope), ...(caption ? { caption: render(caption, scope) } : {}), ...(filename && type === 'document' ? { filename } : {}) }
+    await step.send({ type, [type]: content })
+  }
+}
+
+/** Gives the conversation to an agent (a member who may reply) and pauses the bot. */
+async function handOff(step: Step, data: NodeData<'handoff'>): Promise<Outcome> {
+  const { session, conversation } = step
+  if (data.message) await step.text(data.message)
+  let assigneeId: number | null = null
+  if (data.assigneeId) {
+    const member = await step.trx
+      .from('memberships')
+      .where('workspace_id', session.workspaceId)
+      .where('user_id', data.assigneeId)
+      .whereIn('role', ['owner', 'admin', 'agent'])
+      .first()
+    if (member) assigneeId = data.assigneeId
+  }
+  if (assigneeId !== null && conversation.assigneeId !== assigneeId) {
+    const previousAssigneeId = conversation.assigneeId
+    // After the commit, on its own: inside the step it would hold the conversation's row, which
+    // sendMessage (another connection) updates.
+    step.after.push(async () => {
+      await db.from('conversations').where('workspace_id', session.workspaceId).where('id', conversation.id).update({ assignee_id: assigneeId, updated_at: DateTime.now().toSQL() })
+      await hooks.emit('conversation.assigned', { workspaceId: session.workspaceId, conversationId: conversation.id, assigneeId, previousAssigneeId, actorId: null })
+    })
+  }
+  // Teams do not exist yet: the team is kept on the session for whoever routes it.
+  const teamId = data.teamId ?? null
+  if (teamId !== null) step.scope.variables.handoff_team_id = teamId
+  step.after.push(() => hooks.emit('bot.handoff', { ...step.ids, assigneeId, teamId }))
+  return { end: 'handed_off' }
+}
+
+function bumpCounter(step: Step, flowId: number, column: 'sessions_started' | 'sessions_completed' | 'sessions_handed_off') {
+  return step.trx.from('bot_flows').where('id', flowId).increment(column, 1)
+}
+
+/** Writes the outcome into the session row (saved by the caller, in the step's transaction). */
+function finish(step: Step, outcome: Outcome) {
+  const { session } = step
+  const now = DateTime.now()
+  session.variables = step.scope.variables
+  session.expiresAt = now.plus({ minutes: step.idleMinutes })
+  if ('wait' in outcome) {
+    session.waiting = outcome.wait
+    session.wakeAt = outcome.wait === 'delay' ? outcome.until : null
+    if (outcome.wait === 'delay') {
+      // Idle time counts from the wake-up; the sweeper re-enqueues the job if Redis lost it.
+      session.expiresAt = outcome.until.plus({ minutes: step.idleMinutes })
+      const delay = Math.max(0, outcome.until.toMillis() - now.toMillis())
+      step.after.push(() => scheduleWake(session, delay))
+    }
+    return
+  }
+  if (!('end' in outcome)) return
+  session.waiting = null
+  session.wakeAt = null
+  session.status = outcome.end
+  session.lastError = outcome.error ?? null
+  if (outcome.end !== 'handed_off') session.endedAt = now
+  if (outcome.end === 'completed') {
+    step.after.push(() => bumpFlow(session.flowId, 'sessions_completed'))
+    step.after.push(() => hooks.emit('bot.completed', step.ids))
+  }
+  if (outcome.end === 'handed_off') step.after.push(() => bumpFlow(session.flowId, 'sessions_handed_off'))
+}
+
+function bumpFlow(flowId: number, column: 'sessions_completed' | 'sessions_handed_off') {
+  return db.from('bot_flows').where('id', flowId).increment(column, 1)
+}
+
+/** The delayed job that wakes a session; its id makes the sweeper's re-enqueue a no-op while it waits. */
+export function scheduleWake(session: { id: number; workspaceId: number; wakeAt: DateTime | null }, delay = 0) {
+  return jobs.dispatch(
+    resumeSession,
+    { workspaceId: session.workspaceId, sessionId: session.id },
+    { delay, jobId: `bots-wake-${session.id}-${session.wakeAt?.toMillis() ?? 0}`, removeOnComplete: true }
+  )
+}
+
+/** One statement for the step's node entries (drop-off reads these). */
+async function recordEntries(step: Step) {
+  if (!step.entered.length) return
+  const counts = new Map<string, number>()
+  for (const id of step.entered) counts.set(id, (counts.get(id) ?? 0) + 1)
+  await step.trx.rawQuery(
+    `insert into bot_node_stats (workspace_id, flow_id, node_id, entered)
+     select ?, ?, n.node_id, n.entered from unnest(?::text[], ?::int[]) as n(node_id, entered)
+     on conflict (workspace_id, flow_id, node_id) do update set entered = bot_node_stats.entered + excluded.entered`,
+    [step.session.workspaceId, step.session.flowId, [...counts.keys()], [...counts.values()]]
+  )
+}

@@ -1,0 +1,28 @@
+import vine from '@vinejs/vine'
+
+/** Import a flow's JSON: pasted, or a .json file (its graph is checked by services/flow_schema.ts). */
+export const importFlowValidator = vine.compile(
+  vine.object({
+    name: vine.string().trim().maxLength(120).optional(),
+    json: vine.string().trim().maxLength(1_000_000).optional().requiredIfMissing('file'),
+    file: vine.file({ size: '1mb', extnames: ['json'] }).optional(),
+  })
+)
+
+/** Switch a flow's triggers on or off. */
+export const flowEnabledValidator = vine.compile(vine.object({ enabled: vine.boolean() }))
+
+/** The flows list's page. */
+export const flowListValidator = vine.compile(vine.object({ page: vine.number().withoutDecimals().min(1).max(100_000).optional() }))
+
+/** Start a flow in a conversation (API): `variables` become `{{vars.*}}` (flat, ≤ 50). */
+export const startSessionValidator = vine.compile(
+  vine.object({
+    flowId: vine.number().positive().withoutDecimals(),
+    conversationId: vine.number().positive().withoutDecimals(),
+    variables: vine
+      .record(vine.union([vine.union.if((value) => typeof value === 'number', vine.number()), vine.union.else(vine.string().maxLength(1000))]))
+      .maxLength(50)
+      .optional(),
+  })
+)
