@@ -33,13 +33,11 @@ export function consentOf(ctx: HttpContext, contact: CrmContact) {
 /** Everything the contact card shows. */
 export async function contactCard(ctx: HttpContext, contact: CrmContact) {
   const workspaceId = ctx.tenant.workspace.id
-  const [fields, allTags, tags, owners, timeline] = await Promise.all([
-    Field.ofWorkspace(workspaceId),
-    Tag.ofWorkspace(workspaceId),
-    tagsOf(workspaceId, [contact.id]),
-    ownerChoices(workspaceId),
-    contactTimeline(workspaceId, contact.id),
-  ])
+  const fields = await Field.ofWorkspace(workspaceId)
+  const allTags = await Tag.ofWorkspace(workspaceId)
+  const tags = await tagsOf(workspaceId, [contact.id])
+  const owners = await ownerChoices(workspaceId)
+  const timeline = await contactTimeline(workspaceId, contact.id)
   return {
     contact,
     values: fieldValues(ctx, fields, contact),
@@ -56,7 +54,8 @@ export async function contactCard(ctx: HttpContext, contact: CrmContact) {
 /** The compact card in the inbox's `contact.sidebar` slot: tags, e-mail, consent, filled custom fields, a link to the card. */
 export async function sidebarCard({ http, workspaceId, props }: SlotLoadContext) {
   const contact = await CrmContact.findInWorkspace(workspaceId, props.contactId)
-  const [fields, tags] = await Promise.all([Field.ofWorkspace(workspaceId), tagsOf(workspaceId, [contact.id])])
+  const fields = await Field.ofWorkspace(workspaceId)
+  const tags = await tagsOf(workspaceId, [contact.id])
   return {
     crmContact: contact,
     crmTags: tags.get(contact.id) ?? [],

@@ -206,7 +206,7 @@ function textRule(columns: Sql[], op: string, value: unknown, kind: FieldKind): 
 }
 
 /** Start of `date` (YYYY-MM-DD) in the time zone, as SQL. */
-const dayStart = (date: string, timezone: string, plusDays = 0) => sql(`((?::date + ?)::timestamp at time zone ?)`, date, plusDays, timezone)
+const dayStart = (date: string, timezone: string, plusDays = 0) => sql(`((?::date + ?::int)::timestamp at time zone ?::text)`, date, plusDays, timezone)
 
 /** Date operators over a timestamp column. */
 function datetimeRule(column: string, op: string, value: unknown, timezone: string): Sql {

@@ -58,7 +58,8 @@ function linkQuery(params: ListParams, filter: ContactFilter | null) {
 export async function contactRows(ctx: HttpContext, context: FilterContext, params: ListParams, filter: ContactFilter | null) {
   const workspaceId = ctx.tenant.workspace.id
   const query: ListQuery = { q: params.q, sort: params.sort, dir: params.dir, cursor: params.cursor, filter }
-  const [{ rows, cursor }, columns] = await Promise.all([listContacts(workspaceId, context, query), columnsOf(workspaceId, ctx.auth.user!.id, context.fields)])
+  const { rows, cursor } = await listContacts(workspaceId, context, query)
+  const columns = await columnsOf(workspaceId, ctx.auth.user!.id, context.fields)
   return {
     rows: rows.map((row) => ({ id: row.id, name: row.name || row.profile_name || row.phone, cells: cells(ctx, row, columns) })),
     cursor,
