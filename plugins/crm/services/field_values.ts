@@ -84,11 +84,15 @@ export async function validateFieldValues(fields: Field[], input: Record<string,
 
   const labels = Object.fromEntries(fields.map((field) => [field.key, field.label]))
   const shared = options.messagesProvider ?? new SimpleMessagesProvider({})
-  const valid = (await vine.validate({
-    schema: vine.object(properties),
-    data,
-    messagesProvider: new FieldLabels(labels, shared),
-  })) as Record<string, FieldValue | undefined>
+  let valid: Record<string, FieldValue | undefined>
+  try {
+    valid = await vine.validate({ schema: vine.object(properties), data, messagesProvider: new FieldLabels(labels, shared) })
+  } catch (error) {
+    if (!(error instanceof errors.E_VALIDATION_ERROR)) throw error
+    // "langs.1" → "langs": a field's problem is the field's, whichever item of a list it is.
+    const messages = error.messages as { field: string }[]
+    throw new errors.E_VALIDATION_ERROR(messages.map((message) => ({ ...message, field: message.field.split('.')[0] })))
+  }
 
   return Object.fromEntries(wanted.map((field) => [field.key, valid[field.key] ?? null])) as Record<string, FieldValue | null>
 }

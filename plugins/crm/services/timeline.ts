@@ -19,6 +19,8 @@ export const TIMELINE_PAGE = 30
  * (workspace_id, contact_id, created_at); `cursor` is the time to ask for the next page with.
  */
 export async function contactTimeline(workspaceId: number, contactId: number, before: Date | null = null, limit = TIMELINE_PAGE) {
+  // One more than a page from each source tells whether there is an older page.
+  const wanted = limit + 1
   const older = <Q extends { where: (...args: any[]) => Q }>(query: Q, column: string) => (before ? query.where(column, '<', before) : query)
 
   // The CRM's own rows of the contact (events, notes), newest first, with who wrote them.
@@ -30,7 +32,7 @@ export async function contactTimeline(workspaceId: number, contactId: number, be
         .where('r.workspace_id', workspaceId)
         .where('r.contact_id', contactId)
         .orderBy('r.created_at', 'desc')
-        .limit(limit)
+        .limit(wanted)
         .select('r.created_at', `r.${column}`, 'u.full_name as actor'),
       'r.created_at'
     )
@@ -50,11 +52,11 @@ export async function contactTimeline(workspaceId: number, contactId: number, be
       .where('c.workspace_id', workspaceId)
       .where('c.contact_id', contactId)
       .orderBy('c.created_at', 'desc')
-      .limit(limit)
+      .limit(wanted)
       .select('c.created_at', 'c.status', 'c.last_activity_at', 'ch.name as channel', 'counts.inbound', 'counts.outbound'),
     'c.created_at'
   )
-  const added = await hooks.filter('crm.timeline', [], { workspaceId, contactId, before, limit })
+  const added = await hooks.filter('crm.timeline', [], { workspaceId, contactId, before, limit: wanted })
 
   const items: TimelineItem[] = [
     ...events.map((row) => ({ at: row.created_at, kind: 'change' as const, actor: row.actor, data: row.data })),
