@@ -18,6 +18,8 @@ export default class ContactsController {
     const context = await loadFilterContext(ctx.tenant.workspace.id, ctx.tenant.workspace.timezone)
     if (wantsFragment(ctx)) {
       const { filter } = await resolveFilter(ctx, params)
+      // A new first page: the count above the list asks again.
+      if (!params.cursor) ctx.response.header('HX-Trigger', 'crm:listed')
       return ctx.view.render('crm::partials/rows', { list: await contactRows(ctx, context, params, filter) })
     }
     return ctx.view.render('crm::pages/contacts/index', await contactsPage(ctx, context, params))

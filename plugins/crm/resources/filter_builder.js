@@ -1,8 +1,7 @@
 /*
  * The contacts filter builder (Alpine component `crmFilter`): edits the filter JSON that the
  * list's form sends as `filter` (services/contact_filter.ts says what it means; the server
- * checks every rule). Its element waits with x-ignore until this module has registered the
- * component (it loads after Alpine started), and again after each boosted navigation.
+ * checks every rule). This module loads after Alpine started: see wake().
  */
 const NO_VALUE = ['is_set', 'is_not_set', 'is_true', 'is_false']
 const DAYS = ['within_days', 'older_than_days']
@@ -88,15 +87,22 @@ function crmFilter(raw) {
   }
 }
 
-function start() {
-  window.Alpine.data('crmFilter', crmFilter)
-  const wake = () =>
-    document.querySelectorAll('[data-crm-filter][x-ignore]').forEach((element) => {
+/**
+ * Starts each builder that waits: it came with x-ignore and no x-data, so Alpine (which started
+ * before this module ran, or met the element in a boosted swap) left it alone. Alpine remembers
+ * x-ignore on the element itself, hence the delete.
+ */
+function wake() {
+  document.querySelectorAll('[data-crm-filter][x-ignore]').forEach((element) => {
+    window.Alpine.mutateDom(() => {
       element.removeAttribute('x-ignore')
-      window.Alpine.initTree(element)
+      element.setAttribute('x-data', 'crmFilter($el.dataset.config)')
     })
-  wake()
-  document.addEventListener('htmx:afterSettle', wake)
+    delete element._x_ignore
+    window.Alpine.initTree(element)
+  })
 }
 
-start()
+window.Alpine.data('crmFilter', crmFilter)
+wake()
+document.addEventListener('htmx:afterSettle', wake)
