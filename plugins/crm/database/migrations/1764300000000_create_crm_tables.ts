@@ -14,6 +14,11 @@ export default class extends BaseSchema {
       table.integer('conversation_count').notNullable().defaultTo(0)
     })
 
+    // What the CRM's tables reference a contact by: (workspace_id, id). A contact's rows then
+    // belong to its workspace by construction, and deleting a contact finds them through their
+    // workspace-first indexes (a foreign key on contact_id alone would scan the whole table
+    // for every contact deleted).
+    this.schema.raw('create unique index contacts_workspace_id_id on contacts (workspace_id, id)')
     // Keyset pagination: one btree per sort the list offers, (workspace_id, sort key, id).
     this.schema.raw('create index contacts_crm_created on contacts (workspace_id, created_at, id)')
     this.schema.raw(`create index contacts_crm_last_seen on contacts (workspace_id, (coalesce(last_seen_at, '-infinity'::timestamptz)), id)`)
@@ -24,13 +29,13 @@ export default class extends BaseSchema {
     this.schema.raw('create index contacts_attributes_gin on contacts using gin (attributes jsonb_path_ops)')
     // ...and "any custom field contains" through a trigram index on the values joined.
     this.schema.raw(`
-      create function crm_attribute_text(attributes jsonb) returns text
+      create or replace function crm_attribute_text(attributes jsonb) returns text
       language sql immutable parallel safe
       as $$ select coalesce(string_agg(value, ' '), '') from jsonb_each_text(attributes) $$`)
     this.schema.raw('create index contacts_attributes_trgm on contacts using gin (crm_attribute_text(attributes) gin_trgm_ops)')
 
     this.schema.raw(`
-      create function crm_count_conversations() returns trigger language plpgsql as $$
+      create or replace function crm_count_conversations() returns trigger language plpgsql as $$
       begin
         if tg_op = 'INSERT' then
           update contacts set conversation_count = conversation_count + 1 where id = new.contact_id;
@@ -56,11 +61,14 @@ export default class extends BaseSchema {
       table.timestamp('updated_at', { useTz: true }).notNullable()
     })
     this.schema.raw('create unique index crm_tags_name on crm_tags (workspace_id, lower(name))')
+    this.schema.raw('create unique index crm_tags_workspace_id_id on crm_tags (workspace_id, id)')
 
     this.schema.createTable('crm_contact_tags', (table) => {
       table.integer('workspace_id').notNullable().references('workspaces.id').onDelete('CASCADE')
-      table.bigInteger('contact_id').notNullable().references('contacts.id').onDelete('CASCADE')
-      table.integer('tag_id').notNullable().references('crm_tags.id').onDelete('CASCADE')
+      table.bigInteger('contact_id').notNullable()
+      table.integer('tag_id').notNullable()
+      table.foreign(['workspace_id', 'contact_id']).references(['workspace_id', 'id']).inTable('contacts').onDelete('CASCADE')
+      table.foreign(['workspace_id', 'tag_id']).references(['workspace_id', 'id']).inTable('crm_tags').onDelete('CASCADE')
       table.timestamp('created_at', { useTz: true }).notNullable()
       table.primary(['workspace_id', 'contact_id', 'tag_id'])
       // "has tag X": the tag's contacts, from the tag's side.
@@ -96,7 +104,8 @@ export default class extends BaseSchema {
     this.schema.createTable('crm_contact_events', (table) => {
       table.bigIncrements('id')
       table.integer('workspace_id').notNullable().references('workspaces.id').onDelete('CASCADE')
-      table.bigInteger('contact_id').notNullable().references('contacts.id').onDelete('CASCADE')
+      table.bigInteger('contact_id').notNullable()
+      table.foreign(['workspace_id', 'contact_id']).references(['workspace_id', 'id']).inTable('contacts').onDelete('CASCADE')
       table.integer('actor_id').nullable().references('users.id').onDelete('SET NULL')
       table.string('kind', 20).notNullable() // field | tag | consent
       table.jsonb('data').notNullable()
@@ -107,7 +116,8 @@ export default class extends BaseSchema {
     this.schema.createTable('crm_notes', (table) => {
       table.bigIncrements('id')
       table.integer('workspace_id').notNullable().references('workspaces.id').onDelete('CASCADE')
-      table.bigInteger('contact_id').notNullable().references('contacts.id').onDelete('CASCADE')
+      table.bigInteger('contact_id').notNullable()
+      table.foreign(['workspace_id', 'contact_id']).references(['workspace_id', 'id']).inTable('contacts').onDelete('CASCADE')
       table.integer('author_id').nullable().references('users.id').onDelete('SET NULL')
       table.text('body').notNullable()
       table.timestamp('created_at', { useTz: true }).notNullable()
@@ -129,7 +139,7 @@ export default class extends BaseSchema {
     }
     this.schema.raw('drop trigger if exists crm_count_conversations on conversations')
     this.schema.raw('drop function if exists crm_count_conversations()')
-    for (const index of ['contacts_attributes_trgm', 'contacts_attributes_gin', 'contacts_email_trgm', 'contacts_crm_name', 'contacts_crm_last_seen', 'contacts_crm_created']) {
+    for (const index of ['contacts_workspace_id_id', 'contacts_attributes_trgm', 'contacts_attributes_gin', 'contacts_email_trgm', 'contacts_crm_name', 'contacts_crm_last_seen', 'contacts_crm_created']) {
       this.schema.raw(`drop index if exists ${index}`)
     }
     this.schema.raw('drop function if exists crm_attribute_text(jsonb)')
