@@ -16,7 +16,13 @@ const of = (contactId: number) => announced.filter((event) => event.payload.cont
 /** What another plugin adds to a timeline through the hook, in the workspace a test chooses. */
 let addingTo: number | null = null
 hooks.tap('crm.timeline', { plugin: 'core' }, (entries, { workspaceId, contactId }) =>
-  workspaceId === addingTo ? [...entries, { at: new Date(Date.now() - 60_000), kind: 'deal', title: `Deal <b>won</b> for ${contactId}`, body: 'Annual plan', url: '/w/x/deals/1' }] : entries
+  workspaceId === addingTo
+    ? [
+        ...entries,
+        { at: new Date(Date.now() - 60_000), kind: 'deal', title: `Deal <b>won</b> for ${contactId}`, body: 'Annual plan', url: '/w/x/deals/1' },
+        { at: new Date(Date.now() - 120_000), kind: 'deal', title: 'Elsewhere', url: '//evil.example/x' },
+      ]
+    : entries
 )
 
 test.group('CRM: the contact card', (group) => {
@@ -44,6 +50,8 @@ test.group('CRM: the contact card', (group) => {
     assert.include(html, '2 messages in, 1 out')
     assert.include(html, 'Deal &lt;b&gt;won&lt;/b&gt; for', 'a plugin’s entry, escaped')
     assert.include(html, 'href="/w/x/deals/1"')
+    assert.include(html, 'Elsewhere')
+    assert.notInclude(html, 'evil.example', 'only links within the app')
     addingTo = null
   })
 
