@@ -22,7 +22,9 @@ export default class ContactsController {
       if (!params.cursor) ctx.response.header('HX-Trigger', 'crm:listed')
       return ctx.view.render('crm::partials/rows', { list: await contactRows(ctx, context, params, filter) })
     }
-    return ctx.view.render('crm::pages/contacts/index', await contactsPage(ctx, context, params))
+    const page = await contactsPage(ctx, context, params)
+    if (page.problems.length) ctx.response.status(422)
+    return ctx.view.render('crm::pages/contacts/index', page)
   }
 
   /** GET /contacts/count: how many match the list's search and filter (loaded after the page). */

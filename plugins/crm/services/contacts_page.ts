@@ -1,4 +1,5 @@
 import type { HttpContext } from '@adonisjs/core/http'
+import { errors } from '@vinejs/vine'
 import Segment from '#crm/models/segment'
 import { OPERATORS, filterFields, ruleCount, type ContactFilter, type FilterContext } from '#crm/services/contact_filter'
 import { listContacts, SORT_KEYS, type ContactRow, type ListQuery } from '#crm/services/contact_list'
@@ -86,15 +87,25 @@ export function builderConfig(ctx: HttpContext, context: FilterContext, owners: 
   }
 }
 
-/** The whole list page: rows, columns to pick, sorts, the builder, the segment it shows. */
+/**
+ * The whole list page: rows, columns to pick, sorts, the builder, the segment it shows. A filter
+ * that no longer fits the workspace (a saved segment or a link naming a deleted field or tag)
+ * shows in the builder with the problems and no rows (`problems`; the page answers 422).
+ */
 export async function contactsPage(ctx: HttpContext, context: FilterContext, params: ListParams) {
   const { segment, filter } = await resolveFilter(ctx, params)
-  const list = await contactRows(ctx, context, params, filter)
+  let problems: string[] = []
+  const list = await contactRows(ctx, context, params, filter).catch(async (error) => {
+    if (!(error instanceof errors.E_VALIDATION_ERROR)) throw error
+    problems = (error.messages as { field: string; message: string }[]).map((problem) => `${problem.field}: ${problem.message}`)
+    return { rows: [], cursor: null, columns: await columnsOf(ctx.tenant.workspace.id, ctx.auth.user!.id, context.fields), query: {} }
+  })
   const labels = Object.fromEntries(columnChoices(context.fields).map((choice) => [choice.key, choice.label ?? ctx.i18n.t(`crm.fields.${choice.key}`)]))
   return {
     list,
     params,
     segment,
+    problems,
     filter: filter ?? { match: 'all', rules: [] },
     filtered: ruleCount(filter) > 0,
     builder: builderConfig(ctx, context, await ownerChoices(ctx.tenant.workspace.id)),

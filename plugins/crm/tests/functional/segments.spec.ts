@@ -62,6 +62,11 @@ test.group('CRM: segments', (group) => {
     await contactIn(workspace)
     await vip.delete()
     ;(await client.get(`${base}/segments/${segment.id}/count`).header('hx-request', 'true').loginAs(user)).assertStatus(422)
+    const opened = await client.get(`${base}/contacts?segment=${segment.id}`).loginAs(user)
+    opened.assertStatus(422)
+    assert.include(opened.text(), 'data-testid="filter-problems"', 'the list says what is wrong with it')
+    assert.include(opened.text(), 'filter.rules.0.value')
+    assert.notInclude(opened.text(), 'data-contact=', 'and shows no rows rather than everyone')
 
     await client.delete(`${base}/segments/${segment.id}`).loginAs(user).withCsrfToken().redirects(0)
     assert.isNull(await Segment.find(segment.id))
