@@ -1,0 +1,34 @@
+import { DateTime } from 'luxon'
+import { BaseModel, column } from '@adonisjs/lucid/orm'
+
+/** What changed, by kind: a field (old → new), a tag (added or removed), consent. */
+export type ContactEventData =
+  | { kind: 'field'; field: string; label: string; from: unknown; to: unknown }
+  | { kind: 'tag'; tagId: number; name: string; added: boolean }
+  | { kind: 'consent'; from: string; to: string; source: string | null }
+
+/** One change of a contact, for its timeline (crm_contact_events): who, when, what. */
+export default class ContactEvent extends BaseModel {
+  static table = 'crm_contact_events'
+
+  @column({ isPrimary: true })
+  declare id: number
+
+  @column()
+  declare workspaceId: number
+
+  @column()
+  declare contactId: number
+
+  @column()
+  declare actorId: number | null
+
+  @column()
+  declare kind: ContactEventData['kind']
+
+  @column()
+  declare data: ContactEventData
+
+  @column.dateTime({ autoCreate: true })
+  declare createdAt: DateTime
+}

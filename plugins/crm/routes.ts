@@ -1,0 +1,57 @@
+import { middleware } from '#start/kernel'
+import { definePluginRoutes, rowId } from '#plugins/routes'
+
+const ContactsController = () => import('#crm/controllers/contacts_controller')
+const ContactEditsController = () => import('#crm/controllers/contact_edits_controller')
+const SegmentsController = () => import('#crm/controllers/segments_controller')
+const TagsController = () => import('#crm/controllers/tags_controller')
+const FieldsController = () => import('#crm/controllers/fields_controller')
+
+/**
+ * Under /w/:workspace/crm (signed-in members; 404 where the CRM is off). Reading needs crm.view,
+ * changing a contact or saving a segment crm.edit, the fields and tags of the workspace
+ * crm.manage (403).
+ */
+export default definePluginRoutes({
+  admin(router) {
+    const view = middleware.can('crm.view')
+    const edit = middleware.can('crm.edit')
+    const manage = middleware.can('crm.manage')
+
+    router.get('/contacts', [ContactsController, 'index']).as('contacts.index').use(view)
+    router.get('/contacts/count', [ContactsController, 'count']).as('contacts.count').use(view)
+    router.post('/contacts/columns', [ContactsController, 'columns']).as('contacts.columns').use(view)
+    router
+      .group(() => {
+        router.get('/', [ContactsController, 'show']).as('contacts.show').use(view)
+        router.get('/timeline', [ContactsController, 'timeline']).as('contacts.timeline').use(view)
+        router.put('/', [ContactEditsController, 'profile']).as('contacts.update').use(edit)
+        router.put('/fields/:key', [ContactEditsController, 'field']).as('contacts.fields.update').use(edit).where('key', /^[a-z][a-z0-9_]{0,39}$/)
+        router.post('/tags', [ContactEditsController, 'tag']).as('contacts.tags.store').use(edit)
+        router.delete('/tags/:tagId', [ContactEditsController, 'tag']).as('contacts.tags.destroy').use(edit).where('tagId', rowId)
+        router.post('/consent', [ContactEditsController, 'consent']).as('contacts.consent').use(edit)
+        router.post('/notes', [ContactEditsController, 'note']).as('contacts.notes.store').use(edit)
+      })
+      .prefix('/contacts/:id')
+      .where('id', rowId)
+
+    router.get('/segments', [SegmentsController, 'index']).as('segments.index').use(view)
+    router.post('/segments', [SegmentsController, 'store']).as('segments.store').use(edit)
+    router.get('/segments/:id/count', [SegmentsController, 'count']).as('segments.count').use(view).where('id', rowId)
+    router.delete('/segments/:id', [SegmentsController, 'destroy']).as('segments.destroy').use(edit).where('id', rowId)
+
+    router
+      .group(() => {
+        router.get('/fields', [FieldsController, 'index']).as('settings.fields.index')
+        router.post('/fields', [FieldsController, 'store']).as('settings.fields.store')
+        router.put('/fields/:id', [FieldsController, 'update']).as('settings.fields.update').where('id', rowId)
+        router.delete('/fields/:id', [FieldsController, 'destroy']).as('settings.fields.destroy').where('id', rowId)
+        router.get('/tags', [TagsController, 'index']).as('settings.tags.index')
+        router.post('/tags', [TagsController, 'store']).as('settings.tags.store')
+        router.put('/tags/:id', [TagsController, 'update']).as('settings.tags.update').where('id', rowId)
+        router.delete('/tags/:id', [TagsController, 'destroy']).as('settings.tags.destroy').where('id', rowId)
+      })
+      .prefix('/settings')
+      .use(manage)
+  },
+})

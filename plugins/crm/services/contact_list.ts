@@ -1,0 +1,130 @@
+import db from '@adonisjs/lucid/services/db'
+import { orContactMatches, escapeLike } from '#messaging/services/contact_search'
+import { compileFilter, type ContactFilter, type FilterContext } from '#crm/services/contact_filter'
+
+/**
+ * The sorts the list offers: each is served by a btree (workspace_id, key, id) of the CRM's
+ * migration, so a page is an index range scan whatever its depth (keyset pagination). A sort
+ * without such an index (a custom field, the conversation count) would read and sort every
+ * matching contact: not offered.
+ */
+export const SORTS = {
+  created: { expression: 'ct.created_at', type: 'timestamptz' },
+  last_seen: { expression: `coalesce(ct.last_seen_at, '-infinity'::timestamptz)`, type: 'timestamptz' },
+  name: { expression: 'lower(coalesce(ct.name, ct.profile_name, ct.phone))', type: 'text' },
+} as const
+
+export type SortKey = keyof typeof SORTS
+export const SORT_KEYS = Object.keys(SORTS) as SortKey[]
+
+export const PAGE_SIZE = 50
+
+export interface ContactQuery {
+  /** Free text: name or profile name, phone digits, e-mail, or any custom field's value. */
+  q?: string
+  filter?: ContactFilter | null
+}
+
+export interface ListQuery extends ContactQuery {
+  sort?: SortKey
+  dir?: 'asc' | 'desc'
+  cursor?: string
+}
+
+/**
+ * The workspace's contacts that match a search and a filter, as a query over `contacts as ct`
+ * (select what you need): the list, counts and segments all start here.
+ */
+export function matchingContacts(workspaceId: number, context: FilterContext, { q, filter }: ContactQuery) {
+  const query = db.from('contacts as ct').where('ct.workspace_id', workspaceId)
+  if (filter) {
+    const condition = compileFilter(filter, context)
+    query.whereRaw(condition.sql, condition.bindings)
+  }
+  if (q) {
+    const like = `%${escapeLike(q)}%`
+    query.where((match) => {
+      orContactMatches(match, q, 'ct.')
+        .orWhereILike('ct.email', like)
+        .orWhereRaw('crm_attribute_text(ct.attributes) ilike ?', [like])
+    })
+  }
+  return query
+}
+
+/** The cursor: the last row's sort key and id, opaque in the URL. */
+const encodeCursor = (key: string, id: number) => Buffer.from(JSON.stringify([key, id])).toString('base64url')
+
+function decodeCursor(cursor: string): [string, number] | null {
+  try {
+    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString())
+    return Array.isArray(value) && typeof value[0] === 'string' && Number.isSafeInteger(value[1]) ? [value[0], value[1]] : null
+  } catch {
+    return null
+  }
+}
+
+export interface ContactRow {
+  id: number
+  name: string | null
+  profile_name: string | null
+  phone: string
+  email: string | null
+  opt_in_status: string
+  last_seen_at: Date | null
+  created_at: Date
+  conversation_count: number
+  attributes: Record<string, unknown>
+  owner_name: string | null
+  sort_key: string
+  tags: { id: number; name: string; color: string }[]
+}
+
+/** One page of contacts, with each row's tags, and the cursor of the next page (null on the last). */
+export async function listContacts(workspaceId: number, context: FilterContext, query: ListQuery) {
+  const sort = SORTS[query.sort ?? 'created']
+  const dir = query.dir ?? (query.sort === 'name' ? 'asc' : 'desc')
+  const rows = matchingContacts(workspaceId, context, query)
+    .leftJoin('users as u', 'u.id', 'ct.owner_id')
+    .select(
+      'ct.id', 'ct.name', 'ct.profile_name', 'ct.phone', 'ct.email', 'ct.opt_in_status', 'ct.last_seen_at', 'ct.created_at',
+      'ct.conversation_count', 'ct.attributes', 'u.full_name as owner_name',
+      db.raw(`(${sort.expression})::text as sort_key`)
+    )
+    .orderByRaw(`${sort.expression} ${dir}, ct.id ${dir}`)
+    .limit(PAGE_SIZE + 1)
+  const after = query.cursor ? decodeCursor(query.cursor) : null
+  if (after) rows.whereRaw(`(${sort.expression}, ct.id) ${dir === 'desc' ? '<' : '>'} (?::${sort.type}, ?::bigint)`, after)
+
+  const found = (await rows) as ContactRow[]
+  const page = found.slice(0, PAGE_SIZE)
+  const tags = await tagsOf(workspaceId, page.map((row) => row.id))
+  for (const row of page) row.tags = tags.get(row.id) ?? []
+  const last = page.at(-1)
+  return { rows: page, cursor: found.length > PAGE_SIZE && last ? encodeCursor(last.sort_key, last.id) : null }
+}
+
+/** How many contacts match (the list's total, a segment's size). */
+export async function countContacts(workspaceId: number, context: FilterContext, query: ContactQuery) {
+  const [row] = await matchingContacts(workspaceId, context, query).count('* as count')
+  return Number(row.count)
+}
+
+/** The tags of these contacts, by contact id, by name. */
+export async function tagsOf(workspaceId: number, contactIds: number[]) {
+  const byContact = new Map<number, { id: number; name: string; color: string }[]>()
+  if (!contactIds.length) return byContact
+  const rows = await db
+    .from('crm_contact_tags as ctg')
+    .join('crm_tags as t', 't.id', 'ctg.tag_id')
+    .where('ctg.workspace_id', workspaceId)
+    .whereIn('ctg.contact_id', contactIds)
+    .orderByRaw('lower(t.name)')
+    .select('ctg.contact_id', 't.id', 't.name', 't.color')
+  for (const row of rows) {
+    const list = byContact.get(row.contact_id) ?? []
+    list.push({ id: row.id, name: row.name, color: row.color })
+    byContact.set(row.contact_id, list)
+  }
+  return byContact
+}

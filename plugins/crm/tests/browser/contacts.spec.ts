@@ -1,0 +1,77 @@
+/// <reference lib="dom" />
+import { test } from '@japa/runner'
+import { truncateTables } from '#tests/helpers/database'
+import Segment from '#crm/models/segment'
+import { contactIn, crmWorkspace, fieldIn, tagIn, tagged } from '#crm/tests/support'
+
+/*
+| Real browser, real server, real database: filter the contacts with the builder, save the filter
+| as a segment, open a card, edit a field inline, add a tag and a note, and see the timeline.
+*/
+test.group('Browser: CRM contacts', (group) => {
+  group.each.teardown(() => truncateTables())
+
+  test('filter with the builder, save a segment, open a card and edit it', async ({ browserContext, assert }) => {
+    const { user, workspace } = await crmWorkspace()
+    await user.merge({ fullName: 'Olga Owner' }).save()
+    await fieldIn(workspace, { key: 'plan', label: 'Plan', type: 'select', options: ['free', 'pro'] })
+    const vip = await tagIn(workspace, 'VIP', '#cc0000')
+    await tagIn(workspace, 'Lead')
+    const anna = await contactIn(workspace, { name: 'Anna Tagged' })
+    await contactIn(workspace, { name: 'Boris Plain' })
+    await tagged(anna, vip)
+
+    await browserContext.loginAs(user)
+    const page = await browserContext.newPage()
+    await page.goto(`/w/${workspace.slug}/crm/contacts`)
+    await page.getByText('Boris Plain').waitFor()
+    await page.getByTestId('contacts-count').getByText('2 contacts').waitFor()
+
+    // One condition: Tags has any of VIP.
+    await page.getByTestId('filter-toggle').click()
+    await page.getByRole('button', { name: '+ Add condition' }).click()
+    const rule = page.getByTestId('filter-rule').first()
+    await rule.locator('select').first().selectOption('tags')
+    await rule.getByLabel('VIP').check()
+    await page.getByTestId('filter-apply').click()
+    await page.getByText('Boris Plain').waitFor({ state: 'detached' })
+    await page.getByTestId('contacts-count').getByText('1 contact').waitFor()
+    assert.include(decodeURIComponent(page.url()), `"field":"tags","op":"has_any","value":[${vip.id}]`, 'the filter is in the URL')
+
+    // Reloading the URL gives the same list and the builder as it was.
+    await page.reload()
+    await page.getByText('Anna Tagged').waitFor()
+    assert.isFalse(await page.getByText('Boris Plain').isVisible())
+    assert.isTrue(await page.getByTestId('filter-rule').first().getByLabel('VIP').isChecked())
+
+    await page.getByLabel('Segment name').fill('VIP customers')
+    await page.getByRole('button', { name: 'Save as segment' }).click()
+    await page.getByRole('heading', { name: 'Segment: VIP customers' }).waitFor()
+    const segment = await Segment.query().where('workspace_id', workspace.id).firstOrFail()
+    assert.deepEqual(segment.filter, { match: 'all', rules: [{ field: 'tags', op: 'has_any', value: [vip.id] }] })
+
+    // The card: a field inline, a tag, a note; each lands on the timeline.
+    await page.getByRole('link', { name: 'Anna Tagged' }).click()
+    await page.waitForURL(new RegExp(`/crm/contacts/${anna.id}$`))
+    const plan = page.locator('[data-field="plan"]')
+    await plan.getByRole('button', { name: 'Edit' }).click()
+    await plan.getByLabel('Plan').selectOption('pro')
+    await plan.getByRole('button', { name: 'Save' }).click()
+    await page.locator('[data-field="plan"] [data-value]').getByText('pro').waitFor()
+    await page.getByTestId('timeline').getByText('Olga Owner changed Plan: — → pro').waitFor()
+
+    await page.getByLabel('Add tag').selectOption({ label: 'Lead' })
+    await page.getByRole('button', { name: 'Add tag' }).click()
+    await page.getByTestId('contact-tags').locator('[data-tag="Lead"]').waitFor()
+    await page.getByTestId('timeline').getByText('Olga Owner added the tag Lead').waitFor()
+
+    await page.getByPlaceholder('A note for the team…').fill('Call back on Monday')
+    await page.getByRole('button', { name: 'Add note' }).click()
+    await page.getByTestId('timeline').getByText('Call back on Monday').waitFor()
+    assert.equal(await page.getByPlaceholder('A note for the team…').inputValue(), '', 'the box is emptied')
+
+    // A phone's width: no sideways scroll.
+    await page.setViewportSize({ width: 360, height: 740 })
+    assert.isTrue(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth))
+  })
+})
