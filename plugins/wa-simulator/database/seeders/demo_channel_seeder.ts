@@ -15,11 +15,12 @@ import { webhookUrlOf } from '#messaging/presenters'
 import type { NumberConfig } from '#simulator/simulator/types'
 
 export const DEMO_PHONE_NUMBER_ID = 'demo-simulator'
+const DEMO_PLUGINS = ['inbox', 'crm', 'bots']
 /** Where the quickstart's simulator reads its numbers from (`wa:simulator --numbers`). */
 export const DEMO_NUMBERS_FILE = 'tmp/simulator-numbers.json'
 
 /**
- * "Try it without Meta": the demo owner's first workspace gets WhatsApp (and the inbox) on, and a Cloud API
+ * "Try it without Meta": the demo owner's first workspace gets WhatsApp (and the inbox, CRM and bots) on, and a Cloud API
  * channel whose API is the local simulator (WA_SIMULATOR_URL). The simulator's side of the same
  * number (its token, app secret, and the webhook URL back here) is written to
  * tmp/simulator-numbers.json and registered with the simulator when it runs. Idempotent: the
@@ -33,8 +34,11 @@ export default class DemoChannelSeeder extends BaseSeeder {
     if (!user || !membership) return
     const workspace = await Workspace.findOrFail(membership.workspaceId)
     await pluginEnablement.enable(workspace, 'whatsapp-cloud', user.id)
-    // Where the demo's conversations are answered, when this install has the inbox.
-    if (pluginRegistry.has('inbox')) await pluginEnablement.enable(workspace, 'inbox', user.id)
+    // What a newcomer tries on the demo number, when this install has them: the inbox answers its
+    // conversations, the CRM keeps its contacts, bots answer by themselves.
+    for (const plugin of DEMO_PLUGINS) {
+      if (pluginRegistry.has(plugin)) await pluginEnablement.enable(workspace, plugin, user.id)
+    }
 
     let channel = await Channel.query().where('workspace_id', workspace.id).where('api_base_url', simulatorUrl).first()
     if (!channel) {

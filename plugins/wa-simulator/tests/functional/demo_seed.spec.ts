@@ -25,7 +25,7 @@ function aceProcess(args: string[]) {
 test.group('Quickstart demo seeders', (group) => {
   group.each.teardown(() => truncateTables())
 
-  test('the demo account gets a workspace with messaging and the inbox on, and a simulator channel', async ({ assert }) => {
+  test('the demo account gets a workspace with messaging, the inbox, CRM and bots on, and a simulator channel', async ({ assert }) => {
     const { code, output } = await aceProcess(['db:seed', '--files=database/seeders/demo_seeder.ts', '--files=plugins/wa-simulator/database/seeders/demo_channel_seeder.ts'])
     assert.equal(code, 0, output)
 
@@ -36,6 +36,6 @@ test.group('Quickstart demo seeders', (group) => {
     // Read from the database: this process's in-memory view predates the seeding.
     await pluginEnablement.changed(membership.workspaceId)
     const enabled = await pluginEnablement.enabledIn(membership.workspaceId)
-    for (const plugin of ['messaging', 'whatsapp-cloud', 'inbox']) assert.isTrue(enabled.has(plugin), plugin)
+    for (const plugin of ['messaging', 'whatsapp-cloud', 'inbox', 'crm', 'bots']) assert.isTrue(enabled.has(plugin), plugin)
   }).timeout(60_000)
 })
