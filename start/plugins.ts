@@ -11,13 +11,17 @@ import { bootPlugins } from '#plugins/boot'
 import { pluginEnablement } from '#plugins/enablement'
 import { listenForForgottenKeys } from '#core/process_cache'
 import { hooks } from '#hooks/bus'
+import { marketplace, PLUGIN_PREFIX } from '#marketplace/runtime'
 import { abilities } from '#access/roles'
 import { navigation } from '#ui/navigation'
 import { jobs } from '#jobs/registry'
 import edge from 'edge.js'
 
 pluginRegistry.load(await installedPlugins())
-hooks.setGate((plugin, workspaceId) => pluginEnablement.isEnabled(plugin, workspaceId))
+// Marketplace packages are not plugins of the registry: the runtime knows where each is installed.
+hooks.setGate((plugin, workspaceId) =>
+  plugin.startsWith(PLUGIN_PREFIX) ? marketplace.isActive(plugin, workspaceId) : pluginEnablement.isEnabled(plugin, workspaceId)
+)
 jobs.setGate((plugin, workspaceId) => pluginEnablement.isEnabled(plugin, workspaceId))
 await bootPlugins(pluginRegistry.all(), { hooks: () => hooks, abilities, navigation, jobs, logger })
 for (const plugin of pluginRegistry.all()) {
