@@ -35,3 +35,14 @@ export function sandboxOf(script: string, overrides: Partial<Manifest> = {}, ins
   )
   return { sandbox: new Sandbox({ manifest, script, grants, host }), logs }
 }
+
+/** The error `promise` rejects with, when it is a `type`; fails the test when it resolves. */
+export async function rejection<E extends Error>(promise: Promise<unknown>, type: new (...args: any[]) => E): Promise<E> {
+  try {
+    await promise
+  } catch (error) {
+    if (error instanceof type) return error
+    throw error
+  }
+  throw new Error('expected a rejection')
+}

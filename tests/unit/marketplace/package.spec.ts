@@ -2,20 +2,12 @@ import { test } from '@japa/runner'
 import { gunzipSync, gzipSync } from 'node:zlib'
 import { packPackage, verifyPackage, PackageRefused } from '#marketplace/package'
 import { parseManifest, ManifestError } from '#marketplace/manifest'
-import { manifestOf, publisher, stranger, trusted } from './fixtures.js'
+import { manifestOf, publisher, rejection, stranger, trusted } from './fixtures.js'
 
 const script = `import { log } from 'switchboard:api'\nexport default { 'test.event': () => log('hi') }`
 const files = () => ({ 'manifest.json': JSON.stringify(manifestOf()), 'script.js': script, 'README.md': '# Test' })
 
-async function refusal(promise: Promise<unknown>) {
-  try {
-    await promise
-  } catch (error) {
-    if (error instanceof PackageRefused) return error
-    throw error
-  }
-  throw new Error('the package was accepted')
-}
+const refusal = (promise: Promise<unknown>) => rejection(promise, PackageRefused)
 
 test.group('Marketplace packages', () => {
   test('a packed package verifies against its publisher key', async ({ assert }) => {

@@ -1,16 +1,8 @@
 import { test } from '@japa/runner'
 import { SandboxFault } from '#sandbox/sandbox'
-import { sandboxOf } from './fixtures.js'
+import { rejection, sandboxOf } from './fixtures.js'
 
-async function fault(promise: Promise<unknown>) {
-  try {
-    await promise
-  } catch (error) {
-    if (error instanceof SandboxFault) return error
-    throw error
-  }
-  throw new Error('the call succeeded')
-}
+const fault = (promise: Promise<unknown>) => rejection(promise, SandboxFault)
 
 const handler = (body: string, imports = 'log') => `import { ${imports} } from 'switchboard:api'\nexport default { async 'test.event'(event) { ${body} } }`
 
