@@ -101,7 +101,7 @@ test.group('CRM: export', (group) => {
     assert.sameMembers(rows.map((row) => row[0]), ['Anna 0', 'Anna 1', 'Anna 2'])
   })
 
-  test('exports need crm.export; a filter that does not fit is a 422; another workspace’s export is not found', async ({ client, assert }) => {
+  test('exports need crm.export; a filter that does not fit is a 422; another workspace’s export is not found', async ({ client }) => {
     const { user, base, workspace } = await crmWorkspace()
     const agent = await addMember(workspace, 'agent')
     ;(await client.post(`${base}/exports`).form({ format: 'csv' }).loginAs(agent).withCsrfToken().redirects(0)).assertStatus(403)
