@@ -1,6 +1,8 @@
 import { definePlugin } from '#plugins/define_plugin'
 import { defineCrmHooks } from '#crm/hooks'
 import { sidebarCard } from '#crm/services/contact_card'
+import { importContacts } from '#crm/jobs/import_contacts'
+import { exportContacts } from '#crm/jobs/export_contacts'
 
 /**
  * The CRM (issue 6) on the messaging kernel's contacts: the contacts list with its filter
@@ -16,6 +18,8 @@ export default definePlugin({
     'crm.view': { description: 'See contacts, their cards and segments', roles: ['owner', 'admin', 'agent', 'viewer'] },
     'crm.edit': { description: 'Edit contacts: fields, tags, consent, notes; save segments', roles: ['owner', 'admin', 'agent'] },
     'crm.manage': { description: 'Define the workspace’s custom fields and tags', roles: ['owner', 'admin'] },
+    'crm.import': { description: 'Import contacts from CSV and Excel files', roles: ['owner', 'admin'] },
+    'crm.export': { description: 'Export contacts to CSV and Excel files', roles: ['owner', 'admin'] },
   },
   navigation: [
     { label: 'crm.nav', icon: 'users', route: 'crm.contacts.index', ability: 'crm.view', section: 'main', order: 15 },
@@ -24,11 +28,12 @@ export default definePlugin({
   slots: {
     'contact.sidebar': { view: 'crm::components/sidebar_card', ability: 'crm.view', order: 10, load: sidebarCard },
   },
+  jobs: [importContacts, exportContacts],
   hooks: {
     provides: ['contact.updated', 'contact.tagged', 'crm.timeline'],
   },
   // Children before parents. The columns the CRM adds to contacts (e-mail, owner) go with the contacts.
-  data: { tables: ['crm_list_columns', 'crm_notes', 'crm_contact_events', 'crm_segments', 'crm_contact_tags', 'crm_tags', 'crm_fields'] },
+  data: { tables: ['crm_imports', 'crm_exports', 'crm_list_columns', 'crm_notes', 'crm_contact_events', 'crm_segments', 'crm_contact_tags', 'crm_tags', 'crm_fields'] },
   setup() {
     defineCrmHooks()
   },

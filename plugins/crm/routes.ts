@@ -6,6 +6,8 @@ const ContactEditsController = () => import('#crm/controllers/contact_edits_cont
 const SegmentsController = () => import('#crm/controllers/segments_controller')
 const TagsController = () => import('#crm/controllers/tags_controller')
 const FieldsController = () => import('#crm/controllers/fields_controller')
+const ImportsController = () => import('#crm/controllers/imports_controller')
+const ExportsController = () => import('#crm/controllers/exports_controller')
 
 /**
  * Under /w/:workspace/crm (signed-in members; 404 where the CRM is off). Reading needs crm.view,
@@ -17,6 +19,8 @@ export default definePluginRoutes({
     const view = middleware.can('crm.view')
     const edit = middleware.can('crm.edit')
     const manage = middleware.can('crm.manage')
+    const importing = middleware.can('crm.import')
+    const exporting = middleware.can('crm.export')
 
     router.get('/contacts', [ContactsController, 'index']).as('contacts.index').use(view)
     router.get('/contacts/count', [ContactsController, 'count']).as('contacts.count').use(view)
@@ -39,6 +43,27 @@ export default definePluginRoutes({
     router.post('/segments', [SegmentsController, 'store']).as('segments.store').use(edit)
     router.get('/segments/:id/count', [SegmentsController, 'count']).as('segments.count').use(view).where('id', rowId)
     router.delete('/segments/:id', [SegmentsController, 'destroy']).as('segments.destroy').use(edit).where('id', rowId)
+
+    router
+      .group(() => {
+        router.get('/', [ImportsController, 'index']).as('imports.index')
+        router.post('/', [ImportsController, 'store']).as('imports.store')
+        router.get('/:id', [ImportsController, 'show']).as('imports.show').where('id', rowId)
+        router.post('/:id/preview', [ImportsController, 'preview']).as('imports.preview').where('id', rowId)
+        router.post('/:id/start', [ImportsController, 'start']).as('imports.start').where('id', rowId)
+        router.get('/:id/report', [ImportsController, 'report']).as('imports.report').where('id', rowId)
+      })
+      .prefix('/imports')
+      .use(importing)
+
+    router
+      .group(() => {
+        router.post('/', [ExportsController, 'store']).as('exports.store')
+        router.get('/:id', [ExportsController, 'show']).as('exports.show').where('id', rowId)
+        router.get('/:id/download', [ExportsController, 'download']).as('exports.download').where('id', rowId)
+      })
+      .prefix('/exports')
+      .use(exporting)
 
     router
       .group(() => {

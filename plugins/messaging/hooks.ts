@@ -31,7 +31,7 @@ declare module '#hooks/catalogue' {
     'message.statusChanged': ActionHook<{ workspaceId: number; messageId: number; conversationId: number; status: MessageStatus; errorCode: string | null; errorReason: string | null }>
     'message.beforeSend': FilterHook<OutgoingDraft, { workspaceId: number; conversationId: number; channelId: number; contactId: number; authorType: MessageAuthor }>
     'message.sent': ActionHook<{ workspaceId: number; messageId: number; conversationId: number; providerMessageId: string }>
-    'contact.created': ActionHook<{ workspaceId: number; contactId: number; phone: string; source: 'inbound' | 'api' }>
+    'contact.created': ActionHook<{ workspaceId: number; contactId: number; phone: string; source: 'inbound' | 'api' | 'import' }>
     'conversation.opened': ActionHook<{ workspaceId: number; conversationId: number; contactId: number; channelId: number; reopened: boolean }>
     // teamId / previousTeamId: given by the inbox, which has teams (null: no team); absent when a plugin without teams assigns.
     'conversation.assigned': ActionHook<{ workspaceId: number; conversationId: number; assigneeId: number | null; previousAssigneeId: number | null; teamId?: number | null; previousTeamId?: number | null; actorId: number | null }>
@@ -46,7 +46,7 @@ export function defineMessagingHooks() {
   hooks.define('message.statusChanged', { kind: 'action', plugin, description: 'An outbound message moved forward: sent, delivered, read, or failed with a code and reason.' })
   hooks.define('message.beforeSend', { kind: 'filter', policy: 'stop', plugin, description: 'Before an outbound message is queued: change its content, or cancel it with a reason.' })
   hooks.define('message.sent', { kind: 'action', plugin, description: 'The provider accepted an outbound message (it has a provider message id).' })
-  hooks.define('contact.created', { kind: 'action', plugin, description: 'A contact was created (first inbound message or through the API).' })
+  hooks.define('contact.created', { kind: 'action', plugin, description: 'A contact was created (first inbound message, through the API, or by a CRM import).' })
   hooks.define('conversation.opened', { kind: 'action', plugin, description: 'A conversation was opened, or reopened by a new inbound message.' })
   // The assignee is the kernel's column: whoever changes it (the inbox, a bot's handoff) announces it here.
   hooks.define('conversation.assigned', { kind: 'action', plugin, description: 'A conversation was assigned to a member and/or (inbox) a team, or unassigned (assigneeId / teamId null); actorId null: done by the platform (auto-assignment, a bot).' })

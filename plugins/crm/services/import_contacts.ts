@@ -1,0 +1,268 @@
+import { randomUUID } from 'node:crypto'
+import db from '@adonisjs/lucid/services/db'
+import drive from '@adonisjs/drive/services/main'
+import i18nManager from '@adonisjs/i18n/services/main'
+import type { I18n } from '@adonisjs/i18n'
+import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
+import { stringify } from 'csv-stringify/sync'
+import type { CountryCode } from 'libphonenumber-js'
+import { hooks } from '#hooks/bus'
+import { waIdOf } from '#messaging/services/phone'
+import type ContactImport from '#crm/models/contact_import'
+import Field from '#crm/models/field'
+import Tag from '#crm/models/tag'
+import type { FieldChange } from '#crm/hooks'
+import { readImportFile, ImportFileError } from '#crm/services/import_file'
+import { RowChecker, type ImportedContact } from '#crm/services/import_rows'
+import { announceProgress } from '#crm/services/transfer_progress'
+
+/**
+ * The import job's work: read the file again, check every row, write 500 rows at a time with a
+ * handful of multi-row statements (insert the new contacts, update the existing ones per the
+ * policy, tag them, record the timeline), report progress after each batch, and at the end
+ * write the report of the rows that failed and why. A failure mid-way records where it stopped
+ * in the report and on the import: what was written before stays, and says so.
+ */
+export const BATCH_SIZE = 500
+
+/** Tag colours for the tags an import creates (named in the file's tags column). */
+const NEW_TAG_COLOR = '#64748b'
+
+interface Failure {
+  line: number
+  record: string[]
+  reasons: string[]
+}
+
+interface Pending {
+  line: number
+  record: string[]
+  contact: ImportedContact
+}
+
+interface Announcements {
+  created: { contactId: number; phone: string }[]
+  updated: { contactId: number; changes: FieldChange[] }[]
+  tagged: { contactId: number; tagId: number; tag: string }[]
+}
+
+export async function runImport(contactImport: ContactImport) {
+  const workspaceId = contactImport.workspaceId
+  const user = contactImport.userId ? await db.from('users').where('id', contactImport.userId).select('locale').first() : null
+  const i18n = i18nManager.locale(i18nManager.getSupportedLocaleFor([user?.locale ?? 'en']) ?? 'en')
+  const fields = await Field.ofWorkspace(workspaceId)
+  const options = contactImport.options
+  const checker = new RowChecker(options.mapping ?? [], fields, (options.country || undefined) as CountryCode | undefined, i18n)
+  const labels = new Map(fields.map((field) => [field.key, field.label]))
+  const chosenTags = options.tagIds?.length ? await Tag.query().where('workspace_id', workspaceId).whereIn('id', options.tagIds) : []
+
+  const failures: Failure[] = []
+  const seen = new Map<string, number>()
+  let line = 1
+  const progress = async (status: ContactImport['status']) => {
+    contactImport.status = status
+    await contactImport.save()
+    announceProgress(workspaceId, { kind: 'import', id: contactImport.id, status, processed: contactImport.processed, total: contactImport.total })
+  }
+
+  try {
+    const file = await readImportFile(Buffer.from(await drive.use().getBytes(contactImport.path)))
+    await progress('running')
+    let batch: Pending[] = []
+    const flush = async () => {
+      const counts = await writeBatch(batch)
+      contactImport.merge({
+        processed: contactImport.processed + batch.length,
+        createdCount: contactImport.createdCount + counts.created,
+        updatedCount: contactImport.updatedCount + counts.updated,
+        skippedCount: contactImport.skippedCount + counts.skipped,
+        failedCount: failures.length,
+      })
+      batch = []
+      await progress('running')
+    }
+
+    const writeBatch = async (rows: Pending[]) => {
+      const announcements: Announcements = { created: [], updated: [], tagged: [] }
+      const counts = await db.transaction((trx) => writeRows(trx, rows, announcements))
+      for (const { contactId, phone } of announcements.created) await hooks.emit('contact.created', { workspaceId, contactId, phone, source: 'import' })
+      for (const { contactId, changes } of announcements.updated) await hooks.emit('contact.updated', { workspaceId, contactId, changes, actorId: contactImport.userId })
+      for (const { contactId, tagId, tag } of announcements.tagged) await hooks.emit('contact.tagged', { workspaceId, contactId, tagId, tag, added: true, actorId: contactImport.userId })
+      return counts
+    }
+
+    const writeRows = async (trx: TransactionClientContract, rows: Pending[], out: Announcements) => {
+      const phones = rows.map((row) => row.contact.phone)
+      const existing = new Map<string, { id: number; name: string | null; email: string | null; attributes: Record<string, unknown> }>()
+      if (rows.length) {
+        const found = await trx.from('contacts').where('workspace_id', workspaceId).whereIn('phone', phones).select('id', 'phone', 'name', 'email', 'attributes').forUpdate()
+        for (const row of found) existing.set(row.phone, row)
+      }
+      let skipped = 0
+      const toTag: { contactId: number; names: string[] }[] = []
+
+      const fresh = rows.filter((row) => !existing.has(row.contact.phone))
+      if (fresh.length) {
+        const inserted = await trx
+          .insertQuery()
+          .table('contacts')
+          .knexQuery.insert(
+            fresh.map(({ contact }) => ({
+              workspace_id: workspaceId,
+              phone: contact.phone,
+              wa_id: waIdOf(contact.phone),
+              name: contact.name ?? null,
+              email: contact.email ?? null,
+              attributes: JSON.stringify(contact.attributes),
+              created_at: new Date(),
+              updated_at: new Date(),
+            }))
+          )
+          .onConflict(['workspace_id', 'phone'])
+          .ignore()
+          .returning(['id', 'phone'])
+        const ids = new Map<string, number>(inserted.map((row: { id: number; phone: string }) => [row.phone, Number(row.id)]))
+        for (const row of fresh) {
+          const id = ids.get(row.contact.phone)
+          // Created meanwhile (a first message from that number while the batch ran): left as it is.
+          if (!id) skipped++
+          else {
+            out.created.push({ contactId: id, phone: row.contact.phone })
+            toTag.push({ contactId: id, names: row.contact.tags })
+          }
+        }
+      }
+
+      const changed: { id: number; name: string | null; email: string | null; attributes: Record<string, unknown> }[] = []
+      const events: object[] = []
+      for (const row of rows) {
+        const current = existing.get(row.contact.phone)
+        if (!current) continue
+        if (options.policy === 'skip') {
+          skipped++
+          continue
+        }
+        if (options.policy === 'create') {
+          failures.push({ line: row.line, record: row.record, reasons: [i18n.t('crm.import.problems.exists', { phone: row.contact.phone })] })
+          continue
+        }
+        // update: what the file has overwrites; an empty cell leaves the value as it was.
+        const changes: (FieldChange & { label: string })[] = []
+        const next = { id: current.id, name: current.name, email: current.email, attributes: { ...current.attributes } }
+        for (const key of ['name', 'email'] as const) {
+          const value = row.contact[key]
+          if (value !== undefined && value !== current[key]) {
+            changes.push({ field: key, label: key, from: current[key], to: value })
+            next[key] = value
+          }
+        }
+        for (const [key, value] of Object.entries(row.contact.attributes)) {
+          if (JSON.stringify(current.attributes[key] ?? null) === JSON.stringify(value)) continue
+          changes.push({ field: `cf.${key}`, label: labels.get(key) ?? key, from: current.attributes[key] ?? null, to: value })
+          next.attributes[key] = value
+        }
+        toTag.push({ contactId: current.id, names: row.contact.tags })
+        if (!changes.length) continue
+        changed.push(next)
+        out.updated.push({ contactId: current.id, changes: changes.map(({ field, from, to }) => ({ field, from, to })) })
+        for (const { field, label, from, to } of changes) {
+          events.push({ workspace_id: workspaceId, contact_id: current.id, actor_id: contactImport.userId, kind: 'field', data: JSON.stringify({ kind: 'field', field, label, from, to }), created_at: new Date() })
+        }
+      }
+      if (changed.length) {
+        await trx.rawQuery(
+          `update contacts c set name = v.name, email = v.email, attributes = v.attributes::jsonb, updated_at = now()
+           from (select * from jsonb_to_recordset(?::jsonb) as x(id bigint, name text, email text, attributes jsonb)) v
+           where c.workspace_id = ? and c.id = v.id`,
+          [JSON.stringify(changed), workspaceId]
+        )
+      }
+
+      const tagged = await applyTags(trx, toTag)
+      for (const { contactId, tag } of tagged) {
+        events.push({ workspace_id: workspaceId, contact_id: contactId, actor_id: contactImport.userId, kind: 'tag', data: JSON.stringify({ kind: 'tag', tagId: tag.id, name: tag.name, added: true }), created_at: new Date() })
+        out.tagged.push({ contactId, tagId: tag.id, tag: tag.name })
+      }
+      if (events.length) await trx.table('crm_contact_events').multiInsert(events)
+      return { created: out.created.length, updated: changed.length, skipped }
+    }
+
+    /** The chosen tags and those the row names (created when new: a tags column is how files carry them). */
+    const applyTags = async (trx: TransactionClientContract, wanted: { contactId: number; names: string[] }[]) => {
+      const names = [...new Set(wanted.flatMap((row) => row.names.map((name) => name.toLowerCase())))]
+      const byName = new Map<string, { id: number; name: string }>()
+      if (names.length) {
+        const spelled = new Map(wanted.flatMap((row) => row.names.map((name) => [name.toLowerCase(), name] as const)))
+        await trx.rawQuery(
+          `insert into crm_tags (workspace_id, name, color, created_at, updated_at)
+           select ?, n, ?, now(), now() from unnest(?::text[]) as n on conflict (workspace_id, lower(name)) do nothing`,
+          [workspaceId, NEW_TAG_COLOR, [...spelled.values()]]
+        )
+        const tags = await trx.from('crm_tags').where('workspace_id', workspaceId).whereRaw('lower(name) = any(?)', [names]).select('id', 'name')
+        for (const tag of tags) byName.set(tag.name.toLowerCase(), tag)
+      }
+      const links = wanted.flatMap(({ contactId, names: rowNames }) => {
+        const tags = [...chosenTags.map((tag) => ({ id: tag.id, name: tag.name })), ...rowNames.map((name) => byName.get(name.toLowerCase())!).filter(Boolean)]
+        return [...new Map(tags.map((tag) => [tag.id, tag])).values()].map((tag) => ({ contactId, tag }))
+      })
+      if (!links.length) return []
+      const { rows } = await trx.rawQuery(
+        `insert into crm_contact_tags (workspace_id, contact_id, tag_id, created_at)
+         select ?, l.contact_id, l.tag_id, now() from jsonb_to_recordset(?::jsonb) as l(contact_id bigint, tag_id int)
+         on conflict do nothing returning contact_id, tag_id`,
+        [workspaceId, JSON.stringify(links.map(({ contactId, tag }) => ({ contact_id: contactId, tag_id: tag.id })))]
+      )
+      const added = new Set(rows.map((row: { contact_id: string; tag_id: number }) => `${row.contact_id}:${row.tag_id}`))
+      return links.filter(({ contactId, tag }) => added.has(`${contactId}:${tag.id}`))
+    }
+
+    try {
+      await readRows()
+    } catch (error) {
+      // The file breaks off (a ragged line): the good rows before it are imported, as the message says.
+      if (error instanceof ImportFileError) await flush()
+      throw error
+    }
+    async function readRows() {
+      for await (const record of file.rows()) {
+        line++
+        const checked = await checker.check(record)
+        if (!checked.contact) {
+          failures.push({ line, record, reasons: checked.problems })
+          contactImport.processed++
+          continue
+        }
+        const first = seen.get(checked.contact.phone)
+        if (first) {
+          failures.push({ line, record, reasons: [i18n.t('crm.import.problems.duplicate', { line: first, phone: checked.contact.phone })] })
+          contactImport.processed++
+          continue
+        }
+        seen.set(checked.contact.phone, line)
+        batch.push({ line, record, contact: checked.contact })
+        if (batch.length >= BATCH_SIZE) await flush()
+      }
+    }
+    await flush()
+    contactImport.failedCount = failures.length
+    contactImport.reportPath = await writeReport(contactImport, failures, i18n)
+    await progress('done')
+  } catch (error) {
+    const reason = error instanceof ImportFileError ? i18n.t(`crm.import.errors.${error.code}`, error.params) : (error as Error).message
+    contactImport.error = i18n.t('crm.import.stopped', { line, reason })
+    contactImport.failedCount = failures.length
+    contactImport.reportPath = await writeReport(contactImport, failures, i18n, contactImport.error)
+    await progress('failed')
+    throw error
+  }
+}
+
+/** The failed rows as they were in the file, with the line and the reasons first (UTF-8 with a BOM, for Excel). */
+async function writeReport(contactImport: ContactImport, failures: Failure[], i18n: I18n, stopped?: string) {
+  const rows = [[i18n.t('crm.import.report.row'), i18n.t('crm.import.report.reason'), ...contactImport.headers]]
+  for (const failure of failures) rows.push([String(failure.line), failure.reasons.join('; '), ...failure.record])
+  if (stopped) rows.push(['', stopped])
+  const path = `workspaces/${contactImport.workspaceId}/crm/imports/report-${contactImport.id}-${randomUUID()}.csv`
+  await drive.use().put(path, '\ufeff' + stringify(rows, { record_delimiter: 'windows' }), { contentType: 'text/csv' })
+  return path
+}
