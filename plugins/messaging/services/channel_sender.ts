@@ -11,7 +11,7 @@ import { providers } from '#messaging/services/providers'
 import { readMedia } from '#messaging/services/media_store'
 import { signedMediaUrl } from '#messaging/services/media_links'
 import { recordSendResults, type Moved, type SendResult } from '#messaging/services/statuses'
-import { takeSendSlots } from '#messaging/services/send_rate'
+import { takeSendSlots, type AnsweredSlot } from '#messaging/services/send_rate'
 
 /** Attempts of a message before a retryable error fails it; the first retry waits about this long. */
 export const MAX_SEND_ATTEMPTS = 8
@@ -84,6 +84,8 @@ export class ChannelSender {
   #recordTimer: NodeJS.Timeout | null = null
   #recording: Promise<void> = Promise.resolve()
   #lastError: ProviderError | null = null
+  /** Slots whose request was answered since the last slot call: logged again at their answer (services/send_rate.ts). */
+  #answeredSlots: AnsweredSlot[] = []
 
   constructor(private readonly channel: Channel) {
     this.#provider = providers.get(channel.provider)
@@ -140,7 +142,9 @@ export class ChannelSender {
         await this.#nextSettled()
         continue
       }
-      const { granted, waitMs } = await takeSendSlots(this.channel.id, this.channel.throughputPerSecond, ready.length)
+      const answered = this.#answeredSlots
+      this.#answeredSlots = []
+      const { granted, waitMs, slots } = await takeSendSlots(this.channel.id, this.channel.throughputPerSecond, ready.length, answered)
       if (!granted) {
         // A few ms of jitter, so senders of one channel in other workers do not ask in lockstep.
         await sleep(waitMs + Math.random() * 3)
@@ -148,7 +152,8 @@ export class ChannelSender {
       }
       const going = new Set(ready.slice(0, granted))
       this.#buffer = this.#buffer.filter((outgoing) => !going.has(outgoing))
-      for (const outgoing of going) this.#send(outgoing)
+      let slot = 0
+      for (const outgoing of going) this.#send(outgoing, slots[slot++])
     }
   }
 
@@ -191,10 +196,11 @@ export class ChannelSender {
     return rows.length
   }
 
-  #send({ message, request }: Outgoing) {
+  #send({ message, request }: Outgoing, slot: string) {
     this.#inFlight++
     this.#busyConversations.add(message.conversationId)
     const landed = () => {
+      this.#answeredSlots.push({ slot, at: Date.now() })
       this.#inFlight--
       this.#busyConversations.delete(message.conversationId)
     }

@@ -4,15 +4,18 @@ import redis from '@adonisjs/redis/services/main'
 /**
  * Per-number send rate, shared by every worker through Redis: a sliding log of the last second's
  * sends. Slots are taken only while fewer than `limit` sends happened in the window, so no
- * one-second window (measured anywhere) ever holds more than the limit. The window is a little
- * longer than a second because the provider counts arrivals, and requests leave a few
- * milliseconds apart from when their slot was taken.
+ * one-second window (measured anywhere) ever holds more than the limit. The provider counts
+ * arrivals, and a request arrives somewhere between its slot and its answer: so once answered,
+ * a send is logged again at the time of its answer (its sender's next call moves it, in Redis's
+ * clock), and a new slot is never closer than a window to the latest moment an earlier send
+ * could have arrived. The window is a little longer than a second for the sends of other workers, which
+ * are moved only by their own next call.
  *
  * A tenth of the window holds at most a tenth of the limit (rounded up): a sender that takes
  * slots in batches still sends evenly instead of a second's worth at once, so arrivals jitter
  * by milliseconds, not by the time a burst takes to leave.
  */
-const WINDOW_MS = 1050
+const WINDOW_MS = 1010
 const SLICE_MS = 100
 
 // Redis's own clock: every worker measures the window the same way. Returns {granted, wait ms}.
@@ -23,6 +26,9 @@ local window = tonumber(ARGV[1])
 local limit = tonumber(ARGV[2])
 local want = tonumber(ARGV[3])
 local slice = tonumber(ARGV[5])
+for i = 6, #ARGV, 2 do
+  redis.call('ZADD', KEYS[1], 'XX', 'GT', math.min(now, tonumber(ARGV[i])), ARGV[i + 1])
+end
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
 local free = limit - redis.call('ZCARD', KEYS[1])
 local wait = 0
@@ -37,7 +43,7 @@ else
   local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
   wait = math.max(1, tonumber(oldest[2]) + window - now)
 end
-if free <= 0 then return {0, wait} end
+if free <= 0 then return {0, wait, now} end
 local n = math.min(free, want)
 local members = {}
 for i = 1, n do
@@ -46,7 +52,7 @@ for i = 1, n do
 end
 redis.call('ZADD', KEYS[1], unpack(members))
 redis.call('PEXPIRE', KEYS[1], window)
-return {n, 0}
+return {n, 0, now}
 `
 
 let defined = false
@@ -57,22 +63,36 @@ function connection() {
     defined = true
   }
   return client as typeof client & {
-    sbTakeSendSlots(key: string, window: number, limit: number, want: number, member: string, slice: number): Promise<[number, number]>
+    sbTakeSendSlots(key: string, window: number, limit: number, want: number, member: string, slice: number, ...answered: (string | number)[]): Promise<[number, number, number]>
   }
 }
 
+/** A slot whose request was answered, and when (this process's clock, ms). */
+export interface AnsweredSlot {
+  slot: string
+  at: number
+}
+
+// Redis's clock minus ours, as seen by the last call; measured from before the call, so answers are never logged too early.
+let clockOffset = 0
+
 /**
- * Takes up to `want` send slots of the channel now (one Redis call): how many it got, and when
- * none, how many ms until one may free up.
+ * Takes up to `want` send slots of the channel now (one Redis call), after logging the sends of
+ * `answered` slots at the time of their answer: how many it got and their slots, and when none,
+ * how many ms until one may free up.
  */
-export async function takeSendSlots(channelId: number, limit: number, want: number) {
-  const [granted, waitMs] = await connection().sbTakeSendSlots(
+export async function takeSendSlots(channelId: number, limit: number, want: number, answered: AnsweredSlot[] = []) {
+  const prefix = `${randomBytes(6).toString('hex')}:`
+  const asked = Date.now()
+  const [granted, waitMs, redisNow] = await connection().sbTakeSendSlots(
     `sb:send-rate:${channelId}`,
     WINDOW_MS,
     Math.max(1, limit),
     Math.max(1, want),
-    `${randomBytes(6).toString('hex')}:`,
-    SLICE_MS
+    prefix,
+    SLICE_MS,
+    ...answered.flatMap(({ slot, at }) => [Math.ceil(at + clockOffset), slot])
   )
-  return { granted, waitMs }
+  clockOffset = redisNow - asked
+  return { granted, waitMs, slots: Array.from({ length: granted }, (_, i) => `${prefix}${i + 1}`) }
 }
