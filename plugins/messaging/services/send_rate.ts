@@ -5,17 +5,17 @@ import redis from '@adonisjs/redis/services/main'
  * Per-number send rate, shared by every worker through Redis: a sliding log of the last second's
  * sends. Slots are taken only while fewer than `limit` sends happened in the window, so no
  * one-second window (measured anywhere) ever holds more than the limit. The provider counts
- * arrivals, and a request arrives somewhere between its slot and its answer: so once answered,
- * a send is logged again at the time of its answer (its sender's next call moves it, in Redis's
- * clock), and a new slot is never closer than a window to the latest moment an earlier send
- * could have arrived. The window is a little longer than a second for the sends of other workers, which
- * are moved only by their own next call.
+ * arrivals, and a request arrives somewhere between its slot and its answer: the window is
+ * 50 ms longer than a second for that, and a send answered later than 40 ms after its slot is
+ * logged again at its answer less 40 ms (its sender's next call moves it, in Redis's clock). So a
+ * new slot is never closer than a second to the latest moment an earlier send could have
+ * arrived, while a quick answer costs no rate.
  *
  * A tenth of the window holds at most a tenth of the limit (rounded up): a sender that takes
  * slots in batches still sends evenly instead of a second's worth at once, so arrivals jitter
  * by milliseconds, not by the time a burst takes to leave.
  */
-const WINDOW_MS = 1010
+const WINDOW_MS = 1050
 const SLICE_MS = 100
 
 // Redis's own clock: every worker measures the window the same way. Returns {granted, wait ms}.
