@@ -246,7 +246,11 @@ export class ChannelSender {
     const results = this.#results
     this.#results = []
     if (!results.length) return
+    // Answers are logged in the rate within a record batch even when no slot is asked for meanwhile.
+    const answered = this.#answeredSlots
+    this.#answeredSlots = []
     this.#recording = this.#recording.then(async () => {
+      if (answered.length) await takeSendSlots(this.channel.id, this.channel.throughputPerSecond, 0, answered)
       const moved = await recordSendResults(results)
       await this.#announce(results, moved)
     })

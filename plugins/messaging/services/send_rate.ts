@@ -30,6 +30,7 @@ for i = 6, #ARGV, 2 do
   redis.call('ZADD', KEYS[1], 'XX', 'GT', math.min(now, tonumber(ARGV[i])), ARGV[i + 1])
 end
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+if want <= 0 then return {0, 0, now} end
 local free = limit - redis.call('ZCARD', KEYS[1])
 local wait = 0
 if free > 0 then
@@ -77,8 +78,8 @@ export interface AnsweredSlot {
 let clockOffset = 0
 
 /**
- * Takes up to `want` send slots of the channel now (one Redis call), after logging the sends of
- * `answered` slots at the time of their answer: how many it got and their slots, and when none,
+ * Takes up to `want` send slots of the channel now (one Redis call; none with `want` 0), after
+ * logging the sends of `answered` slots at the time of their answer: how many it got and their slots, and when none,
  * how many ms until one may free up.
  */
 export async function takeSendSlots(channelId: number, limit: number, want: number, answered: AnsweredSlot[] = []) {
@@ -88,7 +89,7 @@ export async function takeSendSlots(channelId: number, limit: number, want: numb
     `sb:send-rate:${channelId}`,
     WINDOW_MS,
     Math.max(1, limit),
-    Math.max(1, want),
+    Math.max(0, want),
     prefix,
     SLICE_MS,
     ...answered.flatMap(({ slot, at }) => [Math.ceil(at + clockOffset), slot])
