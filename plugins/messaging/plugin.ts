@@ -2,7 +2,7 @@ import { definePlugin } from '#plugins/define_plugin'
 import { processWebhookEvents } from '#messaging/jobs/process_webhook_events'
 import { sweepWebhookEvents } from '#messaging/jobs/sweep_webhook_events'
 import { fetchMedia } from '#messaging/jobs/fetch_media'
-import { sendQueuedMessage } from '#messaging/jobs/send_queued_message'
+import { sendChannel } from '#messaging/jobs/send_channel'
 import { markRead } from '#messaging/jobs/mark_read'
 import { defineMessagingHooks } from '#messaging/hooks'
 import { apiDocs } from '#core/api_docs'
@@ -36,7 +36,7 @@ export default definePlugin({
   navigation: [
     { label: 'messaging.nav', icon: 'queue', route: 'messaging.index', ability: 'messaging.view', section: 'main', order: 20 },
   ],
-  jobs: [processWebhookEvents, sweepWebhookEvents, fetchMedia, sendQueuedMessage, markRead],
+  jobs: [processWebhookEvents, sweepWebhookEvents, fetchMedia, sendChannel, markRead],
   hooks: {
     provides: ['message.received', 'message.statusChanged', 'message.beforeSend', 'message.sent', 'message.claim', 'contact.created', 'conversation.opened', 'conversation.assigned'],
   },

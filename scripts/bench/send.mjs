@@ -89,7 +89,9 @@ export async function run({ root, connections, connectionsSet, warmup }) {
   const limit = envNumber('BENCH_SEND_LIMIT', 1000, { integer: true, max: 1000 })
   const workerCount = envNumber('BENCH_WORKERS', 1, { integer: true, max: 16 })
   const workerConcurrency = envNumber('BENCH_WORKER_CONCURRENCY', 64, { integer: true, max: 1000 })
-  const via = envChoice('BENCH_SEND_VIA', ['api', 'action'], 'action')
+  const via = envChoice('BENCH_SEND_VIA', ['bulk', 'api', 'action'], 'bulk')
+  // bulk: sendMessages() calls of this many messages, two at once (as a campaign queues its audience).
+  const bulkBatch = envNumber('BENCH_SEND_BATCH', 500, { integer: true, max: 10_000 })
   const statuses = envChoice('BENCH_SEND_STATUSES', ['batch', 'each', 'off'], 'batch')
   // How long after the last message was queued the bench waits for them all to be sent (then it reports what went).
   const timeoutSeconds = envNumber('BENCH_SEND_TIMEOUT', 60, { max: 3600 })
@@ -222,11 +224,14 @@ export async function run({ root, connections, connectionsSet, warmup }) {
     })
     return { queued: figures.ok, seconds: figures.seconds, rps: figures.rps, p50: figures.p50, p99: figures.p99, non2xx: figures.non2xx, errors: figures.errors }
   }
+  const queuedBy = () =>
+    via === 'bulk' ? `sendMessages() (bulk, ${bulkBatch} per call, 2 calls at once)` : via === 'action' ? `sendMessage() (the API's action, ${concurrency} at once)` : 'the API'
   const specDir = join(root, 'tmp')
   mkdirSync(specDir, { recursive: true })
   const queueThroughAction = async (tag, count) => {
     const specFile = join(specDir, `bench-send-${process.pid}.json`)
-    writeFileSync(specFile, JSON.stringify({ workspaceId, authorId, conversationIds, count, concurrency, tag }))
+    const shape = via === 'bulk' ? { batch: bulkBatch, concurrency: 2 } : { concurrency }
+    writeFileSync(specFile, JSON.stringify({ workspaceId, authorId, conversationIds, count, tag, ...shape }))
     try {
       const out = await runToEnd('send_enqueue', process.execPath, [join(root, 'scripts', 'bench', 'send_enqueue.mjs'), app.buildDir, specFile], {
         cwd: app.buildDir,
@@ -235,7 +240,7 @@ export async function run({ root, connections, connectionsSet, warmup }) {
       const line = out.split('\n').find((l) => l.startsWith('BENCH-RESULT '))
       if (!line) throw new BenchError(`send_enqueue printed no result:\n${indent(out.slice(-800))}`)
       const result = JSON.parse(line.slice('BENCH-RESULT '.length))
-      if (result.firstError) throw new BenchError(`sendMessage() refused messages: ${result.firstError}`)
+      if (result.firstError) throw new BenchError(`${queuedBy()} refused messages: ${result.firstError}`)
       return { ...result, rps: result.queued / result.seconds, non2xx: count - result.queued, errors: 0 }
     } finally {
       rmSync(specFile, { force: true })
@@ -266,7 +271,7 @@ export async function run({ root, connections, connectionsSet, warmup }) {
   /* ---- the measured run */
   const tag = `run-${randomBytes(4).toString('hex')}`
   const before = await jsonCall(`${simUrl}/_sim/stats`)
-  log(`Queueing ${total} messages ${via === 'api' ? 'through POST /api/v1/conversations/:id/messages' : 'by sendMessage(), the action the API calls'} (${concurrency} at once) to ${conversationIds.length} conversations...`)
+  log(`Queueing ${total} messages ${via === 'api' ? `through POST /api/v1/conversations/:id/messages (${concurrency} at once)` : `by ${queuedBy()}`} to ${conversationIds.length} conversations...`)
   const cpuNow = () => ({
     app: groupCpuMs(web.child.pid),
     workers: workers.reduce((sum, w) => sum + groupCpuMs(w.pid), 0),
@@ -406,7 +411,7 @@ export async function run({ root, connections, connectionsSet, warmup }) {
         ]
       : []),
     {
-      name: `enqueue ${total} via ${via === 'api' ? 'the API' : 'sendMessage() (the API\'s action)'}`,
+      name: `enqueue ${total} via ${via === 'bulk' ? `sendMessages() × ${bulkBatch}` : via === 'api' ? 'the API' : 'sendMessage() (the API\'s action)'}`,
       url: null,
       unit: 'msgs/s',
       rps: queued.queued / queueSeconds,
@@ -457,15 +462,21 @@ export async function run({ root, connections, connectionsSet, warmup }) {
   ]
   const notes = [
     `Channel and simulator number both at ${limit}/s; ${conversationIds.length} conversations with open 24-hour windows (each customer wrote through the simulator first); text messages spread round-robin.`,
-    `Queued by ${via === 'api' ? 'POST /api/v1/conversations/:id/messages (autocannon)' : 'sendMessage() — the action POST /api/v1/conversations/:id/messages calls — in a child process booted from the build'} at ${concurrency} at once: ${queued.queued} in ${fixed(queueSeconds, 1)}s; ${finished ? `all sent ${fixed(wall, 1)}s after the first was queued` : `NOT all sent ${fixed(wall, 1)}s after the first was queued (BENCH_SEND_TIMEOUT=${timeoutSeconds}s after the last)`}.`,
+    `Queued by ${
+      via === 'api'
+        ? `POST /api/v1/conversations/:id/messages (autocannon) at ${concurrency} at once`
+        : via === 'bulk'
+          ? `${queuedBy()} — the kernel's bulk path (plugins/messaging/actions/send_message.ts, tested in sending.spec.ts; campaigns queue through it): each message checked and filtered on its own, one INSERT and one sender wake-up per call — in a child process booted from the build`
+          : `${queuedBy()} — the action POST /api/v1/conversations/:id/messages calls — in a child process booted from the build`
+    }: ${queued.queued} in ${fixed(queueSeconds, 1)}s; ${finished ? `all sent ${fixed(wall, 1)}s after the first was queued` : `NOT all sent ${fixed(wall, 1)}s after the first was queued (BENCH_SEND_TIMEOUT=${timeoutSeconds}s after the last)`}.`,
     `Processes: web WEB_CONCURRENCY=${app.env.WEB_CONCURRENCY}, ${workerCount} worker process(es) × queue:work --concurrency ${workerConcurrency} (messaging-send: ${Math.max(64, workerConcurrency)} jobs at once per process), the simulator; Redis database ${app.env.REDIS_DB}.`,
     `Statuses: ${statuses === 'off' ? 'posted to a sink, not the platform' : `sent → delivered → read posted back to the platform${statuses === 'batch' ? ', several per POST (Meta batches under load)' : ', one POST each'}`}; messages now ${Object.entries(byStatus).map(([k, v]) => `${k} ${v}`).join(', ')}.`,
     `Accepted by the simulator: ${times.length} over ${fixed(platform.spanSeconds, 2)}s; busiest second ${platform.maxWindow}; 130429 answers ${throttled}. The simulator itself refuses a send above the limit, so the 130429 count is where an overshoot shows.`,
     `CPU from the first queued message to the end of the wait (s): app ${fixed(cpu.app / 1000, 1)}, worker(s) ${fixed(cpu.workers / 1000, 1)} (${fixed(perThousand, 0)} ms per 1,000 messages together), ` +
       `PostgreSQL backends ${fixed(cpu.postgresBackends / 1000, 1)}, Redis server ${fixed(cpu.redisServer / 1000, 1)}, simulator ${fixed(cpu.simulator / 1000, 1)}, kernel irq/softirq ${fixed(cpu.kernelIrq / 1000, 1)}, ` +
-      `${via === 'action' ? `the enqueuing process ${fixed(queued.cpuMs / 1000, 1)}, ` : ''}the bench ${fixed(cpu.bench / 1000, 1)}; the whole machine ${fixed(cpu.machine / 1000, 1)} of ${fixed((wall * os.availableParallelism()), 1)} available.`,
+      `${via !== 'api' ? `the enqueuing process ${fixed(queued.cpuMs / 1000, 1)}, ` : ''}the bench ${fixed(cpu.bench / 1000, 1)}; the whole machine ${fixed(cpu.machine / 1000, 1)} of ${fixed((wall * os.availableParallelism()), 1)} available.`,
   ]
-  return { results, notes, settings: { connections: concurrency, workers: workerCount, workerConcurrency, limit, messages: total, customers, via, statuses } }
+  return { results, notes, settings: { connections: concurrency, workers: workerCount, workerConcurrency, limit, messages: total, customers, via, bulkBatch, statuses } }
 }
 
 export const columns = [

@@ -1,13 +1,16 @@
 /*
- * Queues outbound messages by the action the API calls — sendMessage() of
- * plugins/messaging/actions/send_message.ts, with the conversation looked up as the controller
- * does — without HTTP, authentication and validation. Used by the "send" scenario when
- * BENCH_SEND_VIA=action. Runs inside the compiled app (booted as a console process):
+ * Queues outbound messages by the kernel's actions (plugins/messaging/actions/send_message.ts),
+ * without HTTP, authentication and validation. Used by the "send" scenario when
+ * BENCH_SEND_VIA=bulk (the default) or action. Runs inside the compiled app (booted as a
+ * console process):
  *
  *   node scripts/bench/send_enqueue.mjs <build dir> <spec.json>
  *
- * spec: { workspaceId, authorId, conversationIds, count, concurrency, tag }. Message i goes to
- * conversationIds[i % length] with the text "<tag> #<i>". Prints one line
+ * spec: { workspaceId, authorId, conversationIds, count, concurrency, tag, batch? }. Message i
+ * goes to conversationIds[i % length] with the text "<tag> #<i>". With `batch`, sendMessages()
+ * queues `batch` messages per call, as a campaign does (one INSERT, one wake-up), `concurrency`
+ * calls at once; without, sendMessage() queues one per call, with the conversation looked up as
+ * the API's controller does, `concurrency` at once. Prints one line
  * `BENCH-RESULT {"queued","seconds","p50","p99","cpuMs","firstError"}` on stdout, then exits.
  */
 import { readFileSync } from 'node:fs'
@@ -29,7 +32,7 @@ await app.init()
 await app.boot()
 await app.start(() => {})
 
-const { sendMessage } = await fromBuild('plugins/messaging/actions/send_message.js')
+const { sendMessage, sendMessages } = await fromBuild('plugins/messaging/actions/send_message.js')
 const { default: Conversation } = await fromBuild('plugins/messaging/models/conversation.js')
 const { pluginEnablement } = await fromBuild('app/plugins/enablement.js')
 // The web process loads it in its middleware: the hook gate of message.beforeSend reads it.
@@ -41,23 +44,44 @@ let next = 0
 let queued = 0
 let firstError = null
 const started = performance.now()
+const text = (index) => ({ type: 'text', text: { body: `${spec.tag} #${index}` } })
+const author = { type: 'agent', id: spec.authorId }
+const batch = spec.batch ?? 0
+// sendMessages: the conversations are loaded once, as a campaign loads its audience.
+const conversations = batch
+  ? new Map((await Conversation.query().where('workspace_id', spec.workspaceId).whereIn('id', spec.conversationIds)).map((c) => [c.id, c]))
+  : null
+const step = batch || 1
 await Promise.all(
-  Array.from({ length: Math.min(spec.concurrency, spec.count) }, async () => {
+  Array.from({ length: Math.min(spec.concurrency, Math.ceil(spec.count / step)) }, async () => {
     while (next < spec.count) {
-      const index = next++
+      const first = next
+      next = Math.min(spec.count, next + step)
       const begun = performance.now()
       try {
-        // As ConversationsController.send: the conversation of the workspace, then the action.
-        const conversation = await Conversation.query()
-          .where('workspace_id', spec.workspaceId)
-          .where('id', spec.conversationIds[index % spec.conversationIds.length])
-          .firstOrFail()
-        await sendMessage({ conversation, input: { type: 'text', text: { body: `${spec.tag} #${index}` } }, author: { type: 'agent', id: spec.authorId } })
-        queued++
+        if (conversations) {
+          const items = []
+          for (let index = first; index < next; index++) {
+            items.push({ conversation: conversations.get(spec.conversationIds[index % spec.conversationIds.length]), input: text(index), author })
+          }
+          for (const outcome of await sendMessages(items)) {
+            if (outcome.refusal) firstError ??= outcome.refusal.message
+            else queued++
+          }
+        } else {
+          // As ConversationsController.send: the conversation of the workspace, then the action.
+          const conversation = await Conversation.query()
+            .where('workspace_id', spec.workspaceId)
+            .where('id', spec.conversationIds[first % spec.conversationIds.length])
+            .firstOrFail()
+          await sendMessage({ conversation, input: text(first), author })
+          queued++
+        }
       } catch (error) {
         firstError ??= error?.message ?? String(error)
       }
-      latencies[index] = performance.now() - begun
+      // A message's latency is its call's.
+      latencies.fill(performance.now() - begun, first, next)
     }
   })
 )

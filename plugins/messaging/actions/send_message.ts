@@ -1,7 +1,6 @@
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import { hooks } from '#hooks/bus'
-import { jobs } from '#jobs/registry'
 import type Conversation from '#messaging/models/conversation'
 import Contact from '#messaging/models/contact'
 import Message from '#messaging/models/message'
@@ -11,7 +10,7 @@ import type { MessageAuthor } from '#messaging/hooks'
 import { FAILURE_REASONS } from '#messaging/services/channel_provider'
 import { Refusal } from '#messaging/services/refusal'
 import type { SendMessageInput } from '#messaging/validators/message'
-import { sendQueuedMessage } from '#messaging/jobs/send_queued_message'
+import { wakeSender } from '#messaging/jobs/send_channel'
 
 export interface SendMessageOptions {
   conversation: Conversation
@@ -20,16 +19,18 @@ export interface SendMessageOptions {
 }
 
 /**
- * The conversation moves up the inbox; written at most once a second, since a burst of sends
- * (a bot, a campaign) would otherwise queue on the conversation's row lock.
+ * The conversations move up the inbox; each written at most once a second, since a burst of sends
+ * (a bot, a campaign) would otherwise queue on the conversation's row lock. One statement.
  */
-async function touchConversation(conversation: Conversation) {
+async function touchConversations(conversations: Conversation[]) {
   const now = DateTime.now()
-  if (conversation.lastActivityAt > now.minus({ seconds: 1 })) return
-  conversation.lastActivityAt = now
+  const stale = conversations.filter((conversation) => conversation.lastActivityAt <= now.minus({ seconds: 1 }))
+  if (!stale.length) return
+  for (const conversation of stale) conversation.lastActivityAt = now
   await db
     .from('conversations')
-    .where('id', conversation.id)
+    .whereIn('workspace_id', [...new Set(stale.map((conversation) => conversation.workspaceId))])
+    .whereIn('id', [...new Set(stale.map((conversation) => conversation.id))])
     .where('last_activity_at', '<', now.minus({ seconds: 1 }).toSQL()!)
     .update({ last_activity_at: now.toSQL(), updated_at: now.toSQL() })
 }
@@ -67,13 +68,12 @@ async function checkReferences(conversation: Conversation, input: SendMessageInp
   if (input.replyToId) await messageOf(conversation, input.replyToId, 'replyToId')
 }
 
-/**
- * Queues an outbound message in a conversation: checks the 24-hour window and what the content
- * refers to, lets `message.beforeSend` filters change or cancel it, writes the row (queued), and
- * hands it to the per-channel send job. Refusals (`Refusal`, 422) write nothing.
- */
-export async function sendMessage({ conversation, input, author }: SendMessageOptions) {
-  const contact = await Contact.query().where('workspace_id', conversation.workspaceId).where('id', conversation.contactId).firstOrFail()
+/** What one message of a `sendMessages` batch became: queued, or refused with the reason. */
+export type SendOutcome = { message: Message; refusal?: undefined } | { message?: undefined; refusal: Refusal }
+
+/** Checks one message and runs the `message.beforeSend` filters: the row to insert, or a refusal. */
+async function draft({ conversation, input, author }: SendMessageOptions, contact: Contact | undefined) {
+  if (!contact) throw new Refusal('This conversation has no contact')
   if (contact.blocked) throw new Refusal('This contact is blocked: unblock them to send messages')
   const windowOpen = !!conversation.windowExpiresAt && conversation.windowExpiresAt > DateTime.now()
   if (input.type !== 'template' && !windowOpen) throw new Refusal(FAILURE_REASONS.window_closed.text)
@@ -85,21 +85,73 @@ export async function sendMessage({ conversation, input, author }: SendMessageOp
     { workspaceId: conversation.workspaceId, conversationId: conversation.id, channelId: conversation.channelId, contactId: conversation.contactId, authorType: author.type }
   )
   if (filtered.cancelled) throw new Refusal(filtered.reason)
-
-  const message = await Message.create({
-    workspaceId: conversation.workspaceId,
-    conversationId: conversation.id,
-    channelId: conversation.channelId,
-    direction: 'outbound',
+  return {
+    workspace_id: conversation.workspaceId,
+    conversation_id: conversation.id,
+    channel_id: conversation.channelId,
     type: filtered.value.type,
     content: filtered.value.content,
-    status: 'queued',
-    replyToId: input.replyToId ?? null,
-    authorType: author.type,
-    authorId: author.id === null ? null : String(author.id),
-  })
-  await touchConversation(conversation)
-  // One job per message in flight; the job itself sends only a message still queued.
-  await jobs.dispatch(sendQueuedMessage, { workspaceId: message.workspaceId, messageId: message.id }, { jobId: `send-${message.id}`, removeOnComplete: true })
-  return message
+    reply_to_id: input.replyToId ?? null,
+    author_type: author.type,
+    author_id: author.id === null ? null : String(author.id),
+  }
+}
+
+/**
+ * Queues outbound messages, many at once (a campaign, a bot's burst, the API's single send): each
+ * is checked on its own — blocked contact, the 24-hour window, what its content refers to, the
+ * `message.beforeSend` filters, which may change or cancel it — and a refused one is reported,
+ * not written. The accepted ones are written `queued` in one INSERT, in the given order, their
+ * conversations move up the inbox, and each channel's sender is woken once.
+ */
+export async function sendMessages(items: SendMessageOptions[]): Promise<SendOutcome[]> {
+  const contactIds = [...new Set(items.map(({ conversation }) => conversation.contactId))]
+  const workspaceIds = [...new Set(items.map(({ conversation }) => conversation.workspaceId))]
+  const contacts = contactIds.length ? await Contact.query().whereIn('workspace_id', workspaceIds).whereIn('id', contactIds) : []
+  const contactById = new Map(contacts.map((contact) => [contact.id, contact]))
+
+  const outcomes: (SendOutcome | null)[] = []
+  const rows: object[] = []
+  const accepted: Conversation[] = []
+  for (const item of items) {
+    const contact = contactById.get(item.conversation.contactId)
+    try {
+      rows.push(await draft(item, contact?.workspaceId === item.conversation.workspaceId ? contact : undefined))
+      accepted.push(item.conversation)
+      outcomes.push(null)
+    } catch (error) {
+      if (!(error instanceof Refusal)) throw error
+      outcomes.push({ refusal: error })
+    }
+  }
+  if (!rows.length) return outcomes as SendOutcome[]
+
+  const now = DateTime.now().toISO()!
+  // Inserted in the given order (ord): ids, and so the send order, follow it.
+  const { rows: inserted } = await db.rawQuery(
+    `insert into messages (workspace_id, conversation_id, channel_id, direction, type, content, status, reply_to_id, author_type, author_id,
+                           attempts, next_attempt_at, created_at, updated_at)
+     select v.workspace_id, v.conversation_id, v.channel_id, 'outbound', v.type, v.content, 'queued', v.reply_to_id, v.author_type, v.author_id,
+            0, ?, ?, ?
+       from jsonb_to_recordset(?::jsonb) as v(workspace_id int, conversation_id bigint, channel_id int, type text, content jsonb,
+                                                          reply_to_id bigint, author_type text, author_id text, ord int)
+      order by v.ord
+     returning *`,
+    [now, now, now, JSON.stringify(rows.map((row, ord) => ({ ...row, ord })))]
+  )
+  const messages = Message.$createMultipleFromAdapterResult(inserted.sort((a: any, b: any) => Number(a.id) - Number(b.id))) as Message[]
+  let next = 0
+  const result = outcomes.map((outcome) => outcome ?? { message: messages[next++] })
+
+  await touchConversations(accepted)
+  const channels = new Map(messages.map((message) => [message.channelId, message.workspaceId]))
+  for (const [channelId, workspaceId] of channels) await wakeSender(workspaceId, channelId)
+  return result
+}
+
+/** Queues one outbound message (see `sendMessages`); a refusal is thrown (422) and writes nothing. */
+export async function sendMessage(options: SendMessageOptions) {
+  const [outcome] = await sendMessages([options])
+  if (outcome.refusal) throw outcome.refusal
+  return outcome.message!
 }

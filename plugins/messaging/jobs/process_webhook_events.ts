@@ -6,7 +6,7 @@ import { hooks } from '#hooks/bus'
 import Channel from '#messaging/models/channel'
 import type { OptEvent } from '#messaging/services/channel_provider'
 import { providers } from '#messaging/services/providers'
-import { adoptOrphan, applyStatuses, type Orphan, type StatusOfChannel } from '#messaging/services/statuses'
+import { adoptOrphans, applyStatuses, type Orphan, type StatusOfChannel } from '#messaging/services/statuses'
 import { storeInbound, type Announcement, type Inbound } from '#messaging/services/inbound'
 import { withoutNul } from '#messaging/services/sanitize'
 import { toE164, waIdOf } from '#messaging/services/phone'
@@ -75,9 +75,7 @@ async function processTogether(eventIds: number[]) {
       .update({ processed_at: DateTime.now().toSQL(), attempts: trx.knexRawQuery('attempts + 1'), last_error: null })
   })
   // Statuses parked for a message whose send job stored its id meanwhile (see services/statuses.ts).
-  for (const orphan of orphans) {
-    for (const moved of await adoptOrphan(orphan)) announce.push(() => hooks.emit('message.statusChanged', moved))
-  }
+  for (const moved of await adoptOrphans(orphans)) announce.push(() => hooks.emit('message.statusChanged', moved))
   return announce
 }
 

@@ -58,6 +58,13 @@ export default class Message extends BaseModel {
   @column()
   declare authorId: string | null
 
+  /** Send attempts so far, and when the send queue may try (again): see jobs/send_channel.ts. */
+  @column()
+  declare attempts: number
+
+  @column.dateTime()
+  declare nextAttemptAt: DateTime | null
+
   @column.dateTime()
   declare sentAt: DateTime | null
 

@@ -91,15 +91,15 @@ export interface Orphan {
   providerMessageId: string
 }
 
-/**
- * Applies a batch's statuses: their messages read and locked in one statement (in id order, the
- * order every batch locks messages in), moved forward in memory, the ones that moved written in
- * one more. Statuses whose message is not known (yet) are parked; the caller passes the returned
- * orphans to `adoptOrphans` once its transaction committed.
- */
-export async function applyStatuses(trx: TransactionClientContract, statuses: StatusOfChannel[]) {
-  const keys = statuses.map(({ workspaceId, channelId, event }) => ({ workspace_id: workspaceId, channel_id: channelId, provider_message_id: event.providerMessageId }))
-  const messages = await Message.query({ client: trx })
+interface MessageKey {
+  workspace_id: number
+  channel_id: number
+  provider_message_id: string
+}
+
+/** The messages these provider ids name, read and locked in one statement, in id order (the order every batch locks messages in). */
+function lockMessages(trx: TransactionClientContract, keys: MessageKey[]) {
+  return Message.query({ client: trx })
     .joinRaw(
       `join jsonb_to_recordset(?::jsonb) as v(workspace_id int, channel_id int, provider_message_id text)
          on messages.workspace_id = v.workspace_id and messages.channel_id = v.channel_id and messages.provider_message_id = v.provider_message_id`,
@@ -108,6 +108,17 @@ export async function applyStatuses(trx: TransactionClientContract, statuses: St
     .select('messages.*')
     .orderBy('messages.id')
     .forUpdate('messages')
+}
+
+/**
+ * Applies a batch's statuses: their messages read and locked in one statement (in id order, the
+ * order every batch locks messages in), moved forward in memory, the ones that moved written in
+ * one more. Statuses whose message is not known (yet) are parked; the caller passes the returned
+ * orphans to `adoptOrphans` once its transaction committed.
+ */
+export async function applyStatuses(trx: TransactionClientContract, statuses: StatusOfChannel[]) {
+  const keys = statuses.map(({ workspaceId, channelId, event }) => ({ workspace_id: workspaceId, channel_id: channelId, provider_message_id: event.providerMessageId }))
+  const messages = await lockMessages(trx, keys)
   const byKey = new Map(messages.map((message) => [`${message.channelId}:${message.providerMessageId}`, message]))
 
   const moved: Moved[] = []
@@ -147,62 +158,95 @@ export async function applyStatuses(trx: TransactionClientContract, statuses: St
   return { moved, orphans: [...orphans.values()] }
 }
 
+const keyOf = (orphan: Orphan): MessageKey => ({ workspace_id: orphan.workspaceId, channel_id: orphan.channelId, provider_message_id: orphan.providerMessageId })
+
 /**
- * Applies the parked statuses of a provider id whose message exists by now, once: the rows are
- * deleted as they are applied, under the message's row lock. Called after the caller's own
- * write committed (see the top of this file). Returns the messages' moves, for the hooks.
+ * Applies the parked statuses of provider ids whose messages exist by now, once: the rows are
+ * deleted as they are applied, under their messages' row locks. Called after the caller's own
+ * write committed (see the top of this file). One statement when nothing is parked (the common
+ * case), a short transaction otherwise. Returns the messages' moves, for the hooks.
  */
-export async function adoptOrphan({ workspaceId, channelId, providerMessageId }: Orphan): Promise<Moved[]> {
-  const waiting = await db
-    .from('pending_statuses')
-    .where('workspace_id', workspaceId)
-    .where('channel_id', channelId)
-    .where('provider_message_id', providerMessageId)
-    .select('id')
-    .first()
-  if (!waiting) return []
+export async function adoptOrphans(orphans: Orphan[]): Promise<Moved[]> {
+  if (!orphans.length) return []
+  const keys = JSON.stringify(orphans.map(keyOf))
+  const parked = `pending_statuses p join jsonb_to_recordset(?::jsonb) as v(workspace_id int, channel_id int, provider_message_id text)
+                    on p.workspace_id = v.workspace_id and p.channel_id = v.channel_id and p.provider_message_id = v.provider_message_id`
+  const { rows: waiting } = await db.rawQuery(`select distinct p.workspace_id, p.channel_id, p.provider_message_id from ${parked}`, [keys])
+  if (!waiting.length) return []
   return db.transaction(async (trx) => {
-    const message = await Message.query({ client: trx })
-      .where('workspace_id', workspaceId)
-      .where('channel_id', channelId)
-      .where('provider_message_id', providerMessageId)
-      .forUpdate()
-      .first()
-    if (!message) return []
-    const claimed = await trx
-      .from('pending_statuses')
-      .where('workspace_id', workspaceId)
-      .where('channel_id', channelId)
-      .where('provider_message_id', providerMessageId)
-      .delete()
-      .returning(['status', 'occurred_at', 'error_code', 'error_reason', 'id'])
+    const messages = await lockMessages(trx, waiting)
+    if (!messages.length) return []
+    const found = JSON.stringify(messages.map((message) => ({ workspace_id: message.workspaceId, channel_id: message.channelId, provider_message_id: message.providerMessageId })))
+    const { rows: claimed } = await trx.rawQuery(
+      `delete from pending_statuses p using jsonb_to_recordset(?::jsonb) as v(workspace_id int, channel_id int, provider_message_id text)
+        where p.workspace_id = v.workspace_id and p.channel_id = v.channel_id and p.provider_message_id = v.provider_message_id
+        returning p.id, p.channel_id, p.provider_message_id, p.status, p.occurred_at, p.error_code, p.error_reason`,
+      [found]
+    )
+    const byKey = new Map(messages.map((message) => [`${message.channelId}:${message.providerMessageId}`, message]))
     const moved: Moved[] = []
-    for (const row of claimed.sort((a, b) => Number(a.id) - Number(b.id))) {
+    const changed = new Set<Message>()
+    for (const row of claimed.sort((a: any, b: any) => Number(a.id) - Number(b.id))) {
+      const message = byKey.get(`${row.channel_id}:${row.provider_message_id}`)!
       const change = { status: row.status as Status, at: new Date(row.occurred_at), errorCode: row.error_code, errorReason: row.error_reason }
-      if (advance(message, change)) moved.push(movedOf(message))
+      if (!advance(message, change)) continue
+      changed.add(message)
+      moved.push(movedOf(message))
     }
-    await saveStatuses(trx, moved.length ? [message] : [])
+    await saveStatuses(trx, [...changed])
     return moved
   })
 }
 
+/** How one send attempt of a queued message ended. */
+export type SendResult =
+  | { message: Message; outcome: 'sent'; providerMessageId: string; at: Date }
+  | { message: Message; outcome: 'retry'; nextAttemptAt: Date }
+  | { message: Message; outcome: 'failed'; at: Date; errorCode: string | null; errorReason: string }
+
 /**
- * Stores the provider's id on a message the provider accepted, with status "sent" unless a
- * status already moved it further; then applies the statuses that arrived before it (two
- * autocommitted statements when none did). Returns the moves, for the hooks.
+ * Records a batch of send attempts in one statement: the accepted get their provider id and
+ * "sent", the retried their next attempt time, the failed their code and reason; each counts
+ * the attempt. Then applies the statuses that arrived before the ids (see the top of this
+ * file). Returns the moves, for the hooks.
  */
-export async function recordAccepted(message: Message, providerMessageId: string): Promise<Moved[]> {
-  const accepted = { status: 'sent' as const, at: new Date(), errorCode: null, errorReason: null }
-  const moved = advance(message, accepted) ? [movedOf(message)] : []
-  message.providerMessageId = providerMessageId
-  await db
-    .from('messages')
-    .where('id', message.id)
-    .update({
-      provider_message_id: providerMessageId,
-      status: db.knexRawQuery(`case when status = 'queued' then 'sent' else status end`),
-      sent_at: db.knexRawQuery('coalesce(sent_at, ?)', [DateTime.fromJSDate(accepted.at).toISO()!]),
-      updated_at: DateTime.now().toISO()!,
-    })
-  return [...moved, ...(await adoptOrphan({ workspaceId: message.workspaceId, channelId: message.channelId, providerMessageId }))]
+export async function recordSendResults(results: SendResult[]): Promise<Moved[]> {
+  if (!results.length) return []
+  const moved: Moved[] = []
+  const rows = results.map((result) => {
+    const { message } = result
+    message.attempts = (message.attempts ?? 0) + 1
+    if (result.outcome === 'sent') {
+      if (advance(message, { status: 'sent', at: result.at, errorCode: null, errorReason: null })) moved.push(movedOf(message))
+      message.providerMessageId = result.providerMessageId
+      return { id: message.id, outcome: 'sent', provider_message_id: result.providerMessageId, at: result.at.toISOString() }
+    }
+    if (result.outcome === 'failed') {
+      if (advance(message, { status: 'failed', at: result.at, errorCode: result.errorCode, errorReason: result.errorReason })) moved.push(movedOf(message))
+      return { id: message.id, outcome: 'failed', at: result.at.toISOString(), error_code: result.errorCode, error_reason: result.errorReason }
+    }
+    message.nextAttemptAt = DateTime.fromJSDate(result.nextAttemptAt)
+    return { id: message.id, outcome: 'retry', next_attempt_at: result.nextAttemptAt.toISOString() }
+  })
+  // Only a message still queued is written: its provider id is unknown until now, so no status can have moved it.
+  await db.rawQuery(
+    `update messages m
+        set attempts = m.attempts + 1,
+            next_attempt_at = v.next_attempt_at,
+            provider_message_id = coalesce(v.provider_message_id, m.provider_message_id),
+            status = case v.outcome when 'sent' then 'sent' when 'failed' then 'failed' else m.status end,
+            sent_at = case when v.outcome = 'sent' then v.at else m.sent_at end,
+            failed_at = case when v.outcome = 'failed' then v.at else m.failed_at end,
+            error_code = case when v.outcome = 'failed' then v.error_code else m.error_code end,
+            error_reason = case when v.outcome = 'failed' then v.error_reason else m.error_reason end,
+            updated_at = ?
+       from jsonb_to_recordset(?::jsonb) as v(id bigint, outcome text, provider_message_id text, at timestamptz, next_attempt_at timestamptz,
+                                              error_code text, error_reason text)
+      where m.id = v.id and m.status = 'queued'`,
+    [DateTime.now().toISO()!, JSON.stringify(rows)]
+  )
+  const orphans = results
+    .filter((result) => result.outcome === 'sent')
+    .map(({ message }) => ({ workspaceId: message.workspaceId, channelId: message.channelId, providerMessageId: message.providerMessageId! }))
+  return [...moved, ...(await adoptOrphans(orphans))]
 }

@@ -11,6 +11,7 @@ import {
   type OutboundMessage,
   type TemplateDefinition,
 } from '#messaging/services/channel_provider'
+import { providerRequest } from '#messaging/services/provider_http'
 import { graphError } from '#whatsapp-cloud/services/graph_errors'
 import { parseMetaWebhook } from '#whatsapp-cloud/services/webhook'
 
@@ -80,29 +81,14 @@ export class CloudApiProvider implements ChannelProvider {
   /** One Graph API call: JSON in and out, errors as ProviderError. */
   protected async call(channel: Channel, method: string, url: string, body?: unknown | FormData): Promise<any> {
     const isForm = body instanceof FormData
-    let response: Response
-    try {
-      response = await fetch(url, {
-        method,
-        headers: { ...this.authHeaders(channel), ...(body && !isForm ? { 'content-type': 'application/json' } : {}) },
-        body: body === undefined ? undefined : isForm ? body : JSON.stringify(body),
-        signal: AbortSignal.timeout(TIMEOUT_MS),
-      })
-    } catch (error) {
-      const name = (error as Error).name
-      throw new ProviderError(name === 'TimeoutError' || name === 'AbortError' ? 'timeout' : 'provider', null, (error as Error).message)
-    }
-    const text = await response.text()
-    let json: any = null
-    try {
-      json = text ? JSON.parse(text) : null
-    } catch {
-      json = null
-    }
-    if (!response.ok || json?.error) {
-      const retryAfter = Number(response.headers.get('retry-after')) || null
-      throw graphError(response.status, json, retryAfter)
-    }
+    const response = await providerRequest(url, {
+      method,
+      headers: { ...this.authHeaders(channel), ...(body && !isForm ? { 'content-type': 'application/json' } : {}) },
+      body: body === undefined ? undefined : isForm ? body : JSON.stringify(body),
+      timeoutMs: TIMEOUT_MS,
+    })
+    const json = response.json()
+    if (!response.ok || json?.error) throw graphError(response.status, json, Number(response.header('retry-after')) || null)
     return json
   }
 
@@ -139,20 +125,9 @@ export class CloudApiProvider implements ChannelProvider {
   async downloadMedia(channel: Channel, reference: string): Promise<DownloadedMedia> {
     const info = await this.call(channel, 'GET', this.mediaInfoUrl(channel, reference))
     if (typeof info?.url !== 'string') throw new ProviderError('media', null, 'the media has no URL')
-    let response: Response
-    try {
-      response = await fetch(this.mediaDownloadUrl(channel, info.url), {
-        headers: this.authHeaders(channel),
-        signal: AbortSignal.timeout(TIMEOUT_MS * 4),
-      })
-    } catch (error) {
-      throw new ProviderError('media', null, (error as Error).message)
-    }
+    const response = await providerRequest(this.mediaDownloadUrl(channel, info.url), { headers: this.authHeaders(channel), timeoutMs: TIMEOUT_MS * 4, failure: 'media' })
     if (!response.ok) throw new ProviderError('media', String(response.status), 'download refused')
-    return {
-      bytes: Buffer.from(await response.arrayBuffer()),
-      mime: String(info.mime_type ?? response.headers.get('content-type') ?? 'application/octet-stream'),
-    }
+    return { bytes: response.body, mime: String(info.mime_type ?? response.header('content-type') ?? 'application/octet-stream') }
   }
 
   verifyWebhook(channel: Channel, rawBody: string, header: HeaderReader) {

@@ -10,6 +10,7 @@ import {
 } from '#messaging/services/channel_provider'
 import { sameSecret } from '#whatsapp-cloud/services/cloud_provider'
 import { gupshupMessage, gupshupTemplate, list, templateDefinition } from '#whatsapp-gupshup/services/content'
+import { providerRequest } from '#messaging/services/provider_http'
 import { gupshupError } from '#whatsapp-gupshup/services/gupshup_errors'
 import { parseGupshupWebhook } from '#whatsapp-gupshup/services/webhook'
 
@@ -35,28 +36,15 @@ export class GupshupProvider implements ChannelProvider {
     for (const [key, value] of Object.entries(form ?? {})) {
       if (value !== undefined) body.set(key, typeof value === 'string' ? value : JSON.stringify(value))
     }
-    let response: Response
-    let text: string
-    try {
-      response = await fetch(`${(channel.apiBaseUrl || 'https://api.gupshup.io').replace(/\/+$/, '')}${path}`, {
-        method,
-        headers: { apikey: channel.credentials.apiKey ?? '', accept: 'application/json' },
-        body: form ? body : undefined,
-        signal: AbortSignal.timeout(this.timeoutMs),
-      })
-      text = await response.text()
-    } catch (error) {
-      const name = (error as Error).name
-      throw new ProviderError(name === 'TimeoutError' || name === 'AbortError' ? 'timeout' : 'provider', null, (error as Error).message)
-    }
-    let json: any = null
-    try {
-      json = text ? JSON.parse(text) : null
-    } catch {
-      json = null
-    }
+    const response = await providerRequest(`${(channel.apiBaseUrl || 'https://api.gupshup.io').replace(/\/+$/, '')}${path}`, {
+      method,
+      headers: { apikey: channel.credentials.apiKey ?? '', accept: 'application/json' },
+      body: form ? body : undefined,
+      timeoutMs: this.timeoutMs,
+    })
+    const json = response.json()
     if (!response.ok || json?.status === 'error') {
-      throw gupshupError(response.status, json ?? text, Number(response.headers.get('retry-after')) || null)
+      throw gupshupError(response.status, json ?? response.body.toString('utf8'), Number(response.header('retry-after')) || null)
     }
     return json
   }
@@ -94,16 +82,9 @@ export class GupshupProvider implements ChannelProvider {
   /** Inbound media are pre-signed URLs on Gupshup's file manager: fetched without the API key. */
   async downloadMedia(_channel: Channel, reference: string): Promise<DownloadedMedia> {
     if (!/^https?:\/\//i.test(reference)) throw new ProviderError('media', null, 'not a media URL')
-    try {
-      const response = await fetch(reference, { signal: AbortSignal.timeout(this.timeoutMs * 4) })
-      if (!response.ok) throw new ProviderError('media', String(response.status), 'download refused')
-      return {
-        bytes: Buffer.from(await response.arrayBuffer()),
-        mime: response.headers.get('content-type') ?? 'application/octet-stream',
-      }
-    } catch (error) {
-      throw error instanceof ProviderError ? error : new ProviderError('media', null, (error as Error).message)
-    }
+    const response = await providerRequest(reference, { timeoutMs: this.timeoutMs * 4, failure: 'media' })
+    if (!response.ok) throw new ProviderError('media', String(response.status), 'download refused')
+    return { bytes: response.body, mime: response.header('content-type') ?? 'application/octet-stream' }
   }
 
   /** Gupshup does not sign callbacks: the callback URL carries the channel's secret `?token=`. */

@@ -6,6 +6,8 @@ import Contact from '#messaging/models/contact'
 import Conversation from '#messaging/models/conversation'
 import Message from '#messaging/models/message'
 import { hooks, cancel } from '#hooks/bus'
+import { sendMessages, type SendMessageOptions } from '#messaging/actions/send_message'
+import { sweepWebhookEvents } from '#messaging/jobs/sweep_webhook_events'
 import { apiWorkspace, appUrl, connectCloudChannel, until, useSimulatorAndWorkers } from '#messaging/tests/support'
 
 const WINDOW_REASON = 'outside the 24-hour customer-service window: send an approved template'
@@ -160,6 +162,58 @@ test.group('Sending through whatsapp-cloud to the simulator', (group) => {
     for (const start of times) assert.isAtMost(times.filter((t) => t >= start && t < start + 1000).length, 4)
     assert.notProperty(rig.simulator.stats().sends.byCode, '130429')
   }).timeout(30_000)
+
+  test('sendMessages queues many at once: each checked on its own, the accepted sent once in order, the refused reported', async ({ client, assert }) => {
+    const { token, user } = await apiWorkspace()
+    const { phoneNumberId } = await connectCloudChannel(client, token, rig.simulator, { throughputPerSecond: 50 })
+    const open = await inboundConversation(phoneNumberId, '4915112340001')
+    const blocked = await inboundConversation(phoneNumberId, '4915112340002')
+    await Contact.query().where('id', blocked.contactId).update({ blocked: true })
+    const author = { type: 'campaign' as const, id: user.id }
+    const items = Array.from({ length: 30 }, (_, i) => ({ conversation: i === 7 ? blocked : open, input: { type: 'text', text: { body: `Angebot ${i}` } } as unknown as SendMessageOptions['input'], author }))
+
+    const outcomes = await sendMessages(items)
+    assert.lengthOf(outcomes, 30)
+    assert.include(outcomes[7].refusal?.message, 'blocked')
+    const queued = outcomes.filter((outcome) => outcome.message).map((outcome) => outcome.message!)
+    assert.lengthOf(queued, 29)
+    assert.isTrue(queued.every((message, i) => message.status === 'queued' && (i === 0 || message.id > queued[i - 1].id)))
+
+    await until(async () => Number((await db.from('messages').whereIn('id', queued.map((m) => m.id)).where('status', 'queued').count('* as n'))[0].n) === 0, 'every message to be sent', 15_000)
+    const sent = rig.simulator.received(phoneNumberId).filter((r) => r.kind === 'message')
+    // Exactly once each, and one conversation's messages arrive in the order they were queued.
+    assert.deepEqual(sent.map((r) => (r.body as any).text.body), items.map((_, i) => `Angebot ${i}`).filter((_, i) => i !== 7))
+    const stored = await Message.query().whereIn('id', queued.map((m) => m.id)).orderBy('id')
+    assert.deepEqual(stored.map((m) => m.providerMessageId), sent.map((r) => r.wamid))
+    assert.isTrue(stored.every((m) => m.attempts === 1 && m.authorType === 'campaign'))
+  }).timeout(30_000)
+
+  test('a queued message whose wake-up was lost (Redis flushed) or whose sender died is sent by the sweeper, once', async ({ client, assert }) => {
+    const { token } = await apiWorkspace()
+    const { channelId, phoneNumberId } = await connectCloudChannel(client, token, rig.simulator)
+    const conversation = await inboundConversation(phoneNumberId)
+    // Queued with no wake-up (as after a Redis flush), and one claimed by a sender that died (its lease ran out).
+    const stranded = await Message.createMany(
+      ['lost wake-up', 'dead sender'].map((body, i) => ({
+        workspaceId: conversation.workspaceId,
+        conversationId: conversation.id,
+        channelId,
+        direction: 'outbound' as const,
+        type: 'text' as const,
+        content: { body },
+        status: 'queued' as const,
+        authorType: 'agent' as const,
+        attempts: i,
+        nextAttemptAt: DateTime.now().minus({ minutes: i + 1 }),
+      }))
+    )
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    assert.lengthOf(rig.simulator.received(phoneNumberId).filter((r) => r.kind === 'message'), 0, 'nothing woke a sender')
+
+    await sweepWebhookEvents.handle({} as never, {} as never)
+    await until(async () => Number((await db.from('messages').whereIn('id', stranded.map((m) => m.id)).where('status', 'queued').count('* as n'))[0].n) === 0, 'the swept messages to be sent')
+    assert.sameMembers(rig.simulator.received(phoneNumberId).filter((r) => r.kind === 'message').map((r) => (r.body as any).text.body), ['lost wake-up', 'dead sender'])
+  })
 
   test('media: uploaded to us, uploaded to the provider, sent by id; inbound media is copied into storage', async ({ client, assert }) => {
     const { token } = await apiWorkspace()
