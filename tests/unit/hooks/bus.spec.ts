@@ -352,7 +352,9 @@ test.group('Hook bus: diagnostics', () => {
     )
     const analytics = series.taps[1]
     assert.isAtLeast(analytics.p50Ms!, 4.85)
-    assert.isBelow(analytics.p50Ms!, 8)
+    // Relative, not a time limit (a loaded machine stretches any wall time): the tap that waits
+    // 5 ms is timed as slower than the one that returns at once, so times are per tap.
+    assert.isBelow(series.taps[0].p50Ms!, analytics.p50Ms!)
     assert.isAtLeast(analytics.p99Ms!, analytics.p50Ms!)
     assert.isAtLeast(series.p50Ms!, 0)
     assert.isAtLeast(series.p99Ms!, 4.85, 'an emit that ran the 5 ms tap')
