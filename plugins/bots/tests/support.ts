@@ -3,6 +3,7 @@
  * flows imported and published through the real actions, and customer messages stored as
  * inbound rows and offered through `message.claim` as messaging does after a webhook.
  */
+import { forgetWakeUps } from '#messaging/jobs/send_channel'
 import { DateTime } from 'luxon'
 import { hooks } from '#hooks/bus'
 import { jobs } from '#jobs/registry'
@@ -95,4 +96,5 @@ export async function botSaid(conversation: Conversation) {
 /** Send jobs queued by tests that have no worker: dropped so no later group picks them up. */
 export async function dropQueuedJobs() {
   for (const name of jobs.queueNames()) await jobs.queue(name).drain(true)
+  await forgetWakeUps()
 }

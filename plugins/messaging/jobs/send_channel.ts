@@ -4,7 +4,8 @@ import Channel from '#messaging/models/channel'
 import { ChannelSender } from '#messaging/services/channel_sender'
 
 /** Set while a wake-up of the channel's sender waits to start (a safety TTL, should its job be lost). */
-const wakeFlag = (channelId: number) => `sb:send-wake:${channelId}`
+const WAKE_FLAG_PREFIX = 'sb:send-wake:'
+const wakeFlag = (channelId: number) => `${WAKE_FLAG_PREFIX}${channelId}`
 const WAKE_FLAG_MS = 60_000
 
 /**
@@ -41,4 +42,18 @@ export function dispatchSender(workspaceId: number, channelId: number, at?: Date
 export async function wakeSender(workspaceId: number, channelId: number) {
   const first = await redis.connection().ioConnection.set(wakeFlag(channelId), '1', 'PX', WAKE_FLAG_MS, 'NX')
   if (first) await dispatchSender(workspaceId, channelId)
+}
+
+/**
+ * Forgets every pending wake-up: for whoever emptied the send queue by hand (a drained queue,
+ * a test between groups), else each channel's next messages would wait for the flag's TTL.
+ */
+export async function forgetWakeUps() {
+  const connection = redis.connection().ioConnection
+  let cursor = '0'
+  do {
+    const [next, keys] = await connection.scan(cursor, 'MATCH', `${WAKE_FLAG_PREFIX}*`, 'COUNT', 500)
+    if (keys.length) await connection.del(...keys)
+    cursor = next
+  } while (cursor !== '0')
 }
