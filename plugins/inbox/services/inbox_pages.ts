@@ -119,6 +119,24 @@ export async function templateChoices(conversation: Conversation) {
     }))
 }
 
+/**
+ * The reply box as the 24-hour window has it now (partials/composer_reply): the text box and the
+ * time left while it is open, the channel's templates once it has closed; nothing for a blocked
+ * contact. The conversation's contact is loaded.
+ */
+export async function composerState(ctx: HttpContext, conversation: Conversation) {
+  if (!conversation.$preloaded.contact) await conversation.load('contact')
+  const open = conversation.windowOpen
+  return {
+    conversation,
+    blocked: conversation.contact.blocked,
+    window: { open, expiresAt: fullTime(conversation.windowExpiresAt, displayOf(ctx)), expiresAtIso: conversation.windowExpiresAt?.toISO() ?? null },
+    templates: !open && !conversation.contact.blocked && ctx.tenant.can('inbox.reply') ? await templateChoices(conversation) : [],
+    // The composer checks a file's size before uploading it (the server checks again).
+    attachmentLimits: ATTACHMENT_LIMITS,
+  }
+}
+
 /** A conversation's page: the list beside it, its messages, header, composer and contact panel. */
 export async function conversationPage(ctx: HttpContext, conversation: Conversation, filters: ListFilters, before?: number) {
   const display = displayOf(ctx)
@@ -135,12 +153,9 @@ export async function conversationPage(ctx: HttpContext, conversation: Conversat
     channel: conversation.channel,
     // Who else views it (partials/viewers, resources/viewers.js).
     viewersChannel: viewersChannel(conversation.workspaceId, conversation.id),
-    window: { open: conversation.windowOpen, expiresAt: fullTime(conversation.windowExpiresAt, display), expiresAtIso: conversation.windowExpiresAt?.toISO() ?? null },
-    templates: !conversation.windowOpen && ctx.tenant.can('inbox.reply') ? await templateChoices(conversation) : [],
+    ...(await composerState(ctx, conversation)),
     // Whom a note can mention: the composer's "@" offers them.
     mentionable: ctx.tenant.can('inbox.reply') ? members.mentionable : [],
-    // The composer checks a file's size before uploading it (the server checks again).
-    attachmentLimits: ATTACHMENT_LIMITS,
     contact: {
       id: contact.id,
       name: contact.name,
