@@ -5,13 +5,13 @@ import Channel from '#messaging/models/channel'
 import MessageTemplate from '#messaging/models/message_template'
 import type Conversation from '#messaging/models/conversation'
 import { displayOf, fullTime, presentConversationRow } from '#inbox/presenters'
-import { listConversations, normalisedFilters, unreadConversations } from '#inbox/services/conversation_list'
+import { listConversations, normalisedFilters } from '#inbox/services/conversation_list'
 import type { ListFilters } from '#inbox/validators/conversation'
 import { assignableMembers, memberChoices } from '#inbox/services/members'
 import { loadThread } from '#inbox/services/thread'
 import { liveChannel } from '#inbox/services/live'
-import { teamChoices, teamOfConversation } from '#inbox/services/teams'
-import { presenceOf } from '#inbox/services/presence'
+import { teamChoices, teamOfConversation, teamsAround } from '#inbox/services/teams'
+import { presenceOfMembers } from '#inbox/services/presence'
 import { viewersChannel } from '#inbox/services/viewers'
 import { ATTACHMENT_LIMITS } from '#inbox/services/attachments'
 
@@ -28,14 +28,14 @@ function linkQuery(filters: ListFilters) {
 
 /** One page of the conversation list (the first also says how many conversations are unread, for the tab title). */
 export async function conversationList(ctx: HttpContext, filters: ListFilters) {
-  const { rows, cursor } = await listConversations(ctx.tenant.workspace.id, ctx.auth.user!.id, filters)
+  const { rows, cursor, unread } = await listConversations(ctx.tenant.workspace.id, ctx.auth.user!.id, filters, { withUnread: !filters.cursor })
   const display = displayOf(ctx)
   return {
     items: rows.map((row) => presentConversationRow(row, display)),
     cursor,
     filters: normalisedFilters(filters),
     query: linkQuery(filters),
-    unread: filters.cursor ? null : await unreadConversations(ctx.tenant.workspace.id),
+    unread,
     live: liveChannel(ctx.tenant.workspace.id),
   }
 }
@@ -45,9 +45,9 @@ export async function conversationList(ctx: HttpContext, filters: ListFilters) {
  * not in that list (any more); and the workspace's count of unread conversations.
  */
 export async function conversationRow(ctx: HttpContext, id: number, filters: ListFilters) {
-  const { rows } = await listConversations(ctx.tenant.workspace.id, ctx.auth.user!.id, filters, id)
+  const { rows, unread } = await listConversations(ctx.tenant.workspace.id, ctx.auth.user!.id, filters, { only: id, withUnread: true })
   const list = { filters: normalisedFilters(filters), query: linkQuery(filters) }
-  return { item: rows[0] ? presentConversationRow(rows[0], displayOf(ctx)) : null, list, unread: await unreadConversations(ctx.tenant.workspace.id) }
+  return { item: rows[0] ? presentConversationRow(rows[0], displayOf(ctx)) : null, list, unread: unread! }
 }
 
 /** The choices of the list's filters. */
@@ -71,27 +71,26 @@ async function userNamed(id: number) {
 
 /**
  * The conversation's header: contact, status, assignee, and who it can be assigned to (given by
- * a caller that loaded the workspace's members already).
+ * a caller that loaded the workspace's members already), each with their presence, and the teams.
  */
-export async function conversationHeader(ctx: HttpContext, conversation: Conversation, assignable?: { id: number; name: string }[]) {
+export async function conversationHeader(ctx: HttpContext, conversation: Conversation, assignable?: { id: number; name: string; away: boolean }[]) {
   const canAssign = ctx.tenant.can('inbox.assign')
   const members = canAssign ? (assignable ?? (await assignableMembers(conversation.workspaceId))) : []
   const assignee = conversation.assigneeId ? (members.find((member) => member.id === conversation.assigneeId) ?? (await userNamed(conversation.assigneeId))) : null
   if (!conversation.$preloaded.contact) await conversation.load('contact')
   const contact = conversation.contact
   // The assign menu offers teams and agents, each agent with their presence.
-  const [team, teams, presence] = await Promise.all([
-    teamOfConversation(conversation.workspaceId, conversation.id),
-    canAssign ? teamChoices(conversation.workspaceId) : [],
-    canAssign ? presenceOf(conversation.workspaceId, members.map((member) => member.id)) : new Map(),
+  const [{ team, teams }, presence] = await Promise.all([
+    canAssign ? teamsAround(conversation.workspaceId, conversation.id) : { team: await teamOfConversation(conversation.workspaceId, conversation.id), teams: [] },
+    canAssign ? presenceOfMembers(conversation.workspaceId, members) : new Map(),
   ])
   return {
     conversation,
     name: contact.name ?? contact.profileName ?? contact.phone,
-    assignee,
+    assignee: assignee && { id: assignee.id, name: assignee.name },
     team,
     teams,
-    members: members.map((member) => ({ ...member, presence: presence.get(member.id) ?? 'offline' })),
+    members: members.map((member) => ({ id: member.id, name: member.name, presence: presence.get(member.id) ?? 'offline' })),
     snoozedUntil: fullTime(conversation.snoozedUntil, displayOf(ctx)),
     snooze: snoozeChoices(ctx.tenant.workspace.timezone || 'UTC'),
   }
@@ -142,8 +141,9 @@ export async function conversationPage(ctx: HttpContext, conversation: Conversat
   const display = displayOf(ctx)
   await conversation.load((loader) => loader.load('contact').load('channel'))
   const list = await conversationList(ctx, filters)
-  const thread = await loadThread(conversation, display, before)
   const members = await memberChoices(conversation.workspaceId)
+  // The agents who wrote are members, mostly: their names need no query of their own.
+  const thread = await loadThread(conversation, display, before, new Map(members.mentionable.map((member) => [member.id, member.name])))
   const header = await conversationHeader(ctx, conversation, members.assignable)
   const contact = conversation.contact
   return {

@@ -72,6 +72,12 @@ export async function presenceOf(workspaceId: number, userIds: number[]): Promis
   return new Map(userIds.map((id) => [id, online.has(id) ? (away.has(id) ? 'away' : 'online') : 'offline']))
 }
 
+/** The presence of members read with their away switch (services/members.ts): Redis only. */
+export async function presenceOfMembers(workspaceId: number, members: { id: number; away: boolean }[]): Promise<Map<number, Presence>> {
+  const connected = new Set(await connectedIds(workspaceId))
+  return new Map(members.map((member) => [member.id, connected.has(member.id) ? (member.away ? 'away' : 'online') : 'offline']))
+}
+
 /** User ids online (connected and not away): whom auto-assignment may choose. */
 export async function onlineIds(workspaceId: number) {
   const connected = await connectedIds(workspaceId)
