@@ -2,6 +2,7 @@ import type { HttpContext } from '@adonisjs/core/http'
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import Channel from '#messaging/models/channel'
+import Contact from '#messaging/models/contact'
 import MessageTemplate from '#messaging/models/message_template'
 import type Conversation from '#messaging/models/conversation'
 import { displayOf, fullTime, presentConversationRow } from '#inbox/presenters'
@@ -136,10 +137,25 @@ export async function composerState(ctx: HttpContext, conversation: Conversation
   }
 }
 
+/**
+ * The conversation's contact (set as its relation), and what the page shows of its channel (name
+ * and number: not the model, whose credentials would be decrypted for nothing), in one query.
+ */
+async function loadContactAndChannel(conversation: Conversation) {
+  const channel = db
+    .from('channels')
+    .where('workspace_id', conversation.workspaceId)
+    .where('id', conversation.channelId)
+    .select(db.raw(`json_build_object('name', name, 'displayPhone', display_phone)`))
+  const contact = await Contact.query().where('workspace_id', conversation.workspaceId).where('id', conversation.contactId).select('*').select(channel.as('channel_summary')).firstOrFail()
+  conversation.$setRelated('contact', contact)
+  return contact.$extras.channel_summary as { name: string; displayPhone: string | null }
+}
+
 /** A conversation's page: the list beside it, its messages, header, composer and contact panel. */
 export async function conversationPage(ctx: HttpContext, conversation: Conversation, filters: ListFilters, before?: number) {
   const display = displayOf(ctx)
-  await conversation.load((loader) => loader.load('contact').load('channel'))
+  const channel = await loadContactAndChannel(conversation)
   const list = await conversationList(ctx, filters)
   const members = await memberChoices(conversation.workspaceId)
   // The agents who wrote are members, mostly: their names need no query of their own.
@@ -150,7 +166,7 @@ export async function conversationPage(ctx: HttpContext, conversation: Conversat
     ...header,
     list,
     thread,
-    channel: conversation.channel,
+    channel,
     // Who else views it (partials/viewers, resources/viewers.js).
     viewersChannel: viewersChannel(conversation.workspaceId, conversation.id),
     ...(await composerState(ctx, conversation)),

@@ -232,7 +232,7 @@ test.group('Inbox: a conversation', (group) => {
     assert.isNull(untouched.assigneeId)
   })
 
-  test('a conversation page costs 8 queries, whatever its thread holds: agents’ replies, notes, a team', async ({ client, assert }) => {
+  test('a conversation page costs 7 queries, whatever its thread holds: agents’ replies, notes, a team', async ({ client, assert }) => {
     const { user, channel, base, workspace } = await inboxWorkspace('agent')
     await user.merge({ fullName: 'Agnes Agent' }).save()
     const { conversation } = await conversationIn(channel, { texts: ['Hello?'], unread: 1 })
@@ -250,7 +250,7 @@ test.group('Inbox: a conversation', (group) => {
 
     let html = ''
     const queries = await queriesOf(async () => (html = (await client.get(page).loginAs(user)).text()))
-    assert.lengthOf(queries, 8, queries.join('\n'))
+    assert.lengthOf(queries, 7, queries.join('\n'))
     // Nothing less on the page for it.
     assert.include(html, 'Agnes Agent ·')
     assert.include(html, 'Internal')
