@@ -41,16 +41,18 @@ function listComponentsOnce() {
 
 /**
  * edge.js compiles an `@include` again each time it runs — its cache skips templates compiled
- * with the including template's local variables — so an include inside a loop (a thread's 50
- * messages) tokenizes, parses and builds a function per iteration. The result depends only on
- * the template and those variable names: keep it per (template, names).
+ * with the including template's local variables, even none (an empty list: every include
+ * outside a loop or @let) — so an include inside a loop (a thread's 50 messages) tokenizes,
+ * parses and builds a function per iteration, and every other include once per page. The
+ * result depends only on the template and those variable names: keep it per (template, names).
+ * Pages themselves (no list) stay in edge.js's own cache.
  */
 function cacheIncludes() {
   for (const compiler of [edge.compiler, edge.asyncCompiler]) {
     const compile = compiler.compile.bind(compiler)
     const compiled = new Map<string, ReturnType<typeof compile>>()
     compiler.compile = (templatePath: string, localVariables?: string[]) => {
-      if (!localVariables?.length) return compile(templatePath, localVariables)
+      if (!localVariables) return compile(templatePath, localVariables)
       const key = `${templatePath}\0${localVariables.join(',')}`
       let template = compiled.get(key)
       if (!template) {

@@ -22,8 +22,8 @@ const NoteEditsController = () => import('#inbox/controllers/note_edits_controll
 /**
  * Under /w/:workspace/inbox (signed-in members; 404 where the inbox is off). Reading needs
  * inbox.view, replying (text, templates, typing, notes) and changing the status inbox.reply,
- * assigning inbox.assign (403). row, header, messages/:messageId and notes/:noteId are what
- * live updates fetch.
+ * assigning inbox.assign (403). row, header, composer, messages/:messageId and notes/:noteId
+ * are what live updates fetch; read is what an open conversation posts as messages arrive.
  */
 export default definePluginRoutes({
   admin(router) {
@@ -37,6 +37,8 @@ export default definePluginRoutes({
         router.get('/', [ConversationsController, 'show']).as('conversations.show').use(view)
         router.get('/row', [ConversationsController, 'row']).as('conversations.row').use(view)
         router.get('/header', [ConversationsController, 'header']).as('conversations.header').use(view)
+        router.post('/read', [ConversationsController, 'read']).as('conversations.read').use(view)
+        router.get('/composer', [ConversationsController, 'composer']).as('conversations.composer').use(reply)
         router.get('/messages', [MessagesController, 'index']).as('messages.index').use(view)
         router.post('/messages', [MessagesController, 'store']).as('messages.store').use(reply)
         router

@@ -66,13 +66,40 @@ Alpine.data('toasts', (initial = []) => ({
 }))
 
 // One SSE connection per tab, shared by the bell and by plugins' pages, opened on first use
-// (pages that listen to nothing, like the login page, open none).
+// (pages that listen to nothing, like the login page, open none). It never gives up: the browser
+// reconnects a dropped stream by itself (transmit would close it for good after 5 failed
+// attempts, e.g. a laptop asleep or a server restarting); a stream refused outright (a proxy's
+// 502 during a deploy) is opened again. Each channel subscribed, again after a reconnection,
+// says so (`live:subscribed`): pages then catch up on what they missed (inbox: live.js).
+class LastingEventSource extends EventTarget {
+  constructor(url, init) {
+    super()
+    this.open = () => {
+      const source = (this.source = new EventSource(url, init))
+      source.onopen = () => this.dispatchEvent(new Event('open'))
+      source.onmessage = (event) => this.dispatchEvent(new MessageEvent('message', { data: event.data }))
+      source.onerror = () => {
+        this.dispatchEvent(new Event('error'))
+        if (source.readyState === EventSource.CLOSED && !this.closed) setTimeout(() => !this.closed && this.open(), 5000)
+      }
+    }
+    this.open()
+  }
+  close() {
+    this.closed = true
+    this.source.close()
+  }
+}
+
 let transmit = null
 window.liveTransmit = () =>
   (transmit ??= new Transmit({
     baseUrl: window.location.origin,
     // crypto.randomUUID exists only in secure contexts; a self-hosted admin may be plain http.
     uidGenerator: () => Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join(''),
+    maxReconnectAttempts: 0,
+    eventSourceFactory: (url, init) => new LastingEventSource(url, init),
+    onSubscription: (channel) => window.dispatchEvent(new CustomEvent('live:subscribed', { detail: { channel } })),
   }))
 
 // A count in front of the tab's title, "(3) Inbox · Switchboard"; 0 takes it away.

@@ -418,8 +418,13 @@ export function ownCpuMs() {
 /* ---------------------------------------------------------------- the compiled app */
 
 export const HOST = '127.0.0.1'
-/** The bench's own PostgreSQL database and Redis database: never the ones of development or tests. */
+/**
+ * The bench's own PostgreSQL database and Redis database: never the ones of development or tests
+ * (BENCH_DATABASE / BENCH_REDIS_DB: another, so that two people benching on one machine do not
+ * empty each other's).
+ */
 export const DATABASE = process.env.BENCH_DATABASE || 'switchboard_bench'
+if (!/^switchboard_\w*bench\w*$/.test(DATABASE)) throw new Error(`BENCH_DATABASE must look like switchboard_…bench…, not "${DATABASE}": the bench empties its tables.`)
 export const REDIS_DB = process.env.BENCH_REDIS_DB || '2'
 
 let prepared = null

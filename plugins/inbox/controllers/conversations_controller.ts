@@ -1,8 +1,8 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import { markConversationRead } from '#messaging/actions/mark_conversation_read'
 import { wantsFragment } from '#ui/htmx'
 import { conversationRowValidator, listConversationsValidator, showConversationValidator } from '#inbox/validators/conversation'
-import { conversationHeader, conversationList, conversationPage, conversationRow, filterChoices } from '#inbox/services/inbox_pages'
+import { composerState, conversationHeader, conversationList, conversationPage, conversationRow, filterChoices } from '#inbox/services/inbox_pages'
+import { readConversation } from '#inbox/actions/read_conversation'
 import { filledQuery, findConversation, labelled } from '#inbox/controllers/context'
 
 /** The inbox: the conversation list, and a conversation beside it. */
@@ -11,7 +11,11 @@ export default class ConversationsController {
   async index(ctx: HttpContext) {
     const filters = await ctx.request.validateUsing(listConversationsValidator, { data: filledQuery(ctx), messagesProvider: labelled(ctx) })
     const list = await conversationList(ctx, filters)
-    if (wantsFragment(ctx)) return ctx.view.render('inbox::partials/list', { list })
+    if (wantsFragment(ctx)) {
+      // The first page (a live catch-up asks for it) carries the unread count for the tab title.
+      if (list.unread !== null) ctx.response.header('X-Inbox-Unread', String(list.unread))
+      return ctx.view.render('inbox::partials/list', { list })
+    }
     return ctx.view.render('inbox::pages/index', { list, choices: await filterChoices(ctx) })
   }
 
@@ -19,7 +23,7 @@ export default class ConversationsController {
   async show(ctx: HttpContext) {
     const conversation = await findConversation(ctx)
     const { before, ...filters } = await ctx.request.validateUsing(showConversationValidator, { data: filledQuery(ctx), messagesProvider: labelled(ctx) })
-    if (conversation.unreadCount > 0) await markConversationRead(conversation)
+    if (conversation.unreadCount > 0) await readConversation(conversation)
     return ctx.view.render('inbox::pages/show', await conversationPage(ctx, conversation, filters, before))
   }
 
@@ -40,5 +44,23 @@ export default class ConversationsController {
   async header(ctx: HttpContext) {
     const conversation = await findConversation(ctx)
     return ctx.view.render('inbox::partials/conversation_header', await conversationHeader(ctx, conversation))
+  }
+
+  /**
+   * POST …/read: the agent has the conversation open and shown while a customer's message
+   * arrives (live.js), or comes back to it: read as opening reads it (204).
+   */
+  async read(ctx: HttpContext) {
+    await readConversation(await findConversation(ctx))
+    return ctx.response.noContent()
+  }
+
+  /**
+   * GET …/composer: the reply box as the 24-hour window has it now — the text box while it is
+   * open, the template picker once it has closed (live.js swaps it when that changes).
+   */
+  async composer(ctx: HttpContext) {
+    const conversation = await findConversation(ctx)
+    return ctx.view.render('inbox::partials/composer_reply', await composerState(ctx, conversation))
   }
 }

@@ -9,7 +9,10 @@ import { findConversation, labelled, sentMessage } from '#inbox/controllers/cont
 
 /** A conversation's messages: older pages, and the agent's reply. */
 export default class MessagesController {
-  /** "Load older": for HTMX the older messages (and the next link); otherwise the page from there. */
+  /**
+   * "Load older": for HTMX the older messages (and the next link); otherwise the page from there.
+   * Without `before`, the latest page: what a page that missed live events merges (live.js).
+   */
   async index(ctx: HttpContext) {
     const conversation = await findConversation(ctx)
     const { before } = await ctx.request.validateUsing(olderMessagesValidator, { data: ctx.request.qs(), messagesProvider: labelled(ctx) })

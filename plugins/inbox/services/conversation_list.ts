@@ -21,8 +21,10 @@ export function normalisedFilters(filters: ListFilters) {
  * conversation that moves up meanwhile is not shown twice.
  *
  * With `only`, that one conversation's row if it passes the filters (a live update of the list).
+ * With `withUnread`, the workspace's count of unread conversations comes in the same round trip
+ * (the tab title's; null otherwise).
  */
-export async function listConversations(workspaceId: number, userId: number, query: ListFilters, only?: number) {
+export async function listConversations(workspaceId: number, userId: number, query: ListFilters, { only, withUnread = false }: { only?: number; withUnread?: boolean } = {}) {
   const filters = normalisedFilters(query)
   const rows = db
     .from('conversations as c')
@@ -50,6 +52,8 @@ export async function listConversations(workspaceId: number, userId: number, que
     .orderBy('c.id', 'desc')
     .limit(LIST_PAGE + 1)
 
+  // An uncorrelated subquery: counted once (an InitPlan), from the conversations_unread index.
+  if (withUnread) rows.select(db.raw(`(${UNREAD_COUNT})::int as unread_total`, [workspaceId]))
   if (only) rows.where('c.id', only)
   if (filters.view === 'mine') rows.where('c.assignee_id', userId)
   else if (filters.view === 'unassigned') rows.whereNull('c.assignee_id')
@@ -86,14 +90,19 @@ export async function listConversations(workspaceId: number, userId: number, que
     rows.whereRaw(`(c.last_activity_at, c.id) < (timestamptz 'epoch' + ?::bigint * interval '1 microsecond', ?::bigint)`, [micros, id])
   }
 
-  const found = (await rows) as ConversationRow[]
+  const found = (await rows) as (ConversationRow & { unread_total?: number })[]
   const page = found.slice(0, LIST_PAGE)
   const last = page.at(-1)
-  return { rows: page, cursor: found.length > LIST_PAGE && last ? `${last.activity_us}-${last.id}` : null }
+  // No row to carry the count (an empty list): asked for on its own.
+  const unread = withUnread ? (found.length ? Number(found[0].unread_total) : await unreadConversations(workspaceId)) : null
+  return { rows: page, cursor: found.length > LIST_PAGE && last ? `${last.activity_us}-${last.id}` : null, unread }
 }
 
+/** The count of a workspace's conversations with unread messages, not resolved (the tab title's). */
+const UNREAD_COUNT = `select count(*) from conversations where workspace_id = ? and unread_count > 0 and status <> 'resolved'`
+
 /** How many of the workspace's conversations have unread messages (the tab title's count). */
-export async function unreadConversations(workspaceId: number) {
-  const [row] = await db.from('conversations').where('workspace_id', workspaceId).where('unread_count', '>', 0).whereNot('status', 'resolved').count('* as count')
-  return Number(row.count)
+async function unreadConversations(workspaceId: number) {
+  const { rows } = await db.rawQuery(UNREAD_COUNT, [workspaceId])
+  return Number(rows[0].count)
 }

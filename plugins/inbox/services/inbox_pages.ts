@@ -2,16 +2,17 @@ import type { HttpContext } from '@adonisjs/core/http'
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import Channel from '#messaging/models/channel'
+import Contact from '#messaging/models/contact'
 import MessageTemplate from '#messaging/models/message_template'
 import type Conversation from '#messaging/models/conversation'
 import { displayOf, fullTime, presentConversationRow } from '#inbox/presenters'
-import { listConversations, normalisedFilters, unreadConversations } from '#inbox/services/conversation_list'
+import { listConversations, normalisedFilters } from '#inbox/services/conversation_list'
 import type { ListFilters } from '#inbox/validators/conversation'
 import { assignableMembers, memberChoices } from '#inbox/services/members'
 import { loadThread } from '#inbox/services/thread'
 import { liveChannel } from '#inbox/services/live'
-import { teamChoices, teamOfConversation } from '#inbox/services/teams'
-import { presenceOf } from '#inbox/services/presence'
+import { teamChoices, teamOfConversation, teamsAround } from '#inbox/services/teams'
+import { presenceOfMembers } from '#inbox/services/presence'
 import { viewersChannel } from '#inbox/services/viewers'
 import { ATTACHMENT_LIMITS } from '#inbox/services/attachments'
 
@@ -28,14 +29,14 @@ function linkQuery(filters: ListFilters) {
 
 /** One page of the conversation list (the first also says how many conversations are unread, for the tab title). */
 export async function conversationList(ctx: HttpContext, filters: ListFilters) {
-  const { rows, cursor } = await listConversations(ctx.tenant.workspace.id, ctx.auth.user!.id, filters)
+  const { rows, cursor, unread } = await listConversations(ctx.tenant.workspace.id, ctx.auth.user!.id, filters, { withUnread: !filters.cursor })
   const display = displayOf(ctx)
   return {
     items: rows.map((row) => presentConversationRow(row, display)),
     cursor,
     filters: normalisedFilters(filters),
     query: linkQuery(filters),
-    unread: filters.cursor ? null : await unreadConversations(ctx.tenant.workspace.id),
+    unread,
     live: liveChannel(ctx.tenant.workspace.id),
   }
 }
@@ -45,9 +46,9 @@ export async function conversationList(ctx: HttpContext, filters: ListFilters) {
  * not in that list (any more); and the workspace's count of unread conversations.
  */
 export async function conversationRow(ctx: HttpContext, id: number, filters: ListFilters) {
-  const { rows } = await listConversations(ctx.tenant.workspace.id, ctx.auth.user!.id, filters, id)
+  const { rows, unread } = await listConversations(ctx.tenant.workspace.id, ctx.auth.user!.id, filters, { only: id, withUnread: true })
   const list = { filters: normalisedFilters(filters), query: linkQuery(filters) }
-  return { item: rows[0] ? presentConversationRow(rows[0], displayOf(ctx)) : null, list, unread: await unreadConversations(ctx.tenant.workspace.id) }
+  return { item: rows[0] ? presentConversationRow(rows[0], displayOf(ctx)) : null, list, unread: unread! }
 }
 
 /** The choices of the list's filters. */
@@ -71,27 +72,26 @@ async function userNamed(id: number) {
 
 /**
  * The conversation's header: contact, status, assignee, and who it can be assigned to (given by
- * a caller that loaded the workspace's members already).
+ * a caller that loaded the workspace's members already), each with their presence, and the teams.
  */
-export async function conversationHeader(ctx: HttpContext, conversation: Conversation, assignable?: { id: number; name: string }[]) {
+export async function conversationHeader(ctx: HttpContext, conversation: Conversation, assignable?: { id: number; name: string; away: boolean }[]) {
   const canAssign = ctx.tenant.can('inbox.assign')
   const members = canAssign ? (assignable ?? (await assignableMembers(conversation.workspaceId))) : []
   const assignee = conversation.assigneeId ? (members.find((member) => member.id === conversation.assigneeId) ?? (await userNamed(conversation.assigneeId))) : null
   if (!conversation.$preloaded.contact) await conversation.load('contact')
   const contact = conversation.contact
   // The assign menu offers teams and agents, each agent with their presence.
-  const [team, teams, presence] = await Promise.all([
-    teamOfConversation(conversation.workspaceId, conversation.id),
-    canAssign ? teamChoices(conversation.workspaceId) : [],
-    canAssign ? presenceOf(conversation.workspaceId, members.map((member) => member.id)) : new Map(),
+  const [{ team, teams }, presence] = await Promise.all([
+    canAssign ? teamsAround(conversation.workspaceId, conversation.id) : { team: await teamOfConversation(conversation.workspaceId, conversation.id), teams: [] },
+    canAssign ? presenceOfMembers(conversation.workspaceId, members) : new Map(),
   ])
   return {
     conversation,
     name: contact.name ?? contact.profileName ?? contact.phone,
-    assignee,
+    assignee: assignee && { id: assignee.id, name: assignee.name },
     team,
     teams,
-    members: members.map((member) => ({ ...member, presence: presence.get(member.id) ?? 'offline' })),
+    members: members.map((member) => ({ id: member.id, name: member.name, presence: presence.get(member.id) ?? 'offline' })),
     snoozedUntil: fullTime(conversation.snoozedUntil, displayOf(ctx)),
     snooze: snoozeChoices(ctx.tenant.workspace.timezone || 'UTC'),
   }
@@ -119,28 +119,59 @@ export async function templateChoices(conversation: Conversation) {
     }))
 }
 
+/**
+ * The reply box as the 24-hour window has it now (partials/composer_reply): the text box and the
+ * time left while it is open, the channel's templates once it has closed; nothing for a blocked
+ * contact. The conversation's contact is loaded.
+ */
+export async function composerState(ctx: HttpContext, conversation: Conversation) {
+  if (!conversation.$preloaded.contact) await conversation.load('contact')
+  const open = conversation.windowOpen
+  return {
+    conversation,
+    blocked: conversation.contact.blocked,
+    window: { open, expiresAt: fullTime(conversation.windowExpiresAt, displayOf(ctx)), expiresAtIso: conversation.windowExpiresAt?.toISO() ?? null },
+    templates: !open && !conversation.contact.blocked && ctx.tenant.can('inbox.reply') ? await templateChoices(conversation) : [],
+    // The composer checks a file's size before uploading it (the server checks again).
+    attachmentLimits: ATTACHMENT_LIMITS,
+  }
+}
+
+/**
+ * The conversation's contact (set as its relation), and what the page shows of its channel (name
+ * and number: not the model, whose credentials would be decrypted for nothing), in one query.
+ */
+async function loadContactAndChannel(conversation: Conversation) {
+  const channel = db
+    .from('channels')
+    .where('workspace_id', conversation.workspaceId)
+    .where('id', conversation.channelId)
+    .select(db.raw(`json_build_object('name', name, 'displayPhone', display_phone)`))
+  const contact = await Contact.query().where('workspace_id', conversation.workspaceId).where('id', conversation.contactId).select('*').select(channel.as('channel_summary')).firstOrFail()
+  conversation.$setRelated('contact', contact)
+  return contact.$extras.channel_summary as { name: string; displayPhone: string | null }
+}
+
 /** A conversation's page: the list beside it, its messages, header, composer and contact panel. */
 export async function conversationPage(ctx: HttpContext, conversation: Conversation, filters: ListFilters, before?: number) {
   const display = displayOf(ctx)
-  await conversation.load((loader) => loader.load('contact').load('channel'))
+  const channel = await loadContactAndChannel(conversation)
   const list = await conversationList(ctx, filters)
-  const thread = await loadThread(conversation, display, before)
   const members = await memberChoices(conversation.workspaceId)
+  // The agents who wrote are members, mostly: their names need no query of their own.
+  const thread = await loadThread(conversation, display, before, new Map(members.mentionable.map((member) => [member.id, member.name])))
   const header = await conversationHeader(ctx, conversation, members.assignable)
   const contact = conversation.contact
   return {
     ...header,
     list,
     thread,
-    channel: conversation.channel,
+    channel,
     // Who else views it (partials/viewers, resources/viewers.js).
     viewersChannel: viewersChannel(conversation.workspaceId, conversation.id),
-    window: { open: conversation.windowOpen, expiresAt: fullTime(conversation.windowExpiresAt, display), expiresAtIso: conversation.windowExpiresAt?.toISO() ?? null },
-    templates: !conversation.windowOpen && ctx.tenant.can('inbox.reply') ? await templateChoices(conversation) : [],
+    ...(await composerState(ctx, conversation)),
     // Whom a note can mention: the composer's "@" offers them.
     mentionable: ctx.tenant.can('inbox.reply') ? members.mentionable : [],
-    // The composer checks a file's size before uploading it (the server checks again).
-    attachmentLimits: ATTACHMENT_LIMITS,
     contact: {
       id: contact.id,
       name: contact.name,

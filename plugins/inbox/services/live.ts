@@ -18,10 +18,15 @@ export interface LiveEvent {
   inbound?: true
 }
 
+/** An agent's presence changed (services/presence.ts): the user id; open assign menus fetch their dots. */
+export interface PresenceEvent {
+  presence: number
+}
+
 /** The SSE channel of a workspace's inbox (authorised in channels.ts). */
 export const liveChannel = (workspaceId: number) => `${workspaceChannel(workspaceId)}/inbox/live`
 
-export function announce(workspaceId: number, event: LiveEvent) {
+export function announce(workspaceId: number, event: LiveEvent | PresenceEvent) {
   transmit.broadcast(liveChannel(workspaceId), { ...event })
 }
 

@@ -1,5 +1,6 @@
 import redis from '@adonisjs/redis/services/main'
 import db from '@adonisjs/lucid/services/db'
+import { announce } from '#inbox/services/live'
 
 /**
  * Agent presence: online while a page of the workspace's admin pings (every 20 s; see
@@ -7,6 +8,8 @@ import db from '@adonisjs/lucid/services/db'
  * network), away when the agent says so. Pings touch only Redis: a sorted set per workspace of
  * user id → time of the last ping, pruned as it is written and expiring with the last ping.
  * "Away" is the agent's own switch (inbox_agent_preferences), whatever the workspace.
+ * A change (coming online, lapsing offline, away and back) is pushed to the workspace's open
+ * inboxes (announcePresence); a ping that changes nothing is not.
  */
 export type Presence = 'online' | 'away' | 'offline'
 
@@ -15,17 +18,31 @@ export const PRESENCE_WINDOW_MS = 60_000
 
 const onlineKey = (workspaceId: number) => `inbox:online:${workspaceId}`
 
-/** The agent's page pinged; true when they were offline until now (they came online). */
+/**
+ * The agent's page pinged; true when they were offline until now (they came online). The agents
+ * whose last ping lapsed are pruned here, atomically, so each lapse is announced once (by
+ * whichever page pings next: someone is watching only if someone pings).
+ */
 export async function ping(workspaceId: number, userId: number) {
   const now = Date.now()
   const key = onlineKey(workspaceId)
   const results = await redis
     .multi()
+    .zrangebyscore(key, '-inf', now - PRESENCE_WINDOW_MS)
     .zremrangebyscore(key, '-inf', now - PRESENCE_WINDOW_MS)
     .zadd(key, now, String(userId))
     .pexpire(key, PRESENCE_WINDOW_MS)
     .exec()
-  return results?.[1]?.[1] === 1
+  const lapsed = (results?.[0]?.[1] as string[] | undefined) ?? []
+  const cameOnline = results?.[2]?.[1] === 1
+  for (const id of lapsed) if (Number(id) !== userId) announcePresence(workspaceId, Number(id))
+  if (cameOnline) announcePresence(workspaceId, userId)
+  return cameOnline
+}
+
+/** The agent's presence changed: open inboxes update the dots of their assign menus (live.js). */
+export function announcePresence(workspaceId: number, userId: number) {
+  announce(workspaceId, { presence: userId })
 }
 
 /** The agent signed out or closed the admin: offline at once. */
@@ -53,6 +70,12 @@ export async function presenceOf(workspaceId: number, userIds: number[]): Promis
   const away = await awayIds(connected)
   const online = new Set(connected)
   return new Map(userIds.map((id) => [id, online.has(id) ? (away.has(id) ? 'away' : 'online') : 'offline']))
+}
+
+/** The presence of members read with their away switch (services/members.ts): Redis only. */
+export async function presenceOfMembers(workspaceId: number, members: { id: number; away: boolean }[]): Promise<Map<number, Presence>> {
+  const connected = new Set(await connectedIds(workspaceId))
+  return new Map(members.map((member) => [member.id, connected.has(member.id) ? (member.away ? 'away' : 'online') : 'offline']))
 }
 
 /** User ids online (connected and not away): whom auto-assignment may choose. */

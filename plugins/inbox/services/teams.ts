@@ -54,6 +54,20 @@ export async function teamOfConversation(workspaceId: number, conversationId: nu
   return row ? { id: row.id as number, name: row.name as string } : null
 }
 
+/** The workspace's teams by name (the assign menu's) and the one the conversation is with, in one query. */
+export async function teamsAround(workspaceId: number, conversationId: number) {
+  const rows = await db
+    .from('inbox_teams as t')
+    .leftJoin('inbox_conversation_teams as ct', (join) =>
+      join.on('ct.team_id', 't.id').andOnVal('ct.workspace_id', workspaceId).andOnVal('ct.conversation_id', conversationId)
+    )
+    .where('t.workspace_id', workspaceId)
+    .orderByRaw('lower(t.name)')
+    .select('t.id', 't.name', 'ct.conversation_id')
+  const own = rows.find((row) => row.conversation_id !== null)
+  return { teams: rows.map((row) => ({ id: row.id as number, name: row.name as string })), team: own ? { id: own.id as number, name: own.name as string } : null }
+}
+
 /** Puts the conversation in `teamId`'s hands, or takes it from every team (null). */
 export async function setConversationTeam(workspaceId: number, conversationId: number, teamId: number | null, client: typeof db | TransactionClientContract = db) {
   if (teamId === null) {

@@ -12,12 +12,23 @@ export const THREAD_PAGE = 50
 /** The message a reaction is on: inbound ones are linked by messaging, outbound ones name it. */
 const reactionTargetOf = (message: Message) => message.replyToId ?? (Number((message.content as Record<string, unknown>)?.messageId) || null)
 
+/** User id → name of people known already (the workspace's members, on a conversation's page): no query for them. */
+export type KnownNames = Map<number, string>
+
+/** The names of `ids`: those `known`, the others in one query. */
+async function namesOf(ids: number[], known: KnownNames = new Map()) {
+  const unique = [...new Set(ids)]
+  const missing = unique.filter((id) => !known.has(id))
+  const rows: { id: number; full_name: string }[] = missing.length ? await db.from('users').whereIn('id', missing).select('id', 'full_name') : []
+  return new Map([...unique.filter((id) => known.has(id)).map((id) => [id, known.get(id)!] as const), ...rows.map((row) => [row.id, row.full_name] as const)])
+}
+
 /**
  * Everything `messages` refer to, in one query per kind: the quoted (and reacted-to) messages
  * that are not among them, our media files, the channel's templates by name, the agents who
- * wrote. Reactions whose message is among them become that message's emoji.
+ * wrote (unless `known`). Reactions whose message is among them become that message's emoji.
  */
-async function relatedTo(conversation: Conversation, messages: Message[]) {
+async function relatedTo(conversation: Conversation, messages: Message[], known?: KnownNames) {
   const scope = { workspaceId: conversation.workspaceId, conversationId: conversation.id }
   const byId = new Map(messages.map((message) => [message.id, message]))
   const referenced = messages.map((m) => (m.type === 'reaction' ? reactionTargetOf(m) : m.replyToId)).filter((id): id is number => !!id && !byId.has(id))
@@ -29,7 +40,7 @@ async function relatedTo(conversation: Conversation, messages: Message[]) {
   const quoted = referenced.length ? await Message.query().where('workspace_id', scope.workspaceId).where('conversation_id', scope.conversationId).whereIn('id', referenced) : []
   const media = mediaIds.length ? await Media.query().where('workspace_id', scope.workspaceId).whereIn('id', mediaIds) : []
   const templates = templateNames.length ? await MessageTemplate.ofChannel({ workspaceId: scope.workspaceId, id: conversation.channelId }).whereIn('name', templateNames) : []
-  const authors = agentIds.length ? await db.from('users').whereIn('id', agentIds).select('id', 'full_name') : []
+  const authors = await namesOf(agentIds, known)
 
   // The latest reaction of each side counts; an empty emoji took it back.
   const latest = new Map<string, Message>()
@@ -49,15 +60,15 @@ async function relatedTo(conversation: Conversation, messages: Message[]) {
     quoted: new Map([...byId, ...quoted.map((m) => [m.id, m] as const)]),
     media: new Map(media.map((m) => [m.id, m])),
     templates: new Map(templates.map((t) => [templateKey(t.name, t.language), t])),
-    authors: new Map(authors.map((row: { id: number; full_name: string }) => [String(row.id), row.full_name])),
+    authors: new Map([...authors].map(([id, name]) => [String(id), name])),
     reactions,
   }
   return related
 }
 
 /** Messages as the views render them; reactions to a message among them show on it instead of on their own. */
-export async function presentMessages(conversation: Conversation, messages: Message[], display: Display): Promise<MessageView[]> {
-  const related = await relatedTo(conversation, messages)
+export async function presentMessages(conversation: Conversation, messages: Message[], display: Display, known?: KnownNames): Promise<MessageView[]> {
+  const related = await relatedTo(conversation, messages, known)
   const shown = new Set(messages.map((message) => message.id))
   return messages
     .filter((message) => message.type !== 'reaction' || !shown.has(reactionTargetOf(message) ?? 0))
@@ -67,11 +78,9 @@ export async function presentMessages(conversation: Conversation, messages: Mess
 /** What a thread shows, in order: messages and internal notes (kind 'note'). */
 export type ThreadItem = MessageView | NoteView
 
-/** Notes as the views render them, with their authors' names (one query). */
-async function presentNotes(notes: Note[], display: Display) {
-  const authorIds = [...new Set(notes.map((note) => note.authorId).filter((id): id is number => !!id))]
-  const authors = authorIds.length ? await db.from('users').whereIn('id', authorIds).select('id', 'full_name') : []
-  const names = new Map(authors.map((row: { id: number; full_name: string }) => [row.id, row.full_name]))
+/** Notes as the views render them, with their authors' names (one query, for those not `known`). */
+async function presentNotes(notes: Note[], display: Display, known?: KnownNames) {
+  const names = await namesOf(notes.map((note) => note.authorId).filter((id): id is number => !!id), known)
   return notes.map((note) => presentNote(note, note.authorId ? (names.get(note.authorId) ?? null) : null, display))
 }
 
@@ -92,7 +101,7 @@ function interleave(messages: MessageView[], notes: NoteView[]): ThreadItem[] {
  * any. A page's notes are those from its first message's time (from the beginning, on the oldest
  * page) until the next page's first message (`before`), so each note is on exactly one page.
  */
-export async function loadThread(conversation: Conversation, display: Display, before?: number) {
+export async function loadThread(conversation: Conversation, display: Display, before?: number, known?: KnownNames) {
   const query = Message.query()
     .where('workspace_id', conversation.workspaceId)
     .where('conversation_id', conversation.id)
@@ -109,7 +118,7 @@ export async function loadThread(conversation: Conversation, display: Display, b
     notes.whereRaw('created_at < (select created_at from messages where workspace_id = ? and conversation_id = ? and id = ?)', [conversation.workspaceId, conversation.id, before])
   }
   return {
-    items: interleave(await presentMessages(conversation, page, display), await presentNotes(await notes, display)),
+    items: interleave(await presentMessages(conversation, page, display, known), await presentNotes(await notes, display, known)),
     olderBefore,
   }
 }

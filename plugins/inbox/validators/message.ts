@@ -13,8 +13,8 @@ export const replyValidator = vine.compile(
   })
 )
 
-/** GET …/messages?before=<id>: the page of messages older than that one. */
-export const olderMessagesValidator = vine.compile(vine.object({ before: id.clone() }))
+/** GET …/messages?before=<id>: the page of messages older than that one; without it the latest page (a live catch-up). */
+export const olderMessagesValidator = vine.compile(vine.object({ before: id.clone().optional() }))
 
 // A template parameter is at most 1024 characters (WhatsApp's limit; messaging's validator agrees).
 const parameter = vine.string().trim().maxLength(1024).nullable()

@@ -7,7 +7,29 @@ import { pluginRegistry } from '#plugins/registry'
 import Conversation from '#messaging/models/conversation'
 import Media from '#messaging/models/media'
 import MessageTemplate from '#messaging/models/message_template'
+import pg from 'pg'
+import Note from '#inbox/models/note'
+import Team from '#inbox/models/team'
+import { setConversationTeam } from '#inbox/services/teams'
 import { channelIn, conversationIn, inboxWorkspace, messageIn } from '#inbox/tests/support'
+
+/** The SQL statements sent to PostgreSQL while `work` runs (every query passes a pg client). */
+async function queriesOf(work: () => Promise<unknown>) {
+  const sent: string[] = []
+  const client = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown }
+  const query = client.query
+  client.query = function (this: unknown, ...args: unknown[]) {
+    const statement = args[0] as string | { text: string }
+    sent.push(typeof statement === 'string' ? statement : statement.text)
+    return query.apply(this, args)
+  }
+  try {
+    await work()
+  } finally {
+    client.query = query
+  }
+  return sent
+}
 
 const messageIds = (html: string) => [...html.matchAll(/data-message="(\d+)"/g)].map((match) => Number(match[1]))
 
@@ -208,5 +230,31 @@ test.group('Inbox: a conversation', (group) => {
     assert.equal(untouched.status, 'open')
     assert.equal(untouched.unreadCount, 1)
     assert.isNull(untouched.assigneeId)
+  })
+
+  test('a conversation page costs 7 queries, whatever its thread holds: agents’ replies, notes, a team', async ({ client, assert }) => {
+    const { user, channel, base, workspace } = await inboxWorkspace('agent')
+    await user.merge({ fullName: 'Agnes Agent' }).save()
+    const { conversation } = await conversationIn(channel, { texts: ['Hello?'], unread: 1 })
+    await conversationIn(channel, { texts: ['Another'], unread: 2 })
+    for (let i = 0; i < 30; i++) {
+      const reply = await messageIn(conversation, { direction: 'outbound', content: { body: `Reply ${i}` } })
+      await reply.merge({ authorType: 'agent', authorId: String(user.id) }).save()
+    }
+    await Note.create({ workspaceId: workspace.id, conversationId: conversation.id, authorId: user.id, body: 'Internal', mentions: [] })
+    const team = await Team.create({ workspaceId: workspace.id, name: 'Sales' })
+    await setConversationTeam(workspace.id, conversation.id, team.id)
+    const page = `${base}/conversations/${conversation.id}`
+    // The first visit reads it (and the session's user is cached): the second is what every visit costs.
+    ;(await client.get(page).loginAs(user)).assertStatus(200)
+
+    let html = ''
+    const queries = await queriesOf(async () => (html = (await client.get(page).loginAs(user)).text()))
+    assert.lengthOf(queries, 7, queries.join('\n'))
+    // Nothing less on the page for it.
+    assert.include(html, 'Agnes Agent ·')
+    assert.include(html, 'Internal')
+    assert.match(html, /data-team[^>]*>[^<]*Sales/)
+    assert.include(html, `data-unread-conversations="1"`)
   })
 })
