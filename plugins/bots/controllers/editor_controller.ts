@@ -9,6 +9,10 @@ import { importFlow } from '#bots/actions/import_flow'
 import { exportFlow, NODE_TYPES, OPERATORS, QUESTION_KINDS } from '#bots/services/flow_schema'
 import { createFlowValidator, saveDraftValidator } from '#bots/validators/flow'
 
+/** The editor's strings that its script writes (bots.editor.js.*). */
+const LABELS = ['exit_if', 'exit_else', 'exit_invalid', 'exit_error', 'start', 'draft', 'published', 'saved', 'refused', 'unsaved', 'failed']
+const UNITS = ['seconds', 'minutes', 'hours', 'days']
+
 /** JSON inside a <script> element: "</script>" and "<!--" cannot close or open anything there. */
 const scriptJson = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c')
 
@@ -45,8 +49,14 @@ export default class EditorController {
       hooks.ask('conversation.teams', { workspaceId }),
       Flow.query().where('workspace_id', workspaceId).whereNot('id', flow.id).orderBy('name').select('id', 'name'),
     ])
+    const t = (key: string) => ctx.i18n.t(key)
     const editor = {
       document: exportFlow(flow, version.definition),
+      labels: {
+        ...Object.fromEntries(LABELS.map((key) => [key, t(`bots.editor.js.${key}`)])),
+        types: Object.fromEntries(NODE_TYPES.map((type) => [type, t(`bots.nodes.${type}`)])),
+        units: Object.fromEntries(UNITS.map((unit) => [unit, t(`bots.editor.units.${unit}`)])),
+      },
       version: { number: version.number, state: version.state },
       choices: { members, teams: teams ?? [], flows: flows.map(({ id, name }) => ({ id, name })) },
     }
