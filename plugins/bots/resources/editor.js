@@ -8,7 +8,7 @@
 import Drawflow from 'drawflow'
 import 'drawflow/dist/drawflow.min.css'
 import './editor/editor.css'
-import { clone, defaultData, documentForSave, exitLabel, exitsOf, freshId, layeredLayout, problemsByNode, setPath, snap } from './editor/flow_model.js'
+import { clone, defaultData, documentForSave, exitLabel, exitsOf, freshId, layeredLayout, problemsByNode, setPath, snap } from './editor/flow_model.ts'
 
 const HISTORY = 100
 const NODE_WIDTH = 220
@@ -278,12 +278,8 @@ function flowEditor() {
     /** The side panel changed the selected node: redraw it, or the canvas when its exits changed. */
     changed() {
       const node = this.node
-      if (node) {
-        if (this.signature(node) !== signatures.get(node.id)) this.draw()
-        else this.redrawNode(node)
-      } else {
-        this.draw()
-      }
+      if (!node || this.signature(node) !== signatures.get(node.id)) this.draw()
+      else this.redrawNode(node)
       this.commit()
     },
 
@@ -294,8 +290,15 @@ function flowEditor() {
     },
 
     listen() {
-      df.on('nodeSelected', (id) => (this.selectedId = idOf.get(Number(id)) ?? null))
-      df.on('nodeUnselected', () => (this.selectedId = null))
+      // The panel's last edit may still wait for its debounce: the node it changed is redrawn now.
+      df.on('nodeSelected', (id) => {
+        if (this.node) this.changed()
+        this.selectedId = idOf.get(Number(id)) ?? null
+      })
+      df.on('nodeUnselected', () => {
+        if (this.node) this.changed()
+        this.selectedId = null
+      })
       df.on('nodeMoved', (id) => {
         const entry = df.drawflow.drawflow.Home.data[id]
         const node = this.nodeById(idOf.get(Number(id)))
@@ -674,6 +677,8 @@ function mount() {
   const { Alpine } = window
   for (const root of document.querySelectorAll('[data-flow-editor][x-ignore]')) {
     Alpine.mutateDom(() => root.removeAttribute('x-ignore'))
+    // What x-ignore left on the element (the observer, paused, did not see it go).
+    delete root._x_ignore
     Alpine.initTree(root)
   }
 }
