@@ -419,7 +419,7 @@ export function ownCpuMs() {
 
 export const HOST = '127.0.0.1'
 /** The bench's own PostgreSQL database and Redis database: never the ones of development or tests. */
-export const DATABASE = 'switchboard_bench'
+export const DATABASE = process.env.BENCH_DATABASE || 'switchboard_bench'
 export const REDIS_DB = process.env.BENCH_REDIS_DB || '2'
 
 let prepared = null

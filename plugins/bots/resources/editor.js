@@ -78,6 +78,8 @@ function flowEditor() {
       this.onKey = (event) => this.key(event)
       document.addEventListener('keydown', this.onKey)
       this.$el.dataset.ready = 'true'
+      // The bench reads this (navigation → editor drawn).
+      performance.mark('flow-editor-ready')
     },
 
     destroy() {
