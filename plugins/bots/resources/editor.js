@@ -52,6 +52,7 @@ function flowEditor() {
     canUndo: false,
     canRedo: false,
     testing: false,
+    testRefused: false,
     backup: null,
     path: [],
 
@@ -565,7 +566,11 @@ function flowEditor() {
     /** Saves the draft, then runs it in the test chat from its start. */
     async test() {
       this.testing = true
-      if (!(await this.save())) return
+      this.testRefused = false
+      if (!(await this.save())) {
+        this.testRefused = true
+        return
+      }
       await window.htmx.ajax('POST', this.urls.test, { target: '#test-chat', swap: 'innerHTML' })
     },
 

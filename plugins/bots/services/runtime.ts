@@ -2,9 +2,14 @@
  * The flow runtime: runs a session from node to node until it waits (for an answer, for a
  * delay) or ends. Each step holds the session's row lock (SELECT … FOR UPDATE) for its whole
  * run, so two workers never move one session at once, and writes the session back in the same
- * transaction; hooks and the delay's wake-up job go out after the commit. Messages go through
- * messaging's `sendMessage` (24-hour window, `message.beforeSend`, rate-limited send queue)
- * with author "bot".
+ * transaction; its messages, hooks and the delay's wake-up job go out after the commit. Messages
+ * go through messaging's `sendMessage` (24-hour window, `message.beforeSend`, rate-limited send
+ * queue) with author "bot".
+ *
+ * A step uses exactly one connection while it holds the lock (the transaction's): what needs
+ * another (the settings, sendMessage) happens before or after. Otherwise, with as many steps
+ * at once as the pool has connections, every step would wait for a second one that never
+ * comes free.
  *
  * A test session (the editor's test chat) runs the same steps without a conversation: what it
  * would send is written to its transcript instead, its pretend contact lives in its row, and
@@ -58,6 +63,8 @@ export async function botSettings(workspaceId: number) {
 class Step {
   entered: string[] = []
   after: (() => Promise<unknown>)[] = []
+  /** Messages to queue once the step committed, with the node that said each. */
+  outbox: { nodeId: string | null; input: SendMessageInput }[] = []
   definition!: FlowDefinition
   byId!: Map<string, FlowNode>
 
@@ -97,12 +104,9 @@ class Step {
   }
 
   /** `input`: the API's shape (`{ type, <type>: {...} }`), built here from a checked node. */
-  async send(input: { type: string } & Record<string, unknown>) {
-    if (this.conversation) {
-      await sendMessage({ conversation: this.conversation, input: input as unknown as SendMessageInput, author: { type: 'bot', id: this.session.flowId } })
-    } else {
-      this.record({ dir: 'out', type: input.type, content: input[input.type] as Record<string, unknown> })
-    }
+  send(input: { type: string } & Record<string, unknown>) {
+    if (this.conversation) this.outbox.push({ nodeId: this.session.nodeId, input: input as unknown as SendMessageInput })
+    else this.record({ dir: 'out', type: input.type, content: input[input.type] as Record<string, unknown> })
   }
 
   text(body: string) {
@@ -153,7 +157,10 @@ export async function startSession(options: { flow: Flow; version: FlowVersion; 
  * nothing. Returns the session as it was left.
  */
 export async function advance(sessionId: number, input: StepInput) {
-  const after: (() => Promise<unknown>)[] = []
+  const head = await db.from('bot_sessions').where('id', sessionId).select('workspace_id').first()
+  if (!head) return null
+  const settings = await botSettings(head.workspace_id)
+  let step: Step | null = null
   const session = await db.transaction(async (trx) => {
     const session = await BotSession.query({ client: trx }).where('id', sessionId).forUpdate().first()
     if (!session || session.status !== 'active') return session
@@ -161,7 +168,7 @@ export async function advance(sessionId: number, input: StepInput) {
     if (input.kind === 'wake' && (session.waiting !== 'delay' || !session.wakeAt || session.wakeAt > DateTime.now())) return session
     if (input.kind === 'start' && session.waiting !== null) return session
 
-    const step = await openStep(trx, session)
+    step = await openStep(trx, session, settings)
     await step.load(session.versionId)
     if (input.kind === 'answer') step.record({ dir: 'in', type: input.type, content: input.content })
     let nodeId: string | undefined | null = session.nodeId
@@ -174,11 +181,32 @@ export async function advance(sessionId: number, input: StepInput) {
     finish(step, outcome)
     await session.useTransaction(trx).save()
     await recordEntries(step)
-    after.push(...step.after)
     return session
   })
+  if (!step || !session) return session
+  const { outbox, after, conversation } = step as Step
+  if (conversation && !(await deliver(session, conversation, outbox))) return session
   for (const fire of after) await fire()
   return session
+}
+
+/**
+ * Queues the step's messages in order. A refusal (the 24-hour window closed and no template)
+ * fails the session at the node that spoke, and nothing of the step is announced.
+ */
+async function deliver(session: BotSession, conversation: Conversation, outbox: Step['outbox']) {
+  for (const { nodeId, input } of outbox) {
+    try {
+      await sendMessage({ conversation, input, author: { type: 'bot', id: session.flowId } })
+    } catch (error) {
+      if (!(error instanceof Refusal)) throw error
+      const now = DateTime.now()
+      session.merge({ status: 'failed', waiting: null, wakeAt: null, lastError: `node ${nodeId}: ${error.message}`, endedAt: now })
+      await session.save()
+      return false
+    }
+  }
+  return true
 }
 
 /** A test session's pretend contact: a model never saved (contact_fields.ts writes rows only for saved ones). */
@@ -186,7 +214,7 @@ function testContact(session: BotSession, state: TestState) {
   return new Contact().merge({ workspaceId: session.workspaceId, ...state.contact })
 }
 
-async function openStep(trx: TransactionClientContract, session: BotSession) {
+async function openStep(trx: TransactionClientContract, session: BotSession, settings: Awaited<ReturnType<typeof botSettings>>) {
   // One after the other: a transaction is one connection.
   const conversation = session.conversationId
     ? await Conversation.query({ client: trx }).where('workspace_id', session.workspaceId).where('id', session.conversationId).firstOrFail()
@@ -198,7 +226,6 @@ async function openStep(trx: TransactionClientContract, session: BotSession) {
     ? await Channel.query({ client: trx }).where('workspace_id', session.workspaceId).where('id', conversation.channelId).firstOrFail()
     : { id: 0, name: 'Test' }
   const workspace = await Workspace.query({ client: trx }).where('id', session.workspaceId).firstOrFail()
-  const settings = await botSettings(session.workspaceId)
   const scope: Scope = {
     contact,
     variables: { ...session.variables },
@@ -221,13 +248,7 @@ async function run(step: Step, nodeId: string | undefined | null): Promise<Outco
     step.entered.push(node.id)
     const ids = { ...step.ids, nodeId: node.id, nodeType: node.type }
     step.announce(() => hooks.emit('bot.nodeEntered', ids))
-    let outcome: Outcome
-    try {
-      outcome = await execute(step, node)
-    } catch (error) {
-      if (!(error instanceof Refusal)) throw error
-      outcome = { end: 'failed', error: `node ${node.id}: ${error.message}` }
-    }
+    const outcome = await execute(step, node)
     if (!('next' in outcome)) return outcome
     nodeId = outcome.next
   }
@@ -274,7 +295,7 @@ function ask(step: Step, node: FlowNode) {
 async function save(step: Step, saveTo: string | undefined, value: string | number) {
   if (!saveTo) return
   if (saveTo.startsWith('vars.')) step.scope.variables[saveTo.slice(5)] = value
-  else await setContactField(step.scope.contact, saveTo.slice('contact.'.length), String(value))
+  else await setContactField(step.scope.contact, saveTo.slice('contact.'.length), String(value), step.trx)
 }
 
 /** The customer answered the node the session waits on: its exit, or a retry, or the invalid exit. */
@@ -327,12 +348,12 @@ async function execute(step: Step, node: FlowNode): Promise<Outcome> {
     }
     case 'set_contact_field': {
       const data = node.data as NodeData<'set_contact_field'>
-      await setContactField(scope.contact, data.field, render(data.value, scope))
+      await setContactField(scope.contact, data.field, render(data.value, scope), step.trx)
       return { next: data.next }
     }
     case 'tag': {
       const data = node.data as NodeData<'tag'>
-      await changeTag(scope.contact, data.action, render(data.tag, scope))
+      await changeTag(scope.contact, data.action, render(data.tag, scope), step.trx)
       return { next: data.next }
     }
     case 'http': {

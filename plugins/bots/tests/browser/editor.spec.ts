@@ -91,6 +91,8 @@ test.group('Browser: the bot flow editor', (group) => {
     await nodeOf(page, 'question_1').locator('[data-errors]').getByText('a question needs an exit').waitFor()
     assert.isTrue(await nodeOf(page, 'buttons_1').evaluate((element) => element.classList.contains('fe-invalid')))
     await page.getByTestId('editor-status').getByText('Not saved').waitFor()
+    await page.getByTestId('test').click()
+    await page.getByTestId('test-refused').waitFor()
 
     await connect(page, 'welcome', 1, 'buttons_1')
     await connect(page, 'buttons_1', 1, 'question_1')

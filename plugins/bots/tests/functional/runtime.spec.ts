@@ -259,6 +259,21 @@ test.group('Bots: the runtime, node by node', (group) => {
     assert.equal((await sessionOf(off.conversation)).variables.handoff_team_id, 77)
   })
 
+  test('a message refused by the 24-hour window fails the session at the node that spoke, and nothing is announced', async ({ assert }) => {
+    const { conversation } = await botWorkspace()
+    await conversation.merge({ windowExpiresAt: DateTime.now().minus({ hours: 1 }) }).save()
+    await liveFlow(conversation.workspaceId, [
+      { id: 'hi', type: 'message', data: { text: 'Hello', next: 'bye' } },
+      { id: 'bye', type: 'end', data: {} },
+    ])
+    await customerSays(conversation, 'hi')
+    const session = await sessionOf(conversation)
+    assert.equal(session.status, 'failed')
+    assert.match(session.lastError ?? '', /^node hi: outside the 24-hour customer-service window/)
+    assert.deepEqual(await botSaid(conversation), [])
+    assert.isUndefined(events.find((e) => e.hook === 'bot.completed'))
+  })
+
   test('an assignment by a person pauses the bot; the idle time comes from the settings', async ({ assert }) => {
     const { workspace, user, conversation } = await botWorkspace()
     await PluginInstallation.change(workspace.id, 'bots', { settings: { sessionIdleMinutes: 5 } }, user.id)
