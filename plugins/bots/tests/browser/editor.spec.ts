@@ -93,6 +93,7 @@ test.group('Browser: the bot flow editor', (group) => {
     await page.getByTestId('editor-status').getByText('Not saved').waitFor()
     await page.getByTestId('test').click()
     await page.getByTestId('test-refused').waitFor()
+    await page.getByRole('button', { name: 'Close the test chat' }).click()
 
     await connect(page, 'welcome', 1, 'buttons_1')
     await connect(page, 'buttons_1', 1, 'question_1')
