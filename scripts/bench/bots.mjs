@@ -200,10 +200,8 @@ export async function run({ root }) {
     const result = await jsonCall(`${simUrl}/_sim/inbound`, { method: 'POST', body: { phoneNumberId, from: customerPhone(i), name: `Kunde ${i}`, ...answer }, what: 'POST /_sim/inbound' })
     if (!result.webhook?.ok) throw new BenchError(`The platform did not accept an inbound webhook (${JSON.stringify(result.webhook)}).`)
   }
-  const roundStarts = []
   for (const [round, answer] of ANSWERS.entries()) {
     const started = performance.now()
-    roundStarts.push(new Date())
     if (round === 0) {
       await runPool(sessions, 32, (i) => inject(i, answer))
     } else {
@@ -231,15 +229,15 @@ export async function run({ root }) {
     machine: machineBusyMs() - cpu0.machine,
   }
 
-  // Each customer message, and the first bot message queued after it in its conversation.
+  // Each customer message (its conversation's first is round 1's), and the first bot message queued after it.
   const { rows } = await pool.query(
-    `select extract(epoch from (o.created_at - i.created_at)) * 1000 as ms, i.created_at >= $2 as paced
-       from messages i
+    `select extract(epoch from (o.created_at - i.created_at)) * 1000 as ms, i.n > 1 as paced
+       from (select id, conversation_id, created_at, row_number() over (partition by conversation_id order by id) as n
+               from messages where channel_id = $1 and direction = 'inbound') i
        join lateral (select created_at from messages o
                       where o.conversation_id = i.conversation_id and o.direction = 'outbound' and o.author_type = 'bot' and o.id > i.id
-                      order by o.id limit 1) o on true
-      where i.channel_id = $1 and i.direction = 'inbound'`,
-    [channelId, roundStarts[1]]
+                      order by o.id limit 1) o on true`,
+    [channelId]
   )
   const latencies = rows.filter((row) => row.paced).map((row) => Number(row.ms)).sort((a, b) => a - b)
   const burstLatencies = rows.filter((row) => !row.paced).map((row) => Number(row.ms)).sort((a, b) => a - b)
