@@ -2,11 +2,14 @@ import { middleware } from '#start/kernel'
 import { definePluginRoutes, rowId } from '#plugins/routes'
 
 const FlowsController = () => import('#bots/controllers/flows_controller')
+const EditorController = () => import('#bots/controllers/editor_controller')
+const TestChatsController = () => import('#bots/controllers/test_chats_controller')
 const ApiSessionsController = () => import('#bots/controllers/api_sessions_controller')
 
 /**
  * Under /w/:workspace/bots (signed-in members; 404 where the bots are off). Reading and
- * exporting needs bots.view; importing, publishing, restoring and switching bots.manage (403).
+ * exporting (and opening the editor, read-only) needs bots.view; creating, importing, saving,
+ * testing, publishing, restoring and switching bots.manage (403).
  */
 export default definePluginRoutes({
   admin(router) {
@@ -15,10 +18,17 @@ export default definePluginRoutes({
 
     router.get('/', [FlowsController, 'index']).as('index').use(view)
     router.post('/import', [FlowsController, 'store']).as('flows.store').use(manage)
+    router.post('/flows', [EditorController, 'store']).as('flows.create').use(manage)
     router
       .group(() => {
         router.get('/', [FlowsController, 'show']).as('flows.show').use(view)
         router.get('/export', [FlowsController, 'export']).as('flows.export').use(view)
+        router.get('/edit', [EditorController, 'edit']).as('flows.edit').use(view)
+        router.put('/draft', [EditorController, 'update']).as('flows.draft').use(manage)
+        router.get('/test', [TestChatsController, 'show']).as('tests.show').use(manage)
+        router.post('/test', [TestChatsController, 'store']).as('tests.store').use(manage)
+        router.post('/test/answer', [TestChatsController, 'answer']).as('tests.answer').use(manage)
+        router.post('/test/skip', [TestChatsController, 'skip']).as('tests.skip').use(manage)
         router.post('/import', [FlowsController, 'importDraft']).as('flows.import').use(manage)
         router.post('/publish', [FlowsController, 'publish']).as('flows.publish').use(manage)
         router.post('/enabled', [FlowsController, 'enabled']).as('flows.enabled').use(manage)

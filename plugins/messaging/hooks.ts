@@ -36,6 +36,8 @@ declare module '#hooks/catalogue' {
     // teamId / previousTeamId: given by the inbox, which has teams (null: no team); absent when a plugin without teams assigns.
     'conversation.assigned': ActionHook<{ workspaceId: number; conversationId: number; assigneeId: number | null; previousAssigneeId: number | null; teamId?: number | null; previousTeamId?: number | null; actorId: number | null }>
     'message.claim': BailHook<InboundClaim, { plugin: string }>
+    'conversation.teams': BailHook<{ workspaceId: number }, { id: number; name: string }[]>
+    'conversation.assign': BailHook<{ workspaceId: number; conversationId: number; assigneeId?: number | null; teamId?: number | null; actorId: number | null }, { assigneeId: number | null; teamId: number | null }>
   }
 }
 
@@ -51,4 +53,7 @@ export function defineMessagingHooks() {
   // The assignee is the kernel's column: whoever changes it (the inbox, a bot's handoff) announces it here.
   hooks.define('conversation.assigned', { kind: 'action', plugin, description: 'A conversation was assigned to a member and/or (inbox) a team, or unassigned (assigneeId / teamId null); actorId null: done by the platform (auto-assignment, a bot).' })
   hooks.define('message.claim', { kind: 'bail', plugin, description: 'A stored customer message looks for an automatic handler (a bot): the first tap that answers { plugin } takes it; before message.received.' })
+  // Teams belong to a feature plugin (the inbox); others (a bot's handoff) reach them through these two.
+  hooks.define('conversation.teams', { kind: 'bail', plugin, description: 'The teams a conversation can be given to ({ id, name }, by name), from the plugin that has teams (the inbox); no answer: no teams.' })
+  hooks.define('conversation.assign', { kind: 'bail', plugin, description: 'Give a conversation to a member and/or a team through the plugin that has teams (the inbox), which checks, writes and announces it; no answer: nobody routes by team here.' })
 }

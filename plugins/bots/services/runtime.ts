@@ -2,9 +2,18 @@
  * The flow runtime: runs a session from node to node until it waits (for an answer, for a
  * delay) or ends. Each step holds the session's row lock (SELECT … FOR UPDATE) for its whole
  * run, so two workers never move one session at once, and writes the session back in the same
- * transaction; hooks and the delay's wake-up job go out after the commit. Messages go through
- * messaging's `sendMessage` (24-hour window, `message.beforeSend`, rate-limited send queue)
- * with author "bot".
+ * transaction; its messages, hooks and the delay's wake-up job go out after the commit. Messages
+ * go through messaging's `sendMessage` (24-hour window, `message.beforeSend`, rate-limited send
+ * queue) with author "bot".
+ *
+ * A step uses exactly one connection while it holds the lock (the transaction's): what needs
+ * another (the settings, sendMessage) happens before or after. Otherwise, with as many steps
+ * at once as the pool has connections, every step would wait for a second one that never
+ * comes free.
+ *
+ * A test session (the editor's test chat) runs the same steps without a conversation: what it
+ * would send is written to its transcript instead, its pretend contact lives in its row, and
+ * nothing is announced or counted (no hooks, statistics or assignment).
  */
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
@@ -19,7 +28,7 @@ import Conversation from '#messaging/models/conversation'
 import { sendMessage } from '#messaging/actions/send_message'
 import { Refusal } from '#messaging/services/refusal'
 import type { SendMessageInput } from '#messaging/validators/message'
-import BotSession from '#bots/models/bot_session'
+import BotSession, { type TestEntry, type TestState } from '#bots/models/bot_session'
 import Flow from '#bots/models/flow'
 import FlowVersion from '#bots/models/flow_version'
 import type { FlowDefinition, FlowNode, NodeData } from '#bots/services/flow_schema'
@@ -54,19 +63,38 @@ export async function botSettings(workspaceId: number) {
 class Step {
   entered: string[] = []
   after: (() => Promise<unknown>)[] = []
+  /** Messages to queue once the step committed, with the node that said each. */
+  outbox: { nodeId: string | null; input: SendMessageInput }[] = []
   definition!: FlowDefinition
   byId!: Map<string, FlowNode>
 
   constructor(
     readonly trx: TransactionClientContract,
     readonly session: BotSession,
-    readonly conversation: Conversation,
+    /** Null in a test session. */
+    readonly conversation: Conversation | null,
     readonly scope: Scope,
     readonly idleMinutes: number
   ) {}
 
+  get test() {
+    return this.conversation === null
+  }
+
+  /** What hooks carry: only customers' sessions are announced, so the conversation is there. */
   get ids() {
-    return { workspaceId: this.session.workspaceId, sessionId: this.session.id, flowId: this.session.flowId, conversationId: this.session.conversationId }
+    return { workspaceId: this.session.workspaceId, sessionId: this.session.id, flowId: this.session.flowId, conversationId: this.session.conversationId! }
+  }
+
+  /** Hooks, counters, assignments: after the commit, for customers' sessions only. */
+  announce(fire: () => Promise<unknown>) {
+    if (!this.test) this.after.push(fire)
+  }
+
+  /** A line of a test session's transcript (a customer's session has its messages instead). */
+  record(entry: DistributiveOmit<TestEntry, 'at'>) {
+    const state = this.session.testState
+    if (state) state.transcript.push({ ...entry, at: DateTime.now().toISO()! } as TestEntry)
   }
 
   async load(versionId: number) {
@@ -77,13 +105,16 @@ class Step {
 
   /** `input`: the API's shape (`{ type, <type>: {...} }`), built here from a checked node. */
   send(input: { type: string } & Record<string, unknown>) {
-    return sendMessage({ conversation: this.conversation, input: input as unknown as SendMessageInput, author: { type: 'bot', id: this.session.flowId } })
+    if (this.conversation) this.outbox.push({ nodeId: this.session.nodeId, input: input as unknown as SendMessageInput })
+    else this.record({ dir: 'out', type: input.type, content: input[input.type] as Record<string, unknown> })
   }
 
   text(body: string) {
     return this.send({ type: 'text', text: { body: render(body, this.scope) } })
   }
 }
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never
 
 /** What executing a node leads to. */
 type Outcome = { next: string | undefined } | { wait: 'answer' } | { wait: 'delay'; until: DateTime } | { end: 'completed' | 'handed_off' | 'failed'; error?: string }
@@ -126,7 +157,10 @@ export async function startSession(options: { flow: Flow; version: FlowVersion; 
  * nothing. Returns the session as it was left.
  */
 export async function advance(sessionId: number, input: StepInput) {
-  const after: (() => Promise<unknown>)[] = []
+  const head = await db.from('bot_sessions').where('id', sessionId).select('workspace_id').first()
+  if (!head) return null
+  const settings = await botSettings(head.workspace_id)
+  let step: Step | null = null
   const session = await db.transaction(async (trx) => {
     const session = await BotSession.query({ client: trx }).where('id', sessionId).forUpdate().first()
     if (!session || session.status !== 'active') return session
@@ -134,8 +168,9 @@ export async function advance(sessionId: number, input: StepInput) {
     if (input.kind === 'wake' && (session.waiting !== 'delay' || !session.wakeAt || session.wakeAt > DateTime.now())) return session
     if (input.kind === 'start' && session.waiting !== null) return session
 
-    const step = await openStep(trx, session)
+    step = await openStep(trx, session, settings)
     await step.load(session.versionId)
+    if (input.kind === 'answer') step.record({ dir: 'in', type: input.type, content: input.content })
     let nodeId: string | undefined | null = session.nodeId
     let outcome: Outcome | null = null
     const current = nodeId ? step.byId.get(nodeId) : undefined
@@ -146,20 +181,51 @@ export async function advance(sessionId: number, input: StepInput) {
     finish(step, outcome)
     await session.useTransaction(trx).save()
     await recordEntries(step)
-    after.push(...step.after)
     return session
   })
+  if (!step || !session) return session
+  const { outbox, after, conversation } = step as Step
+  if (conversation && !(await deliver(session, conversation, outbox))) return session
   for (const fire of after) await fire()
   return session
 }
 
-async function openStep(trx: TransactionClientContract, session: BotSession) {
+/**
+ * Queues the step's messages in order. A refusal (the 24-hour window closed and no template)
+ * fails the session at the node that spoke, and nothing of the step is announced.
+ */
+async function deliver(session: BotSession, conversation: Conversation, outbox: Step['outbox']) {
+  for (const { nodeId, input } of outbox) {
+    try {
+      await sendMessage({ conversation, input, author: { type: 'bot', id: session.flowId } })
+    } catch (error) {
+      if (!(error instanceof Refusal)) throw error
+      const now = DateTime.now()
+      session.merge({ status: 'failed', waiting: null, wakeAt: null, lastError: `node ${nodeId}: ${error.message}`, endedAt: now })
+      await session.save()
+      return false
+    }
+  }
+  return true
+}
+
+/** A test session's pretend contact: a model never saved (contact_fields.ts writes rows only for saved ones). */
+function testContact(session: BotSession, state: TestState) {
+  return new Contact().merge({ workspaceId: session.workspaceId, ...state.contact })
+}
+
+async function openStep(trx: TransactionClientContract, session: BotSession, settings: Awaited<ReturnType<typeof botSettings>>) {
   // One after the other: a transaction is one connection.
-  const conversation = await Conversation.query({ client: trx }).where('workspace_id', session.workspaceId).where('id', session.conversationId).firstOrFail()
-  const contact = await Contact.query({ client: trx }).where('workspace_id', session.workspaceId).where('id', session.contactId).firstOrFail()
-  const channel = await Channel.query({ client: trx }).where('workspace_id', session.workspaceId).where('id', conversation.channelId).firstOrFail()
+  const conversation = session.conversationId
+    ? await Conversation.query({ client: trx }).where('workspace_id', session.workspaceId).where('id', session.conversationId).firstOrFail()
+    : null
+  const contact = session.testState
+    ? testContact(session, session.testState)
+    : await Contact.query({ client: trx }).where('workspace_id', session.workspaceId).where('id', session.contactId!).firstOrFail()
+  const channel = conversation
+    ? await Channel.query({ client: trx }).where('workspace_id', session.workspaceId).where('id', conversation.channelId).firstOrFail()
+    : { id: 0, name: 'Test' }
   const workspace = await Workspace.query({ client: trx }).where('id', session.workspaceId).firstOrFail()
-  const settings = await botSettings(session.workspaceId)
   const scope: Scope = {
     contact,
     variables: { ...session.variables },
@@ -181,14 +247,8 @@ async function run(step: Step, nodeId: string | undefined | null): Promise<Outco
     step.session.retries = 0
     step.entered.push(node.id)
     const ids = { ...step.ids, nodeId: node.id, nodeType: node.type }
-    step.after.push(() => hooks.emit('bot.nodeEntered', ids))
-    let outcome: Outcome
-    try {
-      outcome = await execute(step, node)
-    } catch (error) {
-      if (!(error instanceof Refusal)) throw error
-      outcome = { end: 'failed', error: `node ${node.id}: ${error.message}` }
-    }
+    step.announce(() => hooks.emit('bot.nodeEntered', ids))
+    const outcome = await execute(step, node)
     if (!('next' in outcome)) return outcome
     nodeId = outcome.next
   }
@@ -235,7 +295,7 @@ function ask(step: Step, node: FlowNode) {
 async function save(step: Step, saveTo: string | undefined, value: string | number) {
   if (!saveTo) return
   if (saveTo.startsWith('vars.')) step.scope.variables[saveTo.slice(5)] = value
-  else await setContactField(step.scope.contact, saveTo.slice('contact.'.length), String(value))
+  else await setContactField(step.scope.contact, saveTo.slice('contact.'.length), String(value), step.trx)
 }
 
 /** The customer answered the node the session waits on: its exit, or a retry, or the invalid exit. */
@@ -288,12 +348,12 @@ async function execute(step: Step, node: FlowNode): Promise<Outcome> {
     }
     case 'set_contact_field': {
       const data = node.data as NodeData<'set_contact_field'>
-      await setContactField(scope.contact, data.field, render(data.value, scope))
+      await setContactField(scope.contact, data.field, render(data.value, scope), step.trx)
       return { next: data.next }
     }
     case 'tag': {
       const data = node.data as NodeData<'tag'>
-      await changeTag(scope.contact, data.action, render(data.tag, scope))
+      await changeTag(scope.contact, data.action, render(data.tag, scope), step.trx)
       return { next: data.next }
     }
     case 'http': {
@@ -330,8 +390,10 @@ async function execute(step: Step, node: FlowNode): Promise<Outcome> {
         .first()
       if (!target) return { end: 'failed', error: `node ${node.id}: flow ${data.flowId} has no published version` }
       // The session goes on in the other flow: counted as completed here, started there.
-      await bumpCounter(step, session.flowId, 'sessions_completed')
-      await bumpCounter(step, target.flowId, 'sessions_started')
+      if (!step.test) {
+        await bumpCounter(step, session.flowId, 'sessions_completed')
+        await bumpCounter(step, target.flowId, 'sessions_started')
+      }
       session.flowId = target.flowId
       session.versionId = target.id
       await step.load(target.id)
@@ -352,7 +414,9 @@ async function execute(step: Step, node: FlowNode): Promise<Outcome> {
 /** A message node: its template outside the 24-hour window (or alone), else its text and media. */
 async function sendContent(step: Step, data: NodeData<'message'>) {
   const { scope } = step
-  if (data.template && (!step.conversation.windowOpen || (!data.text && !data.media))) {
+  // A test chat's window is open: the tester has just written.
+  const windowOpen = step.conversation?.windowOpen ?? true
+  if (data.template && (!windowOpen || (!data.text && !data.media))) {
     const params = (data.template.params ?? []).map((param) => ({ type: 'text', text: render(param, scope) }))
     await step.send({
       type: 'template',
@@ -368,7 +432,11 @@ async function sendContent(step: Step, data: NodeData<'message'>) {
   }
 }
 
-/** Gives the conversation to an agent (a member who may reply) and pauses the bot. */
+/**
+ * Gives the conversation to an agent (a member who may reply) and/or a team, and pauses the bot.
+ * Teams are the inbox's: where it is on, `conversation.assign` writes and announces both; where
+ * nobody answers, the agent is written here and the team only kept in `vars.handoff_team_id`.
+ */
 async function handOff(step: Step, data: NodeData<'handoff'>): Promise<Outcome> {
   const { session, conversation } = step
   if (data.message) await step.text(data.message)
@@ -382,19 +450,22 @@ async function handOff(step: Step, data: NodeData<'handoff'>): Promise<Outcome> 
       .first()
     if (member) assigneeId = data.assigneeId
   }
-  if (assigneeId !== null && conversation.assigneeId !== assigneeId) {
-    const previousAssigneeId = conversation.assigneeId
-    // After the commit, on its own: inside the step it would hold the conversation's row, which
-    // sendMessage (another connection) updates.
-    step.after.push(async () => {
-      await db.from('conversations').where('workspace_id', session.workspaceId).where('id', conversation.id).update({ assignee_id: assigneeId, updated_at: DateTime.now().toSQL() })
-      await hooks.emit('conversation.assigned', { workspaceId: session.workspaceId, conversationId: conversation.id, assigneeId, previousAssigneeId, actorId: null })
-    })
-  }
-  // Teams do not exist yet: the team is kept on the session for whoever routes it.
   const teamId = data.teamId ?? null
   if (teamId !== null) step.scope.variables.handoff_team_id = teamId
-  step.after.push(() => hooks.emit('bot.handoff', { ...step.ids, assigneeId, teamId }))
+  step.record({ dir: 'event', event: 'handoff', detail: { assigneeId, teamId } })
+  if (!conversation) return { end: 'handed_off' }
+  const { workspaceId } = session
+  // After the commit, on its own: inside the step it would hold the conversation's row, which
+  // sendMessage (another connection) updates.
+  step.announce(async () => {
+    const wanted = { ...(assigneeId !== null ? { assigneeId } : {}), ...(teamId !== null ? { teamId } : {}) }
+    const routed = Object.keys(wanted).length ? await hooks.ask('conversation.assign', { workspaceId, conversationId: conversation.id, ...wanted, actorId: null }) : undefined
+    if (!routed && assigneeId !== null && conversation.assigneeId !== assigneeId) {
+      await db.from('conversations').where('workspace_id', workspaceId).where('id', conversation.id).update({ assignee_id: assigneeId, updated_at: DateTime.now().toSQL() })
+      await hooks.emit('conversation.assigned', { workspaceId, conversationId: conversation.id, assigneeId, previousAssigneeId: conversation.assigneeId, actorId: null })
+    }
+    await hooks.emit('bot.handoff', { ...step.ids, assigneeId, teamId: routed ? routed.teamId : teamId })
+  })
   return { end: 'handed_off' }
 }
 
@@ -408,6 +479,7 @@ function finish(step: Step, outcome: Outcome) {
   const now = DateTime.now()
   session.variables = step.scope.variables
   session.expiresAt = now.plus({ minutes: step.idleMinutes })
+  if (session.testState) keepTestState(step, session.testState, outcome)
   if ('wait' in outcome) {
     session.waiting = outcome.wait
     session.wakeAt = outcome.wait === 'delay' ? outcome.until : null
@@ -426,10 +498,18 @@ function finish(step: Step, outcome: Outcome) {
   session.lastError = outcome.error ?? null
   if (outcome.end !== 'handed_off') session.endedAt = now
   if (outcome.end === 'completed') {
-    step.after.push(() => bumpFlow(session.flowId, 'sessions_completed'))
-    step.after.push(() => hooks.emit('bot.completed', step.ids))
+    step.announce(() => bumpFlow(session.flowId, 'sessions_completed'))
+    step.announce(() => hooks.emit('bot.completed', step.ids))
   }
-  if (outcome.end === 'handed_off') step.after.push(() => bumpFlow(session.flowId, 'sessions_handed_off'))
+  if (outcome.end === 'handed_off') step.announce(() => bumpFlow(session.flowId, 'sessions_handed_off'))
+}
+
+/** A test session's row gets a new state object (so the model sees the change): path, contact, how it ended. */
+function keepTestState(step: Step, state: TestState, outcome: Outcome) {
+  if ('wait' in outcome && outcome.wait === 'delay') step.record({ dir: 'event', event: 'delay', detail: { until: outcome.until.toISO() } })
+  if ('end' in outcome && outcome.end !== 'handed_off') step.record({ dir: 'event', event: outcome.end, detail: outcome.error ? { error: outcome.error } : {} })
+  const { name, phone, locale, attributes } = step.scope.contact
+  step.session.testState = { contact: { name, phone, locale, attributes: attributes ?? {} }, transcript: [...state.transcript], path: [...state.path, ...step.entered] }
 }
 
 function bumpFlow(flowId: number, column: 'sessions_completed' | 'sessions_handed_off') {
@@ -447,7 +527,7 @@ export function scheduleWake(session: { id: number; workspaceId: number; wakeAt:
 
 /** One statement for the step's node entries (drop-off reads these). */
 async function recordEntries(step: Step) {
-  if (!step.entered.length) return
+  if (!step.entered.length || step.test) return
   const counts = new Map<string, number>()
   for (const id of step.entered) counts.set(id, (counts.get(id) ?? 0) + 1)
   await step.trx.rawQuery(

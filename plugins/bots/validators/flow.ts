@@ -26,3 +26,17 @@ export const startSessionValidator = vine.compile(
       .optional(),
   })
 )
+
+/** A new, empty flow (opened in the editor). */
+export const createFlowValidator = vine.compile(vine.object({ name: vine.string().trim().minLength(1).maxLength(120) }))
+
+/** The editor's save: the flow's JSON as text, checked like an import. */
+export const saveDraftValidator = vine.compile(vine.object({ json: vine.string().maxLength(1_000_000) }))
+
+/** The test chat: the tester writes, or taps a button or a list row. */
+export const testAnswerValidator = vine.compile(
+  vine.object({
+    text: vine.string().trim().minLength(1).maxLength(4096).optional().requiredIfMissing('reply'),
+    reply: vine.object({ id: vine.string().maxLength(256), title: vine.string().maxLength(24), kind: vine.enum(['button', 'list']) }).optional(),
+  })
+)

@@ -1,5 +1,6 @@
 import db from '@adonisjs/lucid/services/db'
 import { hooks } from '#hooks/bus'
+import Conversation from '#messaging/models/conversation'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 
 export interface TeamView {
@@ -79,6 +80,22 @@ export async function setConversationTeam(workspaceId: number, conversationId: n
      on conflict (workspace_id, conversation_id) do update set team_id = excluded.team_id`,
     [workspaceId, conversationId, teamId]
   )
+}
+
+/**
+ * Other plugins reach teams through messaging's hooks (they may not import the inbox): the
+ * choices for a picker, and an assignment by team (a bot's handoff) checked and announced by
+ * `assignConversation` as the inbox's own.
+ */
+export function tapTeamRouting(plugin: string) {
+  hooks.tap('conversation.teams', { plugin }, ({ workspaceId }) => teamChoices(workspaceId))
+  hooks.tap('conversation.assign', { plugin }, async ({ workspaceId, conversationId, assigneeId, teamId, actorId }) => {
+    // Imported when used: the action imports this module.
+    const { assignConversation } = await import('#inbox/actions/assign_conversation')
+    const conversation = await Conversation.findInWorkspace(workspaceId, conversationId)
+    await assignConversation({ conversation, assigneeId, teamId, actorId })
+    return { assigneeId: conversation.assigneeId, teamId: (await teamOfConversation(workspaceId, conversationId))?.id ?? null }
+  })
 }
 
 /** Someone who leaves the workspace leaves its teams. */

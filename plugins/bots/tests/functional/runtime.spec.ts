@@ -22,7 +22,7 @@ const sessionOf = (conversation: Conversation) => BotSession.query().where('conv
 const tap = (id: string, title: string) => ({ type: 'interactive' as const, content: { type: 'button_reply', button_reply: { id, title } } })
 
 const events: { hook: string; payload: any }[] = []
-for (const hook of ['bot.sessionStarted', 'bot.completed', 'bot.handoff'] as const) {
+for (const hook of ['bot.sessionStarted', 'bot.completed', 'bot.handoff', 'conversation.assigned'] as const) {
   hooks.tap(hook, { plugin: 'core' }, (payload: any) => void events.push({ hook, payload }))
 }
 
@@ -235,6 +235,43 @@ test.group('Bots: the runtime, node by node', (group) => {
     const outsider = await botWorkspace()
     await assert.rejects(() => startFlow({ workspaceId: outsider.workspace.id, flowId: manual.id, conversationId: conversation.id }))
     assert.equal((await Flow.findOrFail(manual.id)).sessionsStarted, 1)
+  })
+
+  test('handoff to a team: where the inbox is on it writes and announces the team and the agent; where it is off the team is kept in vars', async ({ assert }) => {
+    const { workspace, user, conversation } = await botWorkspace()
+    await pluginEnablement.enable(workspace, 'inbox', user.id)
+    const agent = await addMember(workspace, 'agent')
+    // The inbox's table, written directly: the bots do not import the inbox (not even in tests).
+    const [team] = await db.table('inbox_teams').insert({ workspace_id: workspace.id, name: 'Sales', created_at: new Date(), updated_at: new Date() }).returning('id')
+    await liveFlow(workspace.id, [{ id: 'h', type: 'handoff', data: { assigneeId: agent.id, teamId: team.id, message: 'Sales will answer.' } }])
+    await customerSays(conversation, 'hi')
+    const routed = await db.from('inbox_conversation_teams').where('conversation_id', conversation.id).first()
+    assert.equal(routed?.team_id, team.id)
+    assert.equal((await Conversation.findOrFail(conversation.id)).assigneeId, agent.id)
+    const assigned = events.filter((e) => e.hook === 'conversation.assigned').map((e) => e.payload)
+    assert.deepEqual(assigned.map(({ assigneeId, teamId, actorId }) => ({ assigneeId, teamId, actorId })), [{ assigneeId: agent.id, teamId: team.id, actorId: null }])
+    assert.deepEqual(events.find((e) => e.hook === 'bot.handoff')!.payload.teamId, team.id)
+
+    const off = await botWorkspace()
+    await liveFlow(off.workspace.id, [{ id: 'h', type: 'handoff', data: { teamId: 77 } }])
+    await customerSays(off.conversation, 'hi')
+    assert.isNull(await db.from('inbox_conversation_teams').where('conversation_id', off.conversation.id).first())
+    assert.equal((await sessionOf(off.conversation)).variables.handoff_team_id, 77)
+  })
+
+  test('a message refused by the 24-hour window fails the session at the node that spoke, and nothing is announced', async ({ assert }) => {
+    const { conversation } = await botWorkspace()
+    await conversation.merge({ windowExpiresAt: DateTime.now().minus({ hours: 1 }) }).save()
+    await liveFlow(conversation.workspaceId, [
+      { id: 'hi', type: 'message', data: { text: 'Hello', next: 'bye' } },
+      { id: 'bye', type: 'end', data: {} },
+    ])
+    await customerSays(conversation, 'hi')
+    const session = await sessionOf(conversation)
+    assert.equal(session.status, 'failed')
+    assert.match(session.lastError ?? '', /^node hi: outside the 24-hour customer-service window/)
+    assert.deepEqual(await botSaid(conversation), [])
+    assert.isUndefined(events.find((e) => e.hook === 'bot.completed'))
   })
 
   test('an assignment by a person pauses the bot; the idle time comes from the settings', async ({ assert }) => {
