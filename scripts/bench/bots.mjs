@@ -8,7 +8,8 @@
  *   steps per second: round 1, every customer writes at once (a burst): answers / its wall time;
  *   per-step latency: rounds 2–4, the answers paced at half that rate (a load the platform can
  *   carry, so the figure is the step's own time, not a queue's): inbound message stored (its
- *   row's created_at) → the bot's answer queued (the outbound row's), p50 / p99; budget p99 ≤ 20 ms.
+ *   row's updated_at) → the bot's answer queued (the outbound row's created_at), p50 / p99;
+ *   budget p99 ≤ 20 ms.
  *   (Blasting every round would measure how long 1,000 answers wait in line instead.)
  *
  * Then the editor: a flow of 200 nodes opened in Chromium (playwright-core, /usr/bin/chromium),
@@ -229,10 +230,12 @@ export async function run({ root }) {
     machine: machineBusyMs() - cpu0.machine,
   }
 
-  // Each customer message (its conversation's first is round 1's), and the first bot message queued after it.
+  // Each customer message (its conversation's first is round 1's), and the first bot message
+  // queued after it. An inbound row's created_at is WhatsApp's timestamp (whole seconds), its
+  // updated_at the moment the webhook job stored it (nothing changes an inbound row here after).
   const { rows } = await pool.query(
-    `select extract(epoch from (o.created_at - i.created_at)) * 1000 as ms, i.n > 1 as paced
-       from (select id, conversation_id, created_at, row_number() over (partition by conversation_id order by id) as n
+    `select extract(epoch from (o.created_at - i.updated_at)) * 1000 as ms, i.n > 1 as paced
+       from (select id, conversation_id, updated_at, row_number() over (partition by conversation_id order by id) as n
                from messages where channel_id = $1 and direction = 'inbound') i
        join lateral (select created_at from messages o
                       where o.conversation_id = i.conversation_id and o.direction = 'outbound' and o.author_type = 'bot' and o.id > i.id
@@ -299,7 +302,7 @@ export async function run({ root }) {
   ]
   const notes = [
     `${sessions} customers wrote through the simulator (signed webhooks) in ${ANSWERS.length} rounds; every round each answered the bot's last message, so all sessions were live together. Round 1 all at once (32 injections in flight), rounds 2–${ANSWERS.length} paced at ${fixed(pace, 1)} answers/s${fixedRate ? ' (BENCH_BOTS_RATE)' : ' (half the burst rate)'}. Rounds took ${rounds.map((s) => fixed(s, 1)).join(', ')} s.`,
-    `Latency per step from the database: the customer message's created_at (stored by the webhook job) to the first bot message's created_at after it (queued by sendMessage). Paced: ${latencies.length} steps, max ${fixed(latencies.at(-1), 1)} ms. Sessions now: ${outcome.map((row) => `${row.status} ${row.n}`).join(', ')}.`,
+    `Latency per step from the database: the customer message row's updated_at (when the webhook job stored it; its created_at is WhatsApp's timestamp, in whole seconds) to the first bot message's created_at after it (queued by sendMessage). Paced: ${latencies.length} steps, max ${fixed(latencies.at(-1), 1)} ms. Sessions now: ${outcome.map((row) => `${row.status} ${row.n}`).join(', ')}.`,
     `Processes: web WEB_CONCURRENCY=${app.env.WEB_CONCURRENCY}, ${workerCount} worker(s) × --concurrency ${workerConcurrency}, the simulator. CPU during the rounds (s): app ${fixed(cpu.app / 1000, 1)}, worker(s) ${fixed(cpu.workers / 1000, 1)}, whole machine ${fixed(cpu.machine / 1000, 1)} of ${fixed(wall * os.availableParallelism(), 1)} available.`,
     `Editor: ${editor.length} loads after a cold one, ms: ${editor.map((ms) => fixed(ms, 0)).join(', ')} (performance mark "flow-editor-ready" after the canvas is drawn).`,
   ]
