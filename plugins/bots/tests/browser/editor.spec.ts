@@ -130,8 +130,9 @@ test.group('Browser: the bot flow editor', (group) => {
     await page.getByTestId('publish').click()
     await page.waitForURL(/\/bots\/flows\/\d+$/)
     await page.locator('[data-version="1"][data-state="published"]').waitFor()
-    await page.getByTestId('toggle').click()
-    await page.getByText("The flow's trigger is on.").waitFor()
+    // The switch is a form: wait for its answer, then for the page it redirects to (a toast may come and go first).
+    await Promise.all([page.waitForResponse((response) => response.url().endsWith('/enabled') && response.request().method() === 'POST'), page.getByTestId('toggle').click()])
+    await page.locator('[data-testid="toggle"].btn-secondary').waitFor()
     const flow = await Flow.query().where('workspace_id', workspace.id).firstOrFail()
     assert.deepEqual(flow.trigger, { type: 'keyword', keywords: ['hello', 'hi'] })
     const live = await FlowVersion.query().where('flow_id', flow.id).where('state', 'published').firstOrFail()
