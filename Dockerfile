@@ -12,8 +12,15 @@ ARG NODE_IMAGE=node:20-bookworm-slim
 FROM ${NODE_IMAGE} AS base
 WORKDIR /app
 
+# --- toolchain: what native addons compile with (isolated-vm, the marketplace's sandbox,
+# builds against Node's headers when npm installs it). Only the install stages have it.
+FROM base AS toolchain
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends python3 make g++ \
+    && rm -rf /var/lib/apt/lists/*
+
 # --- deps: every dependency (dev ones too: TypeScript, Vite, the assembler) --------------
-FROM base AS deps
+FROM toolchain AS deps
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 
@@ -25,6 +32,11 @@ FROM deps AS build
 COPY . .
 RUN node ace build
 
+# --- prod-deps: production dependencies only, compiled where the toolchain is -----------
+FROM toolchain AS prod-deps
+COPY --from=build /app/build/package.json /app/build/package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+
 # --- production: compiled app + production dependencies only, run as a non-root user ----
 FROM base AS production
 ENV NODE_ENV=production \
@@ -32,9 +44,8 @@ ENV NODE_ENV=production \
     PORT=3333
 
 COPY --from=build /app/build ./
-RUN npm ci --omit=dev --no-audit --no-fund \
-    && npm cache clean --force \
-    && mkdir -p storage tmp \
+COPY --from=prod-deps /app/node_modules ./node_modules
+RUN mkdir -p storage tmp \
     && chown node:node storage tmp
 
 # The app's files stay root-owned (read-only for the app); uploads and the mailbox
