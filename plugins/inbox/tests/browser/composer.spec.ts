@@ -199,9 +199,10 @@ test.group('Browser: the composer', (group) => {
     await noteOn(a).filter({ hasText: 'parcel found' }).locator('[data-testid="note-edited"]').waitFor()
     await noteOn(b).filter({ hasText: 'parcel found' }).locator('[data-testid="note-edited"]').waitFor({ timeout: 3000 })
 
-    // Esc gives up an edit unchanged.
+    // Esc gives up an edit unchanged (once the form's keys are wired: Alpine focuses the box when it has set it up).
     await noteOn(a).hover()
     await noteOn(a).locator('[data-testid="note-edit"]').click()
+    await a.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'note-edit-body')
     await editing.fill('never saved')
     await editing.press('Escape')
     await noteOn(a).filter({ hasText: 'parcel found' }).waitFor()
