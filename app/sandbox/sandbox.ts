@@ -14,8 +14,12 @@
  * budget, both covering promises, which isolated-vm's own `timeout` does not; on a breach the
  * isolate is disposed and never reused (the next call loads a fresh one). Calls into one sandbox
  * are queued, so one installation cannot hog more than its own slot.
+ *
+ * isolated-vm (a native addon) is loaded on the first isolate, not on import: start/plugins.ts
+ * reaches this file through the marketplace runtime in every web and worker process, most of
+ * which never run a package.
  */
-import ivm from 'isolated-vm'
+import type ivm from 'isolated-vm'
 import { PLATFORM_LIMITS, limitsOf, type Capability, type Limits, type Manifest } from '#marketplace/manifest'
 import type { CapabilityHost } from '#sandbox/capabilities'
 
@@ -190,6 +194,7 @@ export class Sandbox {
   async #load() {
     this.loads++
     const { grants, script } = this.options
+    const { default: ivm } = await import('isolated-vm')
     const isolate = new ivm.Isolate({ memoryLimit: this.limits.memoryMb })
     this.#isolate = isolate
     const context = await isolate.createContext()

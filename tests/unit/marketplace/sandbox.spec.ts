@@ -1,6 +1,26 @@
 import { test } from '@japa/runner'
+import { execFile } from 'node:child_process'
+import { promisify } from 'node:util'
+import app from '@adonisjs/core/services/app'
 import { SandboxFault } from '#sandbox/sandbox'
 import { rejection, sandboxOf } from './fixtures.js'
+
+/**
+ * Run in a fresh process (this one has loaded isolated-vm already): whether importing the sandbox
+ * loads the native addon, and whether a first call does.
+ */
+const LAZY_PROBE = `
+import { createRequire } from 'node:module'
+const loaded = () => Object.keys(createRequire(import.meta.url).cache).some((path) => path.includes('/isolated-vm/'))
+const { Sandbox } = await import('#sandbox/sandbox')
+const { CapabilityHost } = await import('#sandbox/capabilities')
+const onImport = loaded()
+const manifest = { id: 'com.acme.lazy', name: 'Lazy', version: '1.0.0', description: 'Loads late.', author: { name: 'Acme' }, category: 'utilities', engine: '*', hooks: ['test.event'], capabilities: {} }
+const host = new CapabilityHost({ workspaceId: 1, manifest, settings: {}, secrets: {} }, { kv: {}, log: () => {} })
+const sandbox = new Sandbox({ manifest, script: "export default { 'test.event': () => 1 }", grants: new Set(), host })
+const answer = await sandbox.call('test.event', {})
+console.log(JSON.stringify({ onImport, answer, onCall: loaded() }))
+sandbox.dispose()`
 
 const fault = (promise: Promise<unknown>) => rejection(promise, SandboxFault)
 
@@ -8,6 +28,11 @@ const handler = (body: string, imports = 'log') => `import { ${imports} } from '
 
 test.group('Sandbox', (group) => {
   group.each.timeout(8000)
+
+  test('isolated-vm is loaded by the first isolate, not by importing the sandbox (every process imports it at boot)', async ({ assert }) => {
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'ts-node-maintained/register/esm', '--input-type=module', '-e', LAZY_PROBE], { cwd: app.appRoot })
+    assert.deepEqual(JSON.parse(stdout.trim().split('\n').pop()!), { onImport: false, answer: 1, onCall: true })
+  })
 
   test('a handler gets a copy of the event and answers a copy', async ({ assert }) => {
     const { sandbox, logs } = sandboxOf(handler(`log('got', event.n); return { doubled: event.n * 2 }`))
