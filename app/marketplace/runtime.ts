@@ -113,8 +113,8 @@ export class MarketplaceRuntime {
 
   /** The hook gate's answer for `marketplace:<id>` taps (synchronous, no query). */
   isActive(plugin: string, workspaceId: number | null): boolean {
-    if (workspaceId === null) return false
-    return this.#installed.get(plugin.slice(PLUGIN_PREFIX.length))?.get(workspaceId)?.state.status !== undefined && this.#installed.get(plugin.slice(PLUGIN_PREFIX.length))!.get(workspaceId)!.state.status !== 'disabled'
+    const status = workspaceId === null ? undefined : this.state(plugin.slice(PLUGIN_PREFIX.length), workspaceId)?.status
+    return status !== undefined && status !== 'disabled'
   }
 
   /** Forgets every installation (tests; a process shutting down). */
