@@ -5,6 +5,7 @@ import Channel from '#messaging/models/channel'
 import Contact from '#messaging/models/contact'
 import Conversation from '#messaging/models/conversation'
 import Message from '#messaging/models/message'
+import MessageTemplate from '#messaging/models/message_template'
 import { hooks, cancel } from '#hooks/bus'
 import { sendMessages, type SendMessageOptions } from '#messaging/actions/send_message'
 import { sweepWebhookEvents } from '#messaging/jobs/sweep_webhook_events'
@@ -349,7 +350,7 @@ test.group('Sending through whatsapp-cloud to the simulator', (group) => {
     assert.equal(rig.simulator.received('d360-1').find((r) => r.kind === 'message')!.type, 'interactive')
   })
 
-  test('Gupshup: form-encoded sends, callbacks with ?token=, statuses correlated by gsId', async ({ client, assert }) => {
+  test('Gupshup: form-encoded sends, templates by their synced id, callbacks with ?token=, statuses correlated by gsId', async ({ client, assert }) => {
     const { token } = await apiWorkspace('whatsapp-gupshup')
     const created = await client
       .post('/api/v1/channels')
@@ -372,5 +373,15 @@ test.group('Sending through whatsapp-cloud to the simulator', (group) => {
     const sent = rig.simulator.received('gs-1').find((r) => r.kind === 'message')!
     assert.equal(sent.to, '919812345678')
     assert.equal((await Message.findOrFail(response.body().data.id)).providerMessageId, sent.id)
+
+    // Gupshup sends a template by its id: the sender looks the synced template up (once per claimed batch).
+    const synced = await client.post(`/api/v1/channels/${created.body().data.id}/templates/sync`).bearerToken(token)
+    synced.assertStatus(200)
+    const helloId = (await MessageTemplate.named({ workspaceId: conversation.workspaceId, id: created.body().data.id }, 'hello_world', 'en_US'))!.providerTemplateId
+    const template = { type: 'template', template: { name: 'hello_world', language: { code: 'en_US' } } } as unknown as SendMessageOptions['input']
+    const outcomes = await sendMessages([1, 2].map(() => ({ conversation, input: template, author: { type: 'campaign' as const, id: null } })))
+    await until(async () => (await Promise.all(outcomes.map((outcome) => statusOf(outcome.message!.id)))).every((status) => status === 'read'), 'the templates to be read')
+    const templates = rig.simulator.received('gs-1').filter((r) => r.kind === 'message' && r.type === 'template')
+    assert.deepEqual(templates.map((r) => (r.body as any).template.id), [helloId, helloId])
   })
 })
