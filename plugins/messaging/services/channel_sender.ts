@@ -35,12 +35,24 @@ interface Outgoing {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
+/** Reads a channel's synced template once per claimed batch: a campaign sends one template to many. */
+type TemplateLookup = (name: string, language: string) => Promise<MessageTemplate | null>
+
+function templateLookup(channel: Channel): TemplateLookup {
+  const found = new Map<string, Promise<MessageTemplate | null>>()
+  return (name, language) => {
+    const key = JSON.stringify([name, language])
+    if (!found.has(key)) found.set(key, MessageTemplate.named(channel, name, language))
+    return found.get(key)!
+  }
+}
+
 /**
  * What the provider receives for a stored message: our references (media, the reacted-to message,
  * the synced template) turned into the provider's. A media upload is remembered on the message,
  * so a retry does not upload again.
  */
-async function providerContent(message: Message, channel: Channel, provider: ChannelProvider) {
+async function providerContent(message: Message, channel: Channel, provider: ChannelProvider, templateOf: TemplateLookup) {
   const { mediaId, ...content } = message.content as Record<string, any>
   if ((MEDIA_TYPES as readonly string[]).includes(message.type) && mediaId !== undefined) {
     const media = await Media.query().where('workspace_id', message.workspaceId).where('id', mediaId).firstOrFail()
@@ -59,7 +71,7 @@ async function providerContent(message: Message, channel: Channel, provider: Cha
     return { message_id: target.providerMessageId, emoji: content.emoji ?? '' }
   }
   if (message.type === 'template' && provider.features.templateIds) {
-    const template = await MessageTemplate.named(channel, content.name, content.language?.code)
+    const template = await templateOf(content.name, content.language?.code)
     return { ...content, provider_template_id: template?.providerTemplateId }
   }
   return content
@@ -180,9 +192,10 @@ export class ChannelSender {
     )
     this.#exhausted = rows.length < this.#claimSize
     const messages = (Message.$createMultipleFromAdapterResult(rows) as Message[]).sort((a, b) => a.id - b.id)
+    const templateOf = templateLookup(this.channel)
     for (const message of messages) {
       try {
-        const content = message.type === 'text' ? message.content : await providerContent(message, this.channel, this.#provider)
+        const content = message.type === 'text' ? message.content : await providerContent(message, this.channel, this.#provider, templateOf)
         this.#buffer.push({
           message,
           request: {
