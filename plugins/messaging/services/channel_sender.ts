@@ -24,9 +24,6 @@ const IN_FLIGHT = 128
 const RECORD_BATCH = 250
 const RECORD_MS = 40
 
-/** An answered send is logged again at its answer less this (services/send_rate.ts: the window's 50 ms margin). */
-const ANSWER_ALLOWANCE_MS = 40
-
 /** A claimed message, ready to go: what the provider receives. */
 interface Outgoing {
   message: Message
@@ -216,7 +213,7 @@ export class ChannelSender {
     this.#inFlight++
     this.#busyConversations.add(message.conversationId)
     const landed = () => {
-      this.#answeredSlots.push({ slot, at: Date.now() - ANSWER_ALLOWANCE_MS })
+      this.#answeredSlots.push({ slot, at: Date.now() })
       this.#inFlight--
       this.#busyConversations.delete(message.conversationId)
     }

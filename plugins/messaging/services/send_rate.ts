@@ -17,6 +17,8 @@ import redis from '@adonisjs/redis/services/main'
  */
 const WINDOW_MS = 1050
 const SLICE_MS = 100
+/** An answered send is logged again at its answer less this (within the window's 50 ms margin). */
+const ANSWER_ALLOWANCE_MS = 40
 
 // Redis's own clock: every worker measures the window the same way. Returns {granted, wait ms}.
 const SCRIPT = `
@@ -92,7 +94,7 @@ export async function takeSendSlots(channelId: number, limit: number, want: numb
     Math.max(0, want),
     prefix,
     SLICE_MS,
-    ...answered.flatMap(({ slot, at }) => [Math.ceil(at + clockOffset), slot])
+    ...answered.flatMap(({ slot, at }) => [Math.ceil(at - ANSWER_ALLOWANCE_MS + clockOffset), slot])
   )
   clockOffset = redisNow - asked
   return { granted, waitMs, slots: Array.from({ length: granted }, (_, i) => `${prefix}${i + 1}`) }
