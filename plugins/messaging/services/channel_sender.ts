@@ -14,10 +14,10 @@ import { recordSendResults, type Moved, type SendResult } from '#messaging/servi
 import { takeSendSlots, type AnsweredSlot } from '#messaging/services/send_rate'
 
 /** Attempts of a message before a retryable error fails it; the first retry waits about this long. */
-export const MAX_SEND_ATTEMPTS = 8
+const MAX_SEND_ATTEMPTS = 8
 const FIRST_RETRY_MS = 2000
 /** A claimed message is the sender's for this long; a sender that died gives it back when it ends. */
-export const LEASE_SECONDS = 60
+const LEASE_SECONDS = 60
 /** Requests in flight per sender (per channel): enough for 1,000/s at a provider latency of 100 ms. */
 const IN_FLIGHT = 128
 /** Results are written together: when this many are waiting, or this many ms after the first. */
