@@ -25,13 +25,13 @@ export function manifestOf(overrides: Partial<Manifest> = {}): Manifest {
 }
 
 /** A sandbox for `script` (its default export's 'test.event' handler), granted what the manifest asks. */
-export function sandboxOf(script: string, overrides: Partial<Manifest> = {}, installation: Partial<Installation> = {}) {
+export function sandboxOf(script: string, overrides: Partial<Manifest> = {}, installation: Partial<Installation> = {}, allowInternalHosts?: string[]) {
   const manifest = manifestOf(overrides)
   const logs: string[] = []
   const grants = new Set(Object.keys(manifest.capabilities) as (keyof Manifest['capabilities'])[])
   const host = new CapabilityHost(
     { workspaceId: 1, manifest, settings: {}, secrets: {}, ...installation },
-    { kv: redisKv(manifest.id, installation.workspaceId ?? 1), log: (line) => logs.push(line) }
+    { kv: redisKv(manifest.id, installation.workspaceId ?? 1), log: (line) => logs.push(line), allowInternalHosts }
   )
   return { sandbox: new Sandbox({ manifest, script, grants, host }), logs }
 }

@@ -1,5 +1,7 @@
 import { test } from '@japa/runner'
 import { execFile } from 'node:child_process'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { promisify } from 'node:util'
 import app from '@adonisjs/core/services/app'
 import { SandboxFault } from '#sandbox/sandbox'
@@ -135,9 +137,29 @@ test.group('Sandbox', (group) => {
   })
 
   test('secrets go into fetch headers on the host and are never readable by the script', async ({ assert }) => {
-    const { sandbox } = sandboxOf(handler(`return { keys: Object.keys(globalThis), secret: typeof settings }`), { secrets: ['API_KEY'] }, { secrets: { API_KEY: 's3cret' } })
-    const out = JSON.stringify(await sandbox.call('test.event', {}))
-    assert.notInclude(out, 's3cret')
-    sandbox.dispose()
+    // A local API that echoes nothing back: what arrives in its headers is what the host filled in.
+    const received: string[] = []
+    const server = createServer((request, response) => {
+      received.push(String(request.headers.authorization))
+      response.end('ok')
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    try {
+      const { sandbox } = sandboxOf(
+        handler(`const answer = await http.fetch(event.url, { secretHeaders: { authorization: 'Bearer {API_KEY}' } })
+          return { answer, keys: Object.keys(globalThis), named: (() => { try { return typeof API_KEY } catch (e) { return e.name } })() }`, 'http'),
+        { secrets: ['API_KEY'], capabilities: { http: { origins: [{ origin, methods: ['GET'] }] } } },
+        { secrets: { API_KEY: 's3cret' } },
+        ['127.0.0.1']
+      )
+      const out = JSON.stringify(await sandbox.call('test.event', { url: `${origin}/hook` }))
+      assert.deepEqual(received, ['Bearer s3cret'])
+      assert.include(out, '"body":"ok"')
+      assert.notInclude(out, 's3cret')
+      sandbox.dispose()
+    } finally {
+      server.close()
+    }
   })
 })
