@@ -57,46 +57,14 @@ export default definePluginRoutes({
         router.post('/typing', [TypingController, 'store']).as('conversations.typing').use(reply)
         router.post('/assignment', [AssignmentsController, 'store']).as('conversations.assignment').use(assign)
         router.post('/status', [StatusesController, 'store']).as('conversations.status').use(reply)
-      })
-      .prefix('/conversations/:id')
-      .where('id', rowId)
-
-    // Assignment: teams and auto-assignment (inbox.manage), presence, who views a conversation, alerts.
-    const manage = middleware.can('inbox.manage')
-    router
-      .group(() => {
-        router.get('/', [TeamsController, 'index']).as('settings.index')
-        router.post('/teams', [TeamsController, 'store']).as('settings.teams.store')
-        router.put('/teams/:teamId', [TeamsController, 'update']).as('settings.teams.update').where('teamId', rowId)
-        router.delete('/teams/:teamId', [TeamsController, 'destroy']).as('settings.teams.destroy').where('teamId', rowId)
-        router.post('/auto-assignment', [AutoAssignmentController, 'update']).as('settings.auto_assignment')
-      })
-      .prefix('/settings')
-      .use(manage)
-    router.post('/presence', [PresenceController, 'ping']).as('presence.ping').use(reply)
-    router.post('/presence/preferences', [PresenceController, 'preferences']).as('presence.preferences').use(reply)
-    router.post('/conversations/:id/viewers', [ViewersController, 'store']).as('conversations.viewers').use(view).where('id', rowId)
-    router
-      .get('/conversations/:id/messages/:messageId/alert', [AlertsController, 'show'])
-      .as('messages.alert')
-      .use(view)
-      .where('id', rowId)
-      .where('messageId', rowId)
-    // The composer's extras (README: "Quick replies"…): quick replies managed in settings (inbox.quick_replies.manage), offered on "/".
-    const manageQuickReplies = middleware.can('inbox.quick_replies.manage')
-    router
-      .group(() => {
-        router.get('/', [QuickRepliesController, 'index']).as('quick_replies.index')
-        router.get('/new', [QuickRepliesController, 'create']).as('quick_replies.create')
-        router.post('/', [QuickRepliesController, 'store']).as('quick_replies.store')
-        router.get('/:id/edit', [QuickRepliesController, 'edit']).as('quick_replies.edit').where('id', rowId)
-        router.put('/:id', [QuickRepliesController, 'update']).as('quick_replies.update').where('id', rowId)
-        router.delete('/:id', [QuickRepliesController, 'destroy']).as('quick_replies.destroy').where('id', rowId)
-      })
-      .prefix('/quick-replies')
-      .use(manageQuickReplies)
-    router
-      .group(() => {
+        // Who views the conversation, and what a new message's alert says.
+        router.post('/viewers', [ViewersController, 'store']).as('conversations.viewers').use(view)
+        router
+          .get('/messages/:messageId/alert', [AlertsController, 'show'])
+          .as('messages.alert')
+          .use(view)
+          .where('messageId', rowId)
+        // The composer's extras (README: "Quick replies"…).
         router.get('/quick-replies', [QuickRepliesController, 'search']).as('quick_replies.search').use(reply)
         router.post('/attachments', [AttachmentsController, 'store']).as('attachments.store').use(reply)
         router
@@ -111,5 +79,33 @@ export default definePluginRoutes({
       })
       .prefix('/conversations/:id')
       .where('id', rowId)
+
+    // Assignment: teams and auto-assignment (inbox.manage), and presence.
+    const manage = middleware.can('inbox.manage')
+    router
+      .group(() => {
+        router.get('/', [TeamsController, 'index']).as('settings.index')
+        router.post('/teams', [TeamsController, 'store']).as('settings.teams.store')
+        router.put('/teams/:teamId', [TeamsController, 'update']).as('settings.teams.update').where('teamId', rowId)
+        router.delete('/teams/:teamId', [TeamsController, 'destroy']).as('settings.teams.destroy').where('teamId', rowId)
+        router.post('/auto-assignment', [AutoAssignmentController, 'update']).as('settings.auto_assignment')
+      })
+      .prefix('/settings')
+      .use(manage)
+    router.post('/presence', [PresenceController, 'ping']).as('presence.ping').use(reply)
+    router.post('/presence/preferences', [PresenceController, 'preferences']).as('presence.preferences').use(reply)
+    // Quick replies, managed in settings (inbox.quick_replies.manage), offered on "/" (above).
+    const manageQuickReplies = middleware.can('inbox.quick_replies.manage')
+    router
+      .group(() => {
+        router.get('/', [QuickRepliesController, 'index']).as('quick_replies.index')
+        router.get('/new', [QuickRepliesController, 'create']).as('quick_replies.create')
+        router.post('/', [QuickRepliesController, 'store']).as('quick_replies.store')
+        router.get('/:id/edit', [QuickRepliesController, 'edit']).as('quick_replies.edit').where('id', rowId)
+        router.put('/:id', [QuickRepliesController, 'update']).as('quick_replies.update').where('id', rowId)
+        router.delete('/:id', [QuickRepliesController, 'destroy']).as('quick_replies.destroy').where('id', rowId)
+      })
+      .prefix('/quick-replies')
+      .use(manageQuickReplies)
   },
 })

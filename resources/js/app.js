@@ -8,10 +8,12 @@ import { Transmit } from '@adonisjs/transmit-client'
 
 window.htmx = htmx
 
-// Every HTMX request carries the CSRF token from the XSRF cookie set by shield.
+// The CSRF token from the XSRF cookie set by shield ('' without one): every HTMX request
+// carries it, and so do pages' own fetches (window.csrfToken).
+window.csrfToken = () => decodeURIComponent(document.cookie.match(/(?:^|; )XSRF-TOKEN=([^;]+)/)?.[1] ?? '')
 document.addEventListener('htmx:configRequest', (event) => {
-  const token = document.cookie.match(/(?:^|; )XSRF-TOKEN=([^;]+)/)?.[1]
-  if (token) event.detail.headers['X-XSRF-TOKEN'] = decodeURIComponent(token)
+  const token = window.csrfToken()
+  if (token) event.detail.headers['X-XSRF-TOKEN'] = token
 })
 
 // 422 from an HTMX form: show each field's message beside the field; a refusal that names no

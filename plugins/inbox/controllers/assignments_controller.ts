@@ -4,7 +4,7 @@ import { Refusal } from '#messaging/services/refusal'
 import { assignConversation } from '#inbox/actions/assign_conversation'
 import { assignConversationValidator } from '#inbox/validators/conversation'
 import { conversationHeader } from '#inbox/services/inbox_pages'
-import { findConversation, labelled } from '#inbox/controllers/context'
+import { backToConversation, findConversation, labelled } from '#inbox/controllers/context'
 
 /** POST …/assignment: to a member, to oneself, or to nobody; to a team, or none. */
 export default class AssignmentsController {
@@ -14,6 +14,6 @@ export default class AssignmentsController {
     if (assigneeId === undefined && teamId === undefined) throw new Refusal(ctx.i18n.t('inbox.teams.nothing_to_assign'), 'assigneeId')
     await assignConversation({ conversation, assigneeId, teamId, actorId: ctx.auth.user!.id })
     if (wantsFragment(ctx)) return ctx.view.render('inbox::partials/conversation_header', await conversationHeader(ctx, conversation))
-    return ctx.response.redirect().toRoute('inbox.conversations.show', { workspace: ctx.tenant.workspace.slug, id: conversation.id })
+    return backToConversation(ctx, conversation)
   }
 }

@@ -21,11 +21,16 @@ export function labelled(ctx: HttpContext, labels = 'inbox.fields') {
   return new LabelledMessages(ctx.i18n, labels)
 }
 
+/** A plain form's answer: back to the conversation's page (`qs`: from an older page). */
+export function backToConversation(ctx: HttpContext, conversation: Pick<Conversation, 'id'>, qs?: Record<string, unknown>) {
+  return ctx.response.redirect().toRoute('inbox.conversations.show', { workspace: ctx.tenant.workspace.slug, id: conversation.id }, qs && { qs })
+}
+
 /** After a send: HTMX gets the new message for the thread (live.js adds it once), a plain form goes back. */
 export async function sentMessage(ctx: HttpContext, conversation: Conversation, message: Message) {
   if (wantsFragment(ctx)) {
     const [view] = await presentMessages(conversation, [message], displayOf(ctx))
     return ctx.view.render('inbox::partials/message', { message: view, conversation })
   }
-  return ctx.response.redirect().toRoute('inbox.conversations.show', { workspace: ctx.tenant.workspace.slug, id: conversation.id })
+  return backToConversation(ctx, conversation)
 }

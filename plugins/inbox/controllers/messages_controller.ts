@@ -5,7 +5,7 @@ import { wantsFragment } from '#ui/htmx'
 import { displayOf } from '#inbox/presenters'
 import { loadMessage, loadThread } from '#inbox/services/thread'
 import { olderMessagesValidator, replyValidator } from '#inbox/validators/message'
-import { findConversation, labelled, sentMessage } from '#inbox/controllers/context'
+import { backToConversation, findConversation, labelled, sentMessage } from '#inbox/controllers/context'
 
 /** A conversation's messages: older pages, and the agent's reply. */
 export default class MessagesController {
@@ -17,7 +17,7 @@ export default class MessagesController {
     const conversation = await findConversation(ctx)
     const { before } = await ctx.request.validateUsing(olderMessagesValidator, { data: ctx.request.qs(), messagesProvider: labelled(ctx) })
     if (!wantsFragment(ctx)) {
-      return ctx.response.redirect().toRoute('inbox.conversations.show', { workspace: ctx.tenant.workspace.slug, id: conversation.id }, { qs: { before } })
+      return backToConversation(ctx, conversation, { before })
     }
     const thread = await loadThread(conversation, displayOf(ctx), before)
     return ctx.view.render('inbox::partials/thread_page', { conversation, thread })

@@ -6,7 +6,7 @@ import { deleteNote } from '#inbox/actions/delete_note'
 import { displayOf } from '#inbox/presenters'
 import { loadNote } from '#inbox/services/thread'
 import { noteValidator } from '#inbox/validators/note'
-import { findConversation, labelled } from '#inbox/controllers/context'
+import { backToConversation, findConversation, labelled } from '#inbox/controllers/context'
 
 /** Editing and deleting internal notes: their author, or whoever may manage notes (owner, admin); others 403. */
 export default class NoteEditsController {
@@ -21,7 +21,7 @@ export default class NoteEditsController {
     const { conversation, note } = await this.#changeable(ctx)
     const { body } = await ctx.request.validateUsing(noteValidator, { messagesProvider: labelled(ctx, 'inbox.notes.fields') })
     await editNote({ workspace: ctx.tenant.workspace, conversation, note, editor: ctx.auth.user!, body })
-    if (!wantsFragment(ctx)) return this.#back(ctx, conversation.id)
+    if (!wantsFragment(ctx)) return backToConversation(ctx, conversation)
     return ctx.view.render('inbox::partials/note', { note: await loadNote(conversation, note.id, displayOf(ctx)) })
   }
 
@@ -29,7 +29,7 @@ export default class NoteEditsController {
   async destroy(ctx: HttpContext) {
     const { conversation, note } = await this.#changeable(ctx)
     await deleteNote(note, ctx.auth.user!.id)
-    return wantsFragment(ctx) ? ctx.response.noContent() : this.#back(ctx, conversation.id)
+    return wantsFragment(ctx) ? ctx.response.noContent() : backToConversation(ctx, conversation)
   }
 
   /** The conversation's note `:noteId` (404 elsewhere), if this user may change it (403). */
@@ -40,9 +40,5 @@ export default class NoteEditsController {
       return ctx.response.abort({ errors: [{ message: ctx.i18n.t('inbox.note_edit.not_yours') }] }, 403)
     }
     return { conversation, note }
-  }
-
-  #back(ctx: HttpContext, id: number) {
-    return ctx.response.redirect().toRoute('inbox.conversations.show', { workspace: ctx.tenant.workspace.slug, id })
   }
 }

@@ -4,7 +4,7 @@ import { addNote } from '#inbox/actions/add_note'
 import { displayOf } from '#inbox/presenters'
 import { loadNote } from '#inbox/services/thread'
 import { noteValidator } from '#inbox/validators/note'
-import { findConversation, labelled } from '#inbox/controllers/context'
+import { backToConversation, findConversation, labelled } from '#inbox/controllers/context'
 
 /** Internal notes on a conversation: for the team, never sent to the customer. */
 export default class NotesController {
@@ -23,6 +23,6 @@ export default class NotesController {
     if (wantsFragment(ctx)) {
       return ctx.view.render('inbox::partials/note', { note: await loadNote(conversation, note.id, displayOf(ctx)) })
     }
-    return ctx.response.redirect().toRoute('inbox.conversations.show', { workspace: ctx.tenant.workspace.slug, id: conversation.id })
+    return backToConversation(ctx, conversation)
   }
 }

@@ -4,7 +4,7 @@ import { reactToMessage } from '#inbox/actions/react_to_message'
 import { displayOf } from '#inbox/presenters'
 import { loadMessage } from '#inbox/services/thread'
 import { reactionValidator } from '#inbox/validators/reaction'
-import { findConversation, labelled } from '#inbox/controllers/context'
+import { backToConversation, findConversation, labelled } from '#inbox/controllers/context'
 
 /** Reactions from the thread to a customer's message. */
 export default class ReactionsController {
@@ -14,7 +14,7 @@ export default class ReactionsController {
     const { emoji } = await ctx.request.validateUsing(reactionValidator, { messagesProvider: labelled(ctx, 'inbox.reactions.fields') })
     const reaction = await reactToMessage({ conversation, messageId: ctx.params.messageId, emoji, authorId: ctx.auth.user!.id })
     if (!wantsFragment(ctx)) {
-      return ctx.response.redirect().toRoute('inbox.conversations.show', { workspace: ctx.tenant.workspace.slug, id: conversation.id })
+      return backToConversation(ctx, conversation)
     }
     return ctx.view.render('inbox::partials/message', { message: await loadMessage(conversation, reaction.id, displayOf(ctx)), conversation })
   }

@@ -3,7 +3,7 @@ import { wantsFragment } from '#ui/htmx'
 import { changeConversationStatus } from '#inbox/actions/change_conversation_status'
 import { changeStatusValidator } from '#inbox/validators/conversation'
 import { conversationHeader } from '#inbox/services/inbox_pages'
-import { findConversation, labelled } from '#inbox/controllers/context'
+import { backToConversation, findConversation, labelled } from '#inbox/controllers/context'
 
 /** POST …/status: open, pending, snoozed until a time, resolved. */
 export default class StatusesController {
@@ -12,6 +12,6 @@ export default class StatusesController {
     const { status, snoozedUntil } = await ctx.request.validateUsing(changeStatusValidator, { messagesProvider: labelled(ctx) })
     await changeConversationStatus({ conversation, status, snoozedUntil, timezone: ctx.tenant.workspace.timezone || 'UTC', actorId: ctx.auth.user!.id })
     if (wantsFragment(ctx)) return ctx.view.render('inbox::partials/conversation_header', await conversationHeader(ctx, conversation))
-    return ctx.response.redirect().toRoute('inbox.conversations.show', { workspace: ctx.tenant.workspace.slug, id: conversation.id })
+    return backToConversation(ctx, conversation)
   }
 }

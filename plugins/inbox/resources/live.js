@@ -42,9 +42,8 @@ async function partial(path) {
 /** A POST with the CSRF token, as htmx sends them (resources/js/app.js). */
 function post(path) {
   const root = live()
-  const token = document.cookie.match(/(?:^|; )XSRF-TOKEN=([^;]+)/)?.[1]
   if (!root) return null
-  return fetch(`${root.dataset.inboxBase}${path}`, { method: 'POST', headers: { 'HX-Request': 'true', 'X-XSRF-TOKEN': decodeURIComponent(token ?? '') } })
+  return fetch(`${root.dataset.inboxBase}${path}`, { method: 'POST', headers: { 'HX-Request': 'true', 'X-XSRF-TOKEN': window.csrfToken() } })
 }
 
 function parse(html) {

@@ -11,14 +11,12 @@ const TYPING_EVERY_MS = 2000
 /** { id, url, channel, stop, timer, typedAt } of the conversation this tab shows, or null. */
 let current = null
 
-const csrf = () => decodeURIComponent(document.cookie.match(/(?:^|; )XSRF-TOKEN=([^;]+)/)?.[1] ?? '')
-
 async function say(conversation, body = {}, keepalive = false) {
   try {
     const response = await fetch(conversation.url, {
       method: 'POST',
       keepalive,
-      headers: { 'Content-Type': 'application/json', 'Accept': 'application/json', 'X-XSRF-TOKEN': csrf() },
+      headers: { 'Content-Type': 'application/json', 'Accept': 'application/json', 'X-XSRF-TOKEN': window.csrfToken() },
       body: JSON.stringify(body),
     })
     if (response.ok && current === conversation && !body.left) show((await response.json()).viewers)

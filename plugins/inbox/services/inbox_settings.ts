@@ -1,6 +1,6 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { assignableMembers } from '#inbox/services/members'
-import { presenceOf } from '#inbox/services/presence'
+import { presenceOfMembers } from '#inbox/services/presence'
 import { teamsOf } from '#inbox/services/teams'
 import { autoAssignmentOf } from '#inbox/services/auto_assignment'
 
@@ -8,11 +8,11 @@ import { autoAssignmentOf } from '#inbox/services/auto_assignment'
 export async function inboxSettingsPage(ctx: HttpContext) {
   const workspaceId = ctx.tenant.workspace.id
   const [teams, members, autoAssign] = await Promise.all([teamsOf(workspaceId), assignableMembers(workspaceId), autoAssignmentOf(workspaceId)])
-  const presence = await presenceOf(workspaceId, members.map((member) => member.id))
+  // The members come with their away switch: their presence needs Redis only.
+  const presence = await presenceOfMembers(workspaceId, members)
   return {
     teams,
     members: members.map((member) => ({ ...member, presence: presence.get(member.id) })),
-    presence: Object.fromEntries(presence),
     autoAssign,
   }
 }

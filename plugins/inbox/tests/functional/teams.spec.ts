@@ -1,10 +1,12 @@
 import { test } from '@japa/runner'
 import testUtils from '@adonisjs/core/services/test_utils'
 import db from '@adonisjs/lucid/services/db'
+import redis from '@adonisjs/redis/services/main'
 import { hooks } from '#hooks/bus'
 import { addMember } from '#database/factories/index'
 import Conversation from '#messaging/models/conversation'
 import Team from '#inbox/models/team'
+import { ping, savePreferences } from '#inbox/services/presence'
 import { conversationIn, inboxWorkspace } from '#inbox/tests/support'
 
 const assigned: Record<string, unknown>[] = []
@@ -30,6 +32,14 @@ test.group('Inbox: teams', (group) => {
     page.assertStatus(200)
     assert.include(page.text(), 'data-testid="teams-empty"')
     assert.include(page.text(), `data-team-member="${anna.id}"`)
+
+    // Each member who could join shows their presence: Anna's page pings, Boris's too but he is away, Carla's does not.
+    const carla = await addMember(workspace, 'agent')
+    await redis.del(`inbox:online:${workspace.id}`)
+    await Promise.all([ping(workspace.id, anna.id), ping(workspace.id, boris.id), savePreferences(boris.id, { away: true })])
+    const dots = (await client.get(`${base}/settings`).loginAs(admin)).text()
+    const presenceOfMember = (id: number) => dots.match(new RegExp(`data-team-member="${id}"[\\s\\S]*?data-presence="(\\w+)"`))?.[1]
+    assert.deepEqual([anna.id, boris.id, carla.id].map(presenceOfMember), ['online', 'away', 'offline'])
 
     const created = await client.post(`${base}/settings/teams`).form({ name: 'Sales', 'members[]': [anna.id, boris.id] }).loginAs(admin).withCsrfToken().redirects(0)
     created.assertStatus(302)
