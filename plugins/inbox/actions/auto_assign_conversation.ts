@@ -28,6 +28,10 @@ async function underCapacity(trx: TransactionClientContract, workspaceId: number
   return pool.filter((id) => (load.get(id) ?? 0) < capacity).sort((a, b) => a - b)
 }
 
+function waiting(workspaceId: number, conversationId: number) {
+  return db.from('conversations').where('workspace_id', workspaceId).where('id', conversationId).whereNull('assignee_id').where('status', 'open').select('id').first()
+}
+
 /**
  * Gives an open, unassigned conversation to the next online agent under capacity, in
  * round-robin order (by user id, after the last one chosen): among the conversation's team if
@@ -42,6 +46,9 @@ async function underCapacity(trx: TransactionClientContract, workspaceId: number
 export async function autoAssignConversation(workspaceId: number, conversationId: number, known?: AutoAssignment) {
   const settings = known ?? (await autoAssignmentOf(workspaceId))
   if (!settings.enabled) return null
+  // Most customer messages land in conversations someone already holds: one indexed read says so
+  // before presence and members are read (the locked read below stays the one that decides).
+  if (!(await waiting(workspaceId, conversationId))) return null
   const online = new Set(await onlineIds(workspaceId))
   if (!online.size) return null
   const assignable = (await assignableMembers(workspaceId)).map((member) => member.id).filter((id) => online.has(id))
