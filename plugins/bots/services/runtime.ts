@@ -46,6 +46,8 @@ const DEFAULT_RETRY_TEXT = "Sorry, I didn't get that. Please try again."
 
 export type StepInput = { kind: 'start' } | { kind: 'answer'; type: string; content: Record<string, unknown> } | { kind: 'wake' }
 
+type BotSettings = Awaited<ReturnType<typeof botSettings>>
+
 /** The plugin's settings a step needs. */
 export async function botSettings(workspaceId: number) {
   const settings = await settingsOf(workspaceId, 'bots')
@@ -147,22 +149,21 @@ export async function startSession(options: { flow: Flow; version: FlowVersion; 
   const sessionId = Number(rows[0].id)
   await db.from('bot_flows').where('id', flow.id).increment('sessions_started', 1)
   await hooks.emit('bot.sessionStarted', { workspaceId: flow.workspaceId, sessionId, flowId: flow.id, conversationId: conversation.id, trigger: options.trigger })
-  await advance(sessionId, { kind: 'start' })
+  await advance({ id: sessionId, workspaceId: flow.workspaceId }, { kind: 'start' }, settings)
   return sessionId
 }
 
 /**
  * Moves a session on: from its start, with the customer's answer, or when its delay is over.
  * An input the session is not waiting for (an answer during a delay, a late wake-up) changes
- * nothing. Returns the session as it was left.
+ * nothing. Returns the session as it was left (null when there is none). `known`: the
+ * settings, when the caller has just read them.
  */
-export async function advance(sessionId: number, input: StepInput) {
-  const head = await db.from('bot_sessions').where('id', sessionId).select('workspace_id').first()
-  if (!head) return null
-  const settings = await botSettings(head.workspace_id)
+export async function advance(target: { id: number; workspaceId: number }, input: StepInput, known?: BotSettings) {
+  const settings = known ?? (await botSettings(target.workspaceId))
   let step: Step | null = null
   const session = await db.transaction(async (trx) => {
-    const session = await BotSession.query({ client: trx }).where('id', sessionId).forUpdate().first()
+    const session = await BotSession.query({ client: trx }).where('workspace_id', target.workspaceId).where('id', target.id).forUpdate().first()
     if (!session || session.status !== 'active') return session
     if (input.kind === 'answer' && session.waiting !== 'answer') return session
     if (input.kind === 'wake' && (session.waiting !== 'delay' || !session.wakeAt || session.wakeAt > DateTime.now())) return session
@@ -214,7 +215,7 @@ function testContact(session: BotSession, state: TestState) {
   return new Contact().merge({ workspaceId: session.workspaceId, ...state.contact })
 }
 
-async function openStep(trx: TransactionClientContract, session: BotSession, settings: Awaited<ReturnType<typeof botSettings>>) {
+async function openStep(trx: TransactionClientContract, session: BotSession, settings: BotSettings) {
   // One after the other: a transaction is one connection.
   const conversation = session.conversationId
     ? await Conversation.query({ client: trx }).where('workspace_id', session.workspaceId).where('id', session.conversationId).firstOrFail()

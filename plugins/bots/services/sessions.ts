@@ -24,7 +24,7 @@ export async function claimInbound(claim: InboundClaim): Promise<{ plugin: strin
     .first()
   if (live && live.expiresAt > DateTime.now()) {
     if (live.status !== 'active') return undefined
-    await advance(live.id, { kind: 'answer', type: claim.type, content: claim.content })
+    await advance(live, { kind: 'answer', type: claim.type, content: claim.content })
     return { plugin: 'bots' }
   }
   // Past its idle time (the sweeper had not come by yet): it ends, and triggers may start anew.

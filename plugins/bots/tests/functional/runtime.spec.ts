@@ -159,10 +159,10 @@ test.group('Bots: the runtime, node by node', (group) => {
     assert.closeTo(waiting.wakeAt!.toMillis(), Date.now() + 3600_000, 5000)
     // An answer during the delay, and an early wake-up, change nothing.
     await customerSays(conversation, 'anyone?')
-    await advance(waiting.id, { kind: 'wake' })
+    await advance(waiting, { kind: 'wake' })
     assert.lengthOf(await botSaid(conversation), 0)
     await BotSession.query().where('id', waiting.id).update({ wakeAt: DateTime.now().minus({ seconds: 1 }).toSQL() })
-    await advance(waiting.id, { kind: 'wake' })
+    await advance(waiting, { kind: 'wake' })
     assert.deepEqual(await botSaid(conversation), ['An hour later'])
     assert.equal((await BotSession.findOrFail(waiting.id)).status, 'completed')
   })
