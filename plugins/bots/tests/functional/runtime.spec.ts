@@ -56,6 +56,16 @@ test.group('Bots: the runtime, node by node', (group) => {
     assert.deepEqual(stats.map((row) => [row.node_id, row.entered]), [['bought', 1], ['hi', 1], ['menu', 1]])
   })
 
+  test("the scope names the conversation's channel and tells the time in the workspace's zone", async ({ assert }) => {
+    const { workspace, conversation } = await botWorkspace()
+    await workspace.merge({ timezone: 'Asia/Kathmandu' }).save()
+    await liveFlow(workspace.id, [{ id: 'hi', type: 'end', data: { message: 'On {{channel.name}} at {{time}}' } }])
+    const before = DateTime.now().setZone('Asia/Kathmandu').toFormat('HH:mm')
+    await customerSays(conversation, 'hello')
+    const after = DateTime.now().setZone('Asia/Kathmandu').toFormat('HH:mm')
+    assert.oneOf((await botSaid(conversation))[0], [`On Shop at ${before}`, `On Shop at ${after}`])
+  })
+
   test('question: a bad answer gets the retry message, a good one is saved to a contact field; out of retries takes the invalid exit', async ({ assert }) => {
     const { workspace, conversation, contact } = await botWorkspace()
     await liveFlow(workspace.id, [
