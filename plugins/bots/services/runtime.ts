@@ -22,7 +22,6 @@ import { hooks } from '#hooks/bus'
 import { jobs } from '#jobs/registry'
 import { settingsOf } from '#plugins/settings'
 import Workspace from '#tenancy/models/workspace'
-import Channel from '#messaging/models/channel'
 import Contact from '#messaging/models/contact'
 import Conversation from '#messaging/models/conversation'
 import { sendMessage } from '#messaging/actions/send_message'
@@ -216,22 +215,26 @@ function testContact(session: BotSession, state: TestState) {
 }
 
 async function openStep(trx: TransactionClientContract, session: BotSession, settings: BotSettings) {
-  // One after the other: a transaction is one connection.
+  // One after the other: a transaction is one connection. A customer's conversation comes with
+  // its channel's name and the workspace's time zone, in one read.
   const conversation = session.conversationId
-    ? await Conversation.query({ client: trx }).where('workspace_id', session.workspaceId).where('id', session.conversationId).firstOrFail()
+    ? await Conversation.query({ client: trx })
+        .select('conversations.*', 'channels.name as channel_name', 'workspaces.timezone as workspace_timezone')
+        .join('channels', (join) => join.on('channels.id', 'conversations.channel_id').andOn('channels.workspace_id', 'conversations.workspace_id'))
+        .join('workspaces', 'workspaces.id', 'conversations.workspace_id')
+        .where('conversations.workspace_id', session.workspaceId)
+        .where('conversations.id', session.conversationId)
+        .firstOrFail()
     : null
   const contact = session.testState
     ? testContact(session, session.testState)
     : await Contact.query({ client: trx }).where('workspace_id', session.workspaceId).where('id', session.contactId!).firstOrFail()
-  const channel = conversation
-    ? await Channel.query({ client: trx }).where('workspace_id', session.workspaceId).where('id', conversation.channelId).firstOrFail()
-    : { id: 0, name: 'Test' }
-  const workspace = await Workspace.query({ client: trx }).where('id', session.workspaceId).firstOrFail()
+  const timezone = conversation ? conversation.$extras.workspace_timezone : (await Workspace.query({ client: trx }).where('id', session.workspaceId).firstOrFail()).timezone
   const scope: Scope = {
     contact,
     variables: { ...session.variables },
-    channel: { id: channel.id, name: channel.name },
-    timezone: workspace.timezone || 'UTC',
+    channel: conversation ? { id: conversation.channelId, name: conversation.$extras.channel_name } : { id: 0, name: 'Test' },
+    timezone: timezone || 'UTC',
     businessHours: settings.businessHours,
   }
   return new Step(trx, session, conversation, scope, settings.idleMinutes)
