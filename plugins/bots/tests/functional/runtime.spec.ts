@@ -95,7 +95,7 @@ test.group('Bots: the runtime, node by node', (group) => {
   test('list rows, condition on variables, tags and business hours, set variable and contact field', async ({ assert }) => {
     const { workspace, conversation, contact } = await botWorkspace()
     await liveFlow(workspace.id, [
-      { id: 'l', type: 'list', data: { text: 'Pick a size', button: 'Sizes', saveTo: 'vars.size', sections: [{ title: 'Sizes', rows: [{ id: 's', title: 'Small', next: 'tag' }, { id: 'xl', title: 'Extra large', description: 'Roomy', next: 'tag' }] }] } },
+      { id: 'l', type: 'list', data: { header: 'Sizes for {{contact.name}}', text: 'Pick a size', footer: 'Tap one', button: 'Sizes', saveTo: 'vars.size', sections: [{ title: 'Sizes', rows: [{ id: 's', title: 'Small', next: 'tag' }, { id: 'xl', title: 'Extra large', description: 'Roomy', next: 'tag' }] }] } },
       { id: 'tag', type: 'tag', data: { action: 'add', tag: 'size-{{vars.size}}', next: 'name' } },
       { id: 'name', type: 'set_contact_field', data: { field: 'name', value: 'Mr. {{vars.size}}', next: 'var' } },
       { id: 'var', type: 'set_variable', data: { variable: 'greeting', value: 'Hello {{contact.name}}', next: 'c' } },
@@ -116,6 +116,7 @@ test.group('Bots: the runtime, node by node', (group) => {
     await customerSays(conversation, 'hi')
     const list = (await botSaid(conversation))[0]
     assert.equal(list.type, 'list')
+    assert.deepEqual([list.header, list.body, list.footer], [{ type: 'text', text: 'Sizes for Jürgen' }, { text: 'Pick a size' }, { text: 'Tap one' }])
     assert.deepEqual(list.action.sections[0].rows[1], { id: 'xl', title: 'Extra large', description: 'Roomy' })
     await customerSays(conversation, { type: 'interactive', content: { type: 'list_reply', list_reply: { id: 'xl', title: 'Extra large' } } })
     assert.equal((await botSaid(conversation))[1], 'Hello Mr. xl: big it is')
