@@ -263,30 +263,29 @@ async function run(step: Step, nodeId: string | undefined | null): Promise<Outco
 function ask(step: Step, node: FlowNode) {
   const { scope } = step
   if (node.type === 'question') return step.text((node.data as NodeData<'question'>).text)
+  const data = node.data as NodeData<'buttons'> | NodeData<'list'>
+  // What buttons and lists share: the header, the body and the footer around their choices.
+  const frame = {
+    ...(data.header ? { header: { type: 'text', text: render(data.header, scope) } } : {}),
+    body: { text: render(data.text, scope) },
+    ...(data.footer ? { footer: { text: render(data.footer, scope) } } : {}),
+  }
   if (node.type === 'buttons') {
-    const data = node.data as NodeData<'buttons'>
+    const { buttons } = data as NodeData<'buttons'>
     return step.send({
       type: 'interactive',
-      interactive: {
-        type: 'button',
-        ...(data.header ? { header: { type: 'text', text: render(data.header, scope) } } : {}),
-        body: { text: render(data.text, scope) },
-        ...(data.footer ? { footer: { text: render(data.footer, scope) } } : {}),
-        action: { buttons: data.buttons.map((button) => ({ type: 'reply', reply: { id: button.id, title: button.title } })) },
-      },
+      interactive: { type: 'button', ...frame, action: { buttons: buttons.map((button) => ({ type: 'reply', reply: { id: button.id, title: button.title } })) } },
     })
   }
-  const data = node.data as NodeData<'list'>
+  const { button, sections } = data as NodeData<'list'>
   return step.send({
     type: 'interactive',
     interactive: {
       type: 'list',
-      ...(data.header ? { header: { type: 'text', text: render(data.header, scope) } } : {}),
-      body: { text: render(data.text, scope) },
-      ...(data.footer ? { footer: { text: render(data.footer, scope) } } : {}),
+      ...frame,
       action: {
-        button: data.button,
-        sections: data.sections.map((section) => ({
+        button,
+        sections: sections.map((section) => ({
           ...(section.title ? { title: section.title } : {}),
           rows: section.rows.map((row) => ({ id: row.id, title: row.title, ...(row.description ? { description: row.description } : {}) })),
         })),
