@@ -14,16 +14,6 @@ import { advance, botSettings } from '#bots/services/runtime'
 /** The pretend contact's number: {{contact.phone}} has something to show. */
 const TEST_PHONE = '+15550100000'
 
-/** The version a test runs: the draft, else the published one. */
-function testedVersion(flow: Flow) {
-  return FlowVersion.query()
-    .where('workspace_id', flow.workspaceId)
-    .where('flow_id', flow.id)
-    .whereIn('state', ['draft', 'published'])
-    .orderByRaw(`state = 'draft' desc`)
-    .firstOrFail()
-}
-
 /** The member's test session of this flow (the latest), or null. */
 export function testSessionOf(flow: Flow, userId: number) {
   return BotSession.query().where('workspace_id', flow.workspaceId).where('flow_id', flow.id).where('test_user_id', userId).orderBy('id', 'desc').first()
@@ -31,7 +21,7 @@ export function testSessionOf(flow: Flow, userId: number) {
 
 /** Starts (or starts again: the previous one is removed) the member's test of the flow's draft. */
 export async function startTestSession(flow: Flow, user: User) {
-  const version = await testedVersion(flow)
+  const version = await FlowVersion.workingOf(flow)
   const settings = await botSettings(flow.workspaceId)
   await db.from('bot_sessions').where('workspace_id', flow.workspaceId).where('flow_id', flow.id).where('test_user_id', user.id).delete()
   const session = await BotSession.create({
