@@ -205,11 +205,20 @@ test.group('Bots: the runtime, node by node', (group) => {
     await sendMessage({ conversation: other.conversation, input: { type: 'text', text: { body: 'Human here' } } as any, author: { type: 'agent', id: other.user.id } })
     assert.equal((await sessionOf(other.conversation)).status, 'paused')
     assert.isUndefined(await customerSays(other.conversation, 'Ann'))
-    await BotSession.query().where('conversation_id', other.conversation.id).update({ expiresAt: DateTime.now().minus({ minutes: 1 }).toSQL() })
+    // Two more customers wait at the same question when the sweep comes: each is a drop-off there.
+    const waiting = await Promise.all(
+      ['+4917000000001', '+4917000000002'].map(async (phone) => {
+        const contact = await Contact.create({ workspaceId: other.workspace.id, phone, waId: phone.slice(1), name: 'Ann', optInStatus: 'opted_in', blocked: false, attributes: {} })
+        const { channelId, windowExpiresAt } = other.conversation
+        return Conversation.create({ workspaceId: other.workspace.id, contactId: contact.id, channelId, status: 'open', unreadCount: 0, lastActivityAt: DateTime.now(), windowExpiresAt })
+      })
+    )
+    for (const conversation of waiting) await customerSays(conversation, 'hi')
+    await BotSession.query().where('workspace_id', other.workspace.id).update({ expiresAt: DateTime.now().minus({ minutes: 1 }).toSQL() })
     await expireSessions()
     assert.equal((await sessionOf(other.conversation)).status, 'expired')
     const dropped = await db.from('bot_node_stats').where('flow_id', asking.id).where('node_id', 'q').firstOrFail()
-    assert.equal(dropped.dropped, 1)
+    assert.equal(dropped.dropped, 3)
   })
 
   test('triggers: keyword, regex, payload, ad referral, new contact; none while a human is assigned; explicit start; one session per conversation', async ({ assert }) => {
