@@ -37,6 +37,7 @@ import { answerOf, parseAnswer, pickOption, type Answer } from '#bots/services/a
 import { performRequest, pick } from '#bots/services/http_request'
 import { changeTag, setContactField } from '#bots/services/contact_fields'
 import { resumeSession } from '#bots/jobs/resume_session'
+import { countNodes } from '#bots/services/stats'
 
 /** A flow that loops without waiting is cut off after this many nodes in one step. */
 const MAX_NODES_PER_STEP = 100
@@ -528,15 +529,9 @@ export function scheduleWake(session: { id: number; workspaceId: number; wakeAt:
   )
 }
 
-/** One statement for the step's node entries (drop-off reads these). */
-async function recordEntries(step: Step) {
-  if (!step.entered.length || step.test) return
-  const counts = new Map<string, number>()
-  for (const id of step.entered) counts.set(id, (counts.get(id) ?? 0) + 1)
-  await step.trx.rawQuery(
-    `insert into bot_node_stats (workspace_id, flow_id, node_id, entered)
-     select ?, ?, n.node_id, n.entered from unnest(?::text[], ?::int[]) as n(node_id, entered)
-     on conflict (workspace_id, flow_id, node_id) do update set entered = bot_node_stats.entered + excluded.entered`,
-    [step.session.workspaceId, step.session.flowId, [...counts.keys()], [...counts.values()]]
-  )
+/** The step's node entries (drop-off reads these). */
+function recordEntries(step: Step) {
+  if (step.test) return
+  const { workspaceId, flowId } = step.session
+  return countNodes(step.trx, 'entered', step.entered.map((nodeId) => ({ workspaceId, flowId, nodeId })))
 }
