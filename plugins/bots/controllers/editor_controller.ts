@@ -32,12 +32,7 @@ export default class EditorController {
   async edit(ctx: HttpContext) {
     const workspaceId = ctx.tenant.workspace.id
     const flow = await Flow.findInWorkspace(workspaceId, ctx.params.id)
-    const version = await FlowVersion.query()
-      .where('workspace_id', workspaceId)
-      .where('flow_id', flow.id)
-      .whereIn('state', ['draft', 'published'])
-      .orderByRaw(`state = 'draft' desc`)
-      .firstOrFail()
+    const version = await FlowVersion.workingOf(flow)
     const [members, teams, flows] = await Promise.all([
       db
         .from('memberships as m')

@@ -4,9 +4,9 @@ import { defineJob } from '#jobs/registry'
 export const resumeSession = defineJob<{ workspaceId: number; sessionId: number }>({
   name: 'bots.resume_session',
   attempts: 5,
-  async handle({ sessionId }) {
+  async handle({ workspaceId, sessionId }) {
     // Imported when run: the runtime imports this job to schedule it.
     const { advance } = await import('#bots/services/runtime')
-    await advance(sessionId, { kind: 'wake' })
+    await advance({ id: sessionId, workspaceId }, { kind: 'wake' })
   },
 })

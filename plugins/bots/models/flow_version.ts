@@ -41,4 +41,9 @@ export default class FlowVersion extends BaseModel {
 
   @column.dateTime({ autoCreate: true, autoUpdate: true })
   declare updatedAt: DateTime
+
+  /** The version the editor opens and the test chat runs: the draft, else the published one. */
+  static workingOf(flow: { id: number; workspaceId: number }) {
+    return this.query().where('workspace_id', flow.workspaceId).where('flow_id', flow.id).whereIn('state', ['draft', 'published']).orderByRaw(`state = 'draft' desc`).firstOrFail()
+  }
 }

@@ -22,7 +22,6 @@ import { hooks } from '#hooks/bus'
 import { jobs } from '#jobs/registry'
 import { settingsOf } from '#plugins/settings'
 import Workspace from '#tenancy/models/workspace'
-import Channel from '#messaging/models/channel'
 import Contact from '#messaging/models/contact'
 import Conversation from '#messaging/models/conversation'
 import { sendMessage } from '#messaging/actions/send_message'
@@ -38,6 +37,7 @@ import { answerOf, parseAnswer, pickOption, type Answer } from '#bots/services/a
 import { performRequest, pick } from '#bots/services/http_request'
 import { changeTag, setContactField } from '#bots/services/contact_fields'
 import { resumeSession } from '#bots/jobs/resume_session'
+import { countNodes } from '#bots/services/stats'
 
 /** A flow that loops without waiting is cut off after this many nodes in one step. */
 const MAX_NODES_PER_STEP = 100
@@ -45,6 +45,8 @@ const DEFAULT_RETRIES = 2
 const DEFAULT_RETRY_TEXT = "Sorry, I didn't get that. Please try again."
 
 export type StepInput = { kind: 'start' } | { kind: 'answer'; type: string; content: Record<string, unknown> } | { kind: 'wake' }
+
+type BotSettings = Awaited<ReturnType<typeof botSettings>>
 
 /** The plugin's settings a step needs. */
 export async function botSettings(workspaceId: number) {
@@ -147,22 +149,21 @@ export async function startSession(options: { flow: Flow; version: FlowVersion; 
   const sessionId = Number(rows[0].id)
   await db.from('bot_flows').where('id', flow.id).increment('sessions_started', 1)
   await hooks.emit('bot.sessionStarted', { workspaceId: flow.workspaceId, sessionId, flowId: flow.id, conversationId: conversation.id, trigger: options.trigger })
-  await advance(sessionId, { kind: 'start' })
+  await advance({ id: sessionId, workspaceId: flow.workspaceId }, { kind: 'start' }, settings)
   return sessionId
 }
 
 /**
  * Moves a session on: from its start, with the customer's answer, or when its delay is over.
  * An input the session is not waiting for (an answer during a delay, a late wake-up) changes
- * nothing. Returns the session as it was left.
+ * nothing. Returns the session as it was left (null when there is none). `known`: the
+ * settings, when the caller has just read them.
  */
-export async function advance(sessionId: number, input: StepInput) {
-  const head = await db.from('bot_sessions').where('id', sessionId).select('workspace_id').first()
-  if (!head) return null
-  const settings = await botSettings(head.workspace_id)
+export async function advance(target: { id: number; workspaceId: number }, input: StepInput, known?: BotSettings) {
+  const settings = known ?? (await botSettings(target.workspaceId))
   let step: Step | null = null
   const session = await db.transaction(async (trx) => {
-    const session = await BotSession.query({ client: trx }).where('id', sessionId).forUpdate().first()
+    const session = await BotSession.query({ client: trx }).where('workspace_id', target.workspaceId).where('id', target.id).forUpdate().first()
     if (!session || session.status !== 'active') return session
     if (input.kind === 'answer' && session.waiting !== 'answer') return session
     if (input.kind === 'wake' && (session.waiting !== 'delay' || !session.wakeAt || session.wakeAt > DateTime.now())) return session
@@ -214,23 +215,27 @@ function testContact(session: BotSession, state: TestState) {
   return new Contact().merge({ workspaceId: session.workspaceId, ...state.contact })
 }
 
-async function openStep(trx: TransactionClientContract, session: BotSession, settings: Awaited<ReturnType<typeof botSettings>>) {
-  // One after the other: a transaction is one connection.
+async function openStep(trx: TransactionClientContract, session: BotSession, settings: BotSettings) {
+  // One after the other: a transaction is one connection. A customer's conversation comes with
+  // its channel's name and the workspace's time zone, in one read.
   const conversation = session.conversationId
-    ? await Conversation.query({ client: trx }).where('workspace_id', session.workspaceId).where('id', session.conversationId).firstOrFail()
+    ? await Conversation.query({ client: trx })
+        .select('conversations.*', 'channels.name as channel_name', 'workspaces.timezone as workspace_timezone')
+        .join('channels', (join) => join.on('channels.id', 'conversations.channel_id').andOn('channels.workspace_id', 'conversations.workspace_id'))
+        .join('workspaces', 'workspaces.id', 'conversations.workspace_id')
+        .where('conversations.workspace_id', session.workspaceId)
+        .where('conversations.id', session.conversationId)
+        .firstOrFail()
     : null
   const contact = session.testState
     ? testContact(session, session.testState)
     : await Contact.query({ client: trx }).where('workspace_id', session.workspaceId).where('id', session.contactId!).firstOrFail()
-  const channel = conversation
-    ? await Channel.query({ client: trx }).where('workspace_id', session.workspaceId).where('id', conversation.channelId).firstOrFail()
-    : { id: 0, name: 'Test' }
-  const workspace = await Workspace.query({ client: trx }).where('id', session.workspaceId).firstOrFail()
+  const timezone = conversation ? conversation.$extras.workspace_timezone : (await Workspace.query({ client: trx }).where('id', session.workspaceId).firstOrFail()).timezone
   const scope: Scope = {
     contact,
     variables: { ...session.variables },
-    channel: { id: channel.id, name: channel.name },
-    timezone: workspace.timezone || 'UTC',
+    channel: conversation ? { id: conversation.channelId, name: conversation.$extras.channel_name } : { id: 0, name: 'Test' },
+    timezone: timezone || 'UTC',
     businessHours: settings.businessHours,
   }
   return new Step(trx, session, conversation, scope, settings.idleMinutes)
@@ -259,30 +264,29 @@ async function run(step: Step, nodeId: string | undefined | null): Promise<Outco
 function ask(step: Step, node: FlowNode) {
   const { scope } = step
   if (node.type === 'question') return step.text((node.data as NodeData<'question'>).text)
+  const data = node.data as NodeData<'buttons'> | NodeData<'list'>
+  // What buttons and lists share: the header, the body and the footer around their choices.
+  const frame = {
+    ...(data.header ? { header: { type: 'text', text: render(data.header, scope) } } : {}),
+    body: { text: render(data.text, scope) },
+    ...(data.footer ? { footer: { text: render(data.footer, scope) } } : {}),
+  }
   if (node.type === 'buttons') {
-    const data = node.data as NodeData<'buttons'>
+    const { buttons } = data as NodeData<'buttons'>
     return step.send({
       type: 'interactive',
-      interactive: {
-        type: 'button',
-        ...(data.header ? { header: { type: 'text', text: render(data.header, scope) } } : {}),
-        body: { text: render(data.text, scope) },
-        ...(data.footer ? { footer: { text: render(data.footer, scope) } } : {}),
-        action: { buttons: data.buttons.map((button) => ({ type: 'reply', reply: { id: button.id, title: button.title } })) },
-      },
+      interactive: { type: 'button', ...frame, action: { buttons: buttons.map((button) => ({ type: 'reply', reply: { id: button.id, title: button.title } })) } },
     })
   }
-  const data = node.data as NodeData<'list'>
+  const { button, sections } = data as NodeData<'list'>
   return step.send({
     type: 'interactive',
     interactive: {
       type: 'list',
-      ...(data.header ? { header: { type: 'text', text: render(data.header, scope) } } : {}),
-      body: { text: render(data.text, scope) },
-      ...(data.footer ? { footer: { text: render(data.footer, scope) } } : {}),
+      ...frame,
       action: {
-        button: data.button,
-        sections: data.sections.map((section) => ({
+        button,
+        sections: sections.map((section) => ({
           ...(section.title ? { title: section.title } : {}),
           rows: section.rows.map((row) => ({ id: row.id, title: row.title, ...(row.description ? { description: row.description } : {}) })),
         })),
@@ -525,15 +529,9 @@ export function scheduleWake(session: { id: number; workspaceId: number; wakeAt:
   )
 }
 
-/** One statement for the step's node entries (drop-off reads these). */
-async function recordEntries(step: Step) {
-  if (!step.entered.length || step.test) return
-  const counts = new Map<string, number>()
-  for (const id of step.entered) counts.set(id, (counts.get(id) ?? 0) + 1)
-  await step.trx.rawQuery(
-    `insert into bot_node_stats (workspace_id, flow_id, node_id, entered)
-     select ?, ?, n.node_id, n.entered from unnest(?::text[], ?::int[]) as n(node_id, entered)
-     on conflict (workspace_id, flow_id, node_id) do update set entered = bot_node_stats.entered + excluded.entered`,
-    [step.session.workspaceId, step.session.flowId, [...counts.keys()], [...counts.values()]]
-  )
+/** The step's node entries (drop-off reads these). */
+function recordEntries(step: Step) {
+  if (step.test) return
+  const { workspaceId, flowId } = step.session
+  return countNodes(step.trx, 'entered', step.entered.map((nodeId) => ({ workspaceId, flowId, nodeId })))
 }

@@ -10,6 +10,7 @@ import BotSession, { LIVE_STATUSES } from '#bots/models/bot_session'
 import FlowVersion from '#bots/models/flow_version'
 import { advance, botSettings, startSession } from '#bots/services/runtime'
 import { flowFor } from '#bots/services/triggers'
+import { countNodes } from '#bots/services/stats'
 
 /**
  * Does the bot handle this message? A live session answers for its conversation: an active one
@@ -24,7 +25,7 @@ export async function claimInbound(claim: InboundClaim): Promise<{ plugin: strin
     .first()
   if (live && live.expiresAt > DateTime.now()) {
     if (live.status !== 'active') return undefined
-    await advance(live.id, { kind: 'answer', type: claim.type, content: claim.content })
+    await advance(live, { kind: 'answer', type: claim.type, content: claim.content })
     return { plugin: 'bots' }
   }
   // Past its idle time (the sweeper had not come by yet): it ends, and triggers may start anew.
@@ -51,7 +52,7 @@ export async function pauseInConversation(workspaceId: number, conversationId: n
       'flow_id',
       'node_id',
     ])
-  await countDrops(workspaceId, paused)
+  await countDrops(paused.map((row) => ({ ...row, workspace_id: workspaceId })))
 }
 
 /**
@@ -69,20 +70,12 @@ export async function expireSessions(sessionId?: number) {
       returning s.workspace_id, s.flow_id, s.node_id, old.status as previous`,
     [now, now, now, ...(sessionId ? [sessionId] : [])]
   )
-  const active = rows.filter((row: any) => row.previous === 'active')
-  const byWorkspace = new Map<number, { flow_id: number; node_id: string | null }[]>()
-  for (const row of active) byWorkspace.set(row.workspace_id, [...(byWorkspace.get(row.workspace_id) ?? []), row])
-  for (const [workspaceId, sessions] of byWorkspace) await countDrops(workspaceId, sessions)
+  await countDrops(rows.filter((row: { previous: string }) => row.previous === 'active'))
   return rows.length
 }
 
-async function countDrops(workspaceId: number, sessions: { flow_id: number; node_id: string | null }[]) {
-  for (const { flow_id: flowId, node_id: nodeId } of sessions) {
-    if (!nodeId) continue
-    await db.rawQuery(
-      `insert into bot_node_stats (workspace_id, flow_id, node_id, dropped) values (?, ?, ?, 1)
-       on conflict (workspace_id, flow_id, node_id) do update set dropped = bot_node_stats.dropped + 1`,
-      [workspaceId, flowId, nodeId]
-    )
-  }
+/** Stopped sessions count as a drop-off at the node they were on. */
+function countDrops(sessions: { workspace_id: number; flow_id: number; node_id: string | null }[]) {
+  const nodes = sessions.filter((row) => row.node_id !== null).map((row) => ({ workspaceId: row.workspace_id, flowId: row.flow_id, nodeId: row.node_id! }))
+  return countNodes(db.connection(), 'dropped', nodes)
 }

@@ -14,16 +14,6 @@ import { advance, botSettings } from '#bots/services/runtime'
 /** The pretend contact's number: {{contact.phone}} has something to show. */
 const TEST_PHONE = '+15550100000'
 
-/** The version a test runs: the draft, else the published one. */
-function testedVersion(flow: Flow) {
-  return FlowVersion.query()
-    .where('workspace_id', flow.workspaceId)
-    .where('flow_id', flow.id)
-    .whereIn('state', ['draft', 'published'])
-    .orderByRaw(`state = 'draft' desc`)
-    .firstOrFail()
-}
-
 /** The member's test session of this flow (the latest), or null. */
 export function testSessionOf(flow: Flow, userId: number) {
   return BotSession.query().where('workspace_id', flow.workspaceId).where('flow_id', flow.id).where('test_user_id', userId).orderBy('id', 'desc').first()
@@ -31,8 +21,8 @@ export function testSessionOf(flow: Flow, userId: number) {
 
 /** Starts (or starts again: the previous one is removed) the member's test of the flow's draft. */
 export async function startTestSession(flow: Flow, user: User) {
-  const version = await testedVersion(flow)
-  const { idleMinutes } = await botSettings(flow.workspaceId)
+  const version = await FlowVersion.workingOf(flow)
+  const settings = await botSettings(flow.workspaceId)
   await db.from('bot_sessions').where('workspace_id', flow.workspaceId).where('flow_id', flow.id).where('test_user_id', user.id).delete()
   const session = await BotSession.create({
     workspaceId: flow.workspaceId,
@@ -44,26 +34,26 @@ export async function startTestSession(flow: Flow, user: User) {
     nodeId: version.definition.start,
     variables: {},
     retries: 0,
-    expiresAt: DateTime.now().plus({ minutes: idleMinutes }),
+    expiresAt: DateTime.now().plus({ minutes: settings.idleMinutes }),
     trigger: 'test',
     testUserId: user.id,
     testState: { contact: { name: user.fullName, phone: TEST_PHONE, locale: null, attributes: {} }, transcript: [], path: [] },
   })
-  return advance(session.id, { kind: 'start' })
+  return advance(session, { kind: 'start' }, settings)
 }
 
 /** The tester wrote (text) or tapped a button or a list row (reply). */
 export function answerTestSession(session: BotSession, input: { text?: string; reply?: { id: string; title: string; kind: 'button' | 'list' } }) {
   if (input.reply) {
     const key = input.reply.kind === 'list' ? 'list_reply' : 'button_reply'
-    return advance(session.id, { kind: 'answer', type: 'interactive', content: { type: key, [key]: { id: input.reply.id, title: input.reply.title } } })
+    return advance(session, { kind: 'answer', type: 'interactive', content: { type: key, [key]: { id: input.reply.id, title: input.reply.title } } })
   }
-  return advance(session.id, { kind: 'answer', type: 'text', content: { body: input.text ?? '' } })
+  return advance(session, { kind: 'answer', type: 'text', content: { body: input.text ?? '' } })
 }
 
 /** "Skip the wait": the delay ends now (its scheduled wake-up then finds nothing to do). */
 export async function skipTestDelay(session: BotSession) {
   if (session.waiting !== 'delay') return session
   await db.from('bot_sessions').where('id', session.id).where('waiting', 'delay').update({ wake_at: DateTime.now().toSQL() })
-  return advance(session.id, { kind: 'wake' })
+  return advance(session, { kind: 'wake' })
 }

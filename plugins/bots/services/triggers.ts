@@ -6,12 +6,11 @@
 import type { InboundClaim } from '#messaging/hooks'
 import Flow from '#bots/models/flow'
 import type { FlowTrigger } from '#bots/services/flow_schema'
-import { answerOf } from '#bots/services/answers'
+import { answerOf, type Answer } from '#bots/services/answers'
 
 const ORDER: FlowTrigger['type'][] = ['payload', 'referral', 'keyword', 'regex', 'new_contact', 'any']
 
-function matches(trigger: FlowTrigger, claim: InboundClaim) {
-  const answer = answerOf(claim.type, claim.content)
+function matches(trigger: FlowTrigger, claim: InboundClaim, answer: Answer) {
   const text = answer.text.trim().toLowerCase()
   switch (trigger.type) {
     case 'payload':
@@ -50,7 +49,8 @@ export async function flowFor(claim: InboundClaim) {
     .where('enabled', true)
     .whereExists((query) => query.from('bot_flow_versions').whereColumn('bot_flow_versions.flow_id', 'bot_flows.id').where('state', 'published'))
     .orderBy('id')
-  const candidates = flows.filter((flow) => flow.trigger.type !== 'manual' && matches(flow.trigger, claim))
+  const answer = answerOf(claim.type, claim.content)
+  const candidates = flows.filter((flow) => flow.trigger.type !== 'manual' && matches(flow.trigger, claim, answer))
   candidates.sort((a, b) => ORDER.indexOf(a.trigger.type) - ORDER.indexOf(b.trigger.type))
   return candidates[0]
 }

@@ -56,6 +56,16 @@ test.group('Bots: the runtime, node by node', (group) => {
     assert.deepEqual(stats.map((row) => [row.node_id, row.entered]), [['bought', 1], ['hi', 1], ['menu', 1]])
   })
 
+  test("the scope names the conversation's channel and tells the time in the workspace's zone", async ({ assert }) => {
+    const { workspace, conversation } = await botWorkspace()
+    await workspace.merge({ timezone: 'Asia/Kathmandu' }).save()
+    await liveFlow(workspace.id, [{ id: 'hi', type: 'end', data: { message: 'On {{channel.name}} at {{time}}' } }])
+    const before = DateTime.now().setZone('Asia/Kathmandu').toFormat('HH:mm')
+    await customerSays(conversation, 'hello')
+    const after = DateTime.now().setZone('Asia/Kathmandu').toFormat('HH:mm')
+    assert.oneOf((await botSaid(conversation))[0], [`On Shop at ${before}`, `On Shop at ${after}`])
+  })
+
   test('question: a bad answer gets the retry message, a good one is saved to a contact field; out of retries takes the invalid exit', async ({ assert }) => {
     const { workspace, conversation, contact } = await botWorkspace()
     await liveFlow(workspace.id, [
@@ -85,7 +95,7 @@ test.group('Bots: the runtime, node by node', (group) => {
   test('list rows, condition on variables, tags and business hours, set variable and contact field', async ({ assert }) => {
     const { workspace, conversation, contact } = await botWorkspace()
     await liveFlow(workspace.id, [
-      { id: 'l', type: 'list', data: { text: 'Pick a size', button: 'Sizes', saveTo: 'vars.size', sections: [{ title: 'Sizes', rows: [{ id: 's', title: 'Small', next: 'tag' }, { id: 'xl', title: 'Extra large', description: 'Roomy', next: 'tag' }] }] } },
+      { id: 'l', type: 'list', data: { header: 'Sizes for {{contact.name}}', text: 'Pick a size', footer: 'Tap one', button: 'Sizes', saveTo: 'vars.size', sections: [{ title: 'Sizes', rows: [{ id: 's', title: 'Small', next: 'tag' }, { id: 'xl', title: 'Extra large', description: 'Roomy', next: 'tag' }] }] } },
       { id: 'tag', type: 'tag', data: { action: 'add', tag: 'size-{{vars.size}}', next: 'name' } },
       { id: 'name', type: 'set_contact_field', data: { field: 'name', value: 'Mr. {{vars.size}}', next: 'var' } },
       { id: 'var', type: 'set_variable', data: { variable: 'greeting', value: 'Hello {{contact.name}}', next: 'c' } },
@@ -106,6 +116,7 @@ test.group('Bots: the runtime, node by node', (group) => {
     await customerSays(conversation, 'hi')
     const list = (await botSaid(conversation))[0]
     assert.equal(list.type, 'list')
+    assert.deepEqual([list.header, list.body, list.footer], [{ type: 'text', text: 'Sizes for Jürgen' }, { text: 'Pick a size' }, { text: 'Tap one' }])
     assert.deepEqual(list.action.sections[0].rows[1], { id: 'xl', title: 'Extra large', description: 'Roomy' })
     await customerSays(conversation, { type: 'interactive', content: { type: 'list_reply', list_reply: { id: 'xl', title: 'Extra large' } } })
     assert.equal((await botSaid(conversation))[1], 'Hello Mr. xl: big it is')
@@ -159,10 +170,10 @@ test.group('Bots: the runtime, node by node', (group) => {
     assert.closeTo(waiting.wakeAt!.toMillis(), Date.now() + 3600_000, 5000)
     // An answer during the delay, and an early wake-up, change nothing.
     await customerSays(conversation, 'anyone?')
-    await advance(waiting.id, { kind: 'wake' })
+    await advance(waiting, { kind: 'wake' })
     assert.lengthOf(await botSaid(conversation), 0)
     await BotSession.query().where('id', waiting.id).update({ wakeAt: DateTime.now().minus({ seconds: 1 }).toSQL() })
-    await advance(waiting.id, { kind: 'wake' })
+    await advance(waiting, { kind: 'wake' })
     assert.deepEqual(await botSaid(conversation), ['An hour later'])
     assert.equal((await BotSession.findOrFail(waiting.id)).status, 'completed')
   })
@@ -194,11 +205,20 @@ test.group('Bots: the runtime, node by node', (group) => {
     await sendMessage({ conversation: other.conversation, input: { type: 'text', text: { body: 'Human here' } } as any, author: { type: 'agent', id: other.user.id } })
     assert.equal((await sessionOf(other.conversation)).status, 'paused')
     assert.isUndefined(await customerSays(other.conversation, 'Ann'))
-    await BotSession.query().where('conversation_id', other.conversation.id).update({ expiresAt: DateTime.now().minus({ minutes: 1 }).toSQL() })
+    // Two more customers wait at the same question when the sweep comes: each is a drop-off there.
+    const waiting = await Promise.all(
+      ['+4917000000001', '+4917000000002'].map(async (phone) => {
+        const contact = await Contact.create({ workspaceId: other.workspace.id, phone, waId: phone.slice(1), name: 'Ann', optInStatus: 'opted_in', blocked: false, attributes: {} })
+        const { channelId, windowExpiresAt } = other.conversation
+        return Conversation.create({ workspaceId: other.workspace.id, contactId: contact.id, channelId, status: 'open', unreadCount: 0, lastActivityAt: DateTime.now(), windowExpiresAt })
+      })
+    )
+    for (const conversation of waiting) await customerSays(conversation, 'hi')
+    await BotSession.query().where('workspace_id', other.workspace.id).update({ expiresAt: DateTime.now().minus({ minutes: 1 }).toSQL() })
     await expireSessions()
     assert.equal((await sessionOf(other.conversation)).status, 'expired')
     const dropped = await db.from('bot_node_stats').where('flow_id', asking.id).where('node_id', 'q').firstOrFail()
-    assert.equal(dropped.dropped, 1)
+    assert.equal(dropped.dropped, 3)
   })
 
   test('triggers: keyword, regex, payload, ad referral, new contact; none while a human is assigned; explicit start; one session per conversation', async ({ assert }) => {
