@@ -14,7 +14,6 @@ const HISTORY = 100
 const NODE_WIDTH = 220
 
 const escape = (text) => String(text ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c])
-const csrfToken = () => decodeURIComponent(document.cookie.match(/(?:^|; )XSRF-TOKEN=([^;]+)/)?.[1] ?? '')
 const typing = (target) => target.closest?.('input, textarea, select, [contenteditable]')
 
 const UNITS = [
@@ -559,7 +558,7 @@ function flowEditor() {
       try {
         const response = await fetch(this.urls.save, {
           method: 'PUT',
-          headers: { 'content-type': 'application/json', 'accept': 'application/json', 'x-xsrf-token': csrfToken() },
+          headers: { 'content-type': 'application/json', 'accept': 'application/json', 'x-xsrf-token': window.csrfToken() },
           body: JSON.stringify({ json: JSON.stringify(documentForSave(this.flow)) }),
         })
         if (response.status === 422) {
