@@ -104,6 +104,29 @@ export async function listContacts(workspaceId: number, context: FilterContext, 
   return { rows: page, cursor: found.length > PAGE_SIZE && last ? encodeCursor(last.sort_key, last.id) : null }
 }
 
+/**
+ * The matches in batches of `size`, by id: each batch is one index range after the last id, so
+ * a million cost the same per batch as the first and memory stays constant. `select` picks the
+ * columns (and joins) of a batch; `ct.id` must be among them. A contact that joins or leaves
+ * while it runs is in or out by the time its id is reached.
+ */
+export async function* contactBatches<Row extends { id: number | string }>(
+  workspaceId: number,
+  context: FilterContext,
+  query: ContactQuery,
+  size: number,
+  select: (batch: ReturnType<typeof matchingContacts>) => Promise<Row[]>
+): AsyncGenerator<Row[]> {
+  let after = 0
+  while (true) {
+    const rows = await select(matchingContacts(workspaceId, context, query).where('ct.id', '>', after).orderBy('ct.id').limit(size))
+    if (!rows.length) return
+    yield rows
+    if (rows.length < size) return
+    after = Number(rows.at(-1)!.id)
+  }
+}
+
 /** How many contacts match (the list's total, a segment's size). */
 export async function countContacts(workspaceId: number, context: FilterContext, query: ContactQuery) {
   const [row] = await matchingContacts(workspaceId, context, query).count('* as count')

@@ -12,7 +12,7 @@ import ExcelJS from 'exceljs'
 import type ContactExport from '#crm/models/contact_export'
 import type { ContactFilter } from '#crm/services/contact_filter'
 import { loadFilterContext } from '#crm/services/filter_context'
-import { countContacts, matchingContacts, tagsOf } from '#crm/services/contact_list'
+import { contactBatches, countContacts, tagsOf } from '#crm/services/contact_list'
 import { announceProgress } from '#crm/services/transfer_progress'
 
 /**
@@ -81,15 +81,12 @@ export async function runExport(contactExport: ContactExport) {
     const t = (key: string) => i18n.t(`crm.fields.${key}`)
     await sink.write([t('name'), t('phone'), t('email'), t('opt_in'), t('tags'), t('owner'), t('conversations'), t('created'), t('last_seen'), ...context.fields.map((field) => field.label)])
 
-    let after = 0
-    while (true) {
-      const rows = await matchingContacts(workspaceId, context, query)
+    const batches = contactBatches(workspaceId, context, query, EXPORT_BATCH, (batch) =>
+      batch
         .leftJoin('users as u', 'u.id', 'ct.owner_id')
-        .where('ct.id', '>', after)
-        .orderBy('ct.id')
-        .limit(EXPORT_BATCH)
         .select('ct.id', 'ct.name', 'ct.profile_name', 'ct.phone', 'ct.email', 'ct.opt_in_status', 'ct.conversation_count', 'ct.created_at', 'ct.last_seen_at', 'ct.attributes', 'u.full_name as owner_name')
-      if (!rows.length) break
+    )
+    for await (const rows of batches) {
       const tags = await tagsOf(workspaceId, rows.map((row) => row.id))
       for (const row of rows) {
         await sink.write([
@@ -108,7 +105,6 @@ export async function runExport(contactExport: ContactExport) {
           }),
         ])
       }
-      after = rows.at(-1).id
       contactExport.processed += rows.length
       await progress('running')
     }
