@@ -4,16 +4,14 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { once } from 'node:events'
 import { randomUUID } from 'node:crypto'
-import db from '@adonisjs/lucid/services/db'
 import drive from '@adonisjs/drive/services/main'
-import i18nManager from '@adonisjs/i18n/services/main'
 import { stringify } from 'csv-stringify'
 import ExcelJS from 'exceljs'
 import type ContactExport from '#crm/models/contact_export'
 import type { ContactFilter } from '#crm/services/contact_filter'
 import { loadFilterContext } from '#crm/services/filter_context'
 import { contactBatches, countContacts, tagsOf } from '#crm/services/contact_list'
-import { announceProgress } from '#crm/services/transfer_progress'
+import { saveProgress, starterI18n } from '#crm/services/transfer_progress'
 
 /**
  * The export job's work: the contacts the list matched (the same filter compiler), read 1,000 at
@@ -62,15 +60,10 @@ async function xlsxSink(path: string): Promise<Sink> {
 
 export async function runExport(contactExport: ContactExport) {
   const workspaceId = contactExport.workspaceId
-  const user = contactExport.userId ? await db.from('users').where('id', contactExport.userId).select('locale').first() : null
-  const i18n = i18nManager.locale(i18nManager.getSupportedLocaleFor([user?.locale ?? 'en']) ?? 'en')
+  const i18n = await starterI18n(contactExport)
   const context = await loadFilterContext(workspaceId)
   const query = { q: contactExport.query.q, filter: (contactExport.query.filter ?? null) as ContactFilter | null }
-  const progress = async (status: ContactExport['status']) => {
-    contactExport.status = status
-    await contactExport.save()
-    announceProgress(workspaceId, { kind: 'export', id: contactExport.id, status, processed: contactExport.processed, total: contactExport.total })
-  }
+  const progress = (status: ContactExport['status']) => saveProgress(contactExport, 'export', status)
 
   const folder = await mkdtemp(join(tmpdir(), 'crm-export-'))
   const file = join(folder, `export.${contactExport.format}`)
