@@ -8,7 +8,7 @@ import { compileFilter, type ContactFilter, type FilterContext } from '#crm/serv
  * without such an index (a custom field, the conversation count) would read and sort every
  * matching contact: not offered.
  */
-export const SORTS = {
+const SORTS = {
   created: { expression: 'ct.created_at', type: 'timestamptz' },
   last_seen: { expression: `coalesce(ct.last_seen_at, '-infinity'::timestamptz)`, type: 'timestamptz' },
   name: { expression: 'lower(coalesce(ct.name, ct.profile_name, ct.phone))', type: 'text' },
@@ -17,7 +17,7 @@ export const SORTS = {
 export type SortKey = keyof typeof SORTS
 export const SORT_KEYS = Object.keys(SORTS) as SortKey[]
 
-export const PAGE_SIZE = 50
+const PAGE_SIZE = 50
 
 export interface ContactQuery {
   /** Free text: name or profile name, phone digits, e-mail, or any custom field's value. */

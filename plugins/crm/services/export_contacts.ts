@@ -19,7 +19,7 @@ import { saveProgress, starterI18n } from '#crm/services/transfer_progress'
  * many), written row by row to a temporary file (CSV in UTF-8 with a BOM so Excel reads
  * Cyrillic; .xlsx through ExcelJS's streaming writer), then put on the drive for the download.
  */
-export const EXPORT_BATCH = 1000
+const EXPORT_BATCH = 1000
 
 export const exportFilename = (contactExport: ContactExport) => `contacts-${contactExport.createdAt.toFormat('yyyy-LL-dd')}-${contactExport.id}.${contactExport.format}`
 

@@ -22,7 +22,7 @@ import { saveProgress, starterI18n } from '#crm/services/transfer_progress'
  * write the report of the rows that failed and why. A failure mid-way records where it stopped
  * in the report and on the import: what was written before stays, and says so.
  */
-export const BATCH_SIZE = 500
+const BATCH_SIZE = 500
 
 /** Tag colours for the tags an import creates (named in the file's tags column). */
 const NEW_TAG_COLOR = '#64748b'

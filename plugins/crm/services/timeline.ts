@@ -10,7 +10,7 @@ export type TimelineItem =
   | { at: Date; kind: 'conversation'; channel: string; status: string; inbound: number; outbound: number; lastAt: Date }
   | { at: Date; kind: 'plugin'; entry: TimelineEntry }
 
-export const TIMELINE_PAGE = 30
+const TIMELINE_PAGE = 30
 
 /**
  * A contact's history, newest first, `limit` items older than `before`: changes of fields, tags
