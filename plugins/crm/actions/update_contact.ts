@@ -22,8 +22,9 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stri
  * Changes a contact and records each changed field on its timeline (who, old → new), in one
  * transaction with the row locked (two editors do not lose each other's changes); then
  * announces them on `contact.updated`. Nothing changed: nothing recorded, nothing announced.
+ * `fields` label the custom values on the timeline (only needed when `changes.attributes` has some).
  */
-export async function updateContact(contact: CrmContact, changes: ContactChanges, fields: Field[], actorId: number | null) {
+export async function updateContact(contact: CrmContact, changes: ContactChanges, actorId: number | null, fields: Field[] = []) {
   const labels = new Map(fields.map((field) => [field.key, field.label]))
   const recorded = await db.transaction(async (trx) => {
     const row = await CrmContact.query({ client: trx }).where('id', contact.id).forUpdate().firstOrFail()

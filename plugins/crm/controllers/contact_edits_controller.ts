@@ -25,12 +25,12 @@ export default class ContactEditsController {
   async profile(ctx: HttpContext) {
     const contact = await findContact(ctx)
     const input = await ctx.request.validateUsing(updateProfileValidator, { messagesProvider: labelled(ctx) })
-    if (input.ownerId && !(await ownerChoices(contact.workspaceId)).some((owner) => owner.id === input.ownerId)) {
+    const owners = await ownerChoices(contact.workspaceId)
+    if (input.ownerId && !owners.some((owner) => owner.id === input.ownerId)) {
       throw new errors.E_VALIDATION_ERROR([{ field: 'ownerId', rule: 'member', message: ctx.i18n.t('crm.card.owner_not_member') }])
     }
-    const fields = await Field.ofWorkspace(contact.workspaceId)
-    await updateContact(contact, { name: input.name, email: input.email?.toLowerCase() ?? null, ownerId: input.ownerId }, fields, ctx.auth.user!.id)
-    return this.#answer(ctx, contact, 'profile')
+    await updateContact(contact, { name: input.name, email: input.email?.toLowerCase() ?? null, ownerId: input.ownerId }, ctx.auth.user!.id)
+    return this.#answer(ctx, contact, 'profile', owners)
   }
 
   /** PUT …/fields/:key: one custom field, inline; its value is the form field named by the key. */
@@ -40,7 +40,7 @@ export default class ContactEditsController {
     const field = fields.find((one) => one.key === ctx.params.key)
     if (!field) return ctx.response.notFound()
     const values = await validateFieldValues(fields, { [field.key]: ctx.request.input(field.key, null) }, { partial: true, messagesProvider: ctx.i18n.createMessagesProvider() })
-    await updateContact(contact, { attributes: values }, fields, ctx.auth.user!.id)
+    await updateContact(contact, { attributes: values }, ctx.auth.user!.id, fields)
     if (!wantsFragment(ctx)) return ctx.response.redirect().back()
     const [item] = fieldValues(ctx, [field], contact)
     return this.#withTimeline(ctx, contact, await ctx.view.render('crm::partials/field_value', { item, contact }))
@@ -77,10 +77,9 @@ export default class ContactEditsController {
     return this.#withTimeline(ctx, contact, '')
   }
 
-  /** The card's changed section (HTMX) or back to the card. */
-  async #answer(ctx: HttpContext, contact: CrmContact, section: 'profile' | 'tags' | 'consent') {
+  /** The card's changed section (HTMX) or back to the card; the profile's owner choices come from its check. */
+  async #answer(ctx: HttpContext, contact: CrmContact, section: 'profile' | 'tags' | 'consent', owners: { id: number; name: string }[] = []) {
     if (!wantsFragment(ctx)) return ctx.response.redirect().back()
-    const owners = section === 'profile' ? await ownerChoices(contact.workspaceId) : []
     const card = {
       contact,
       owners,

@@ -8,6 +8,7 @@ import { compileFilter } from '#crm/services/contact_filter'
 import { loadFilterContext } from '#crm/services/filter_context'
 import { resolveFilter } from '#crm/services/contacts_page'
 import { exportFilename } from '#crm/services/export_contacts'
+import { transfersChannel } from '#crm/services/transfer_progress'
 import { exportValidator } from '#crm/validators/transfer'
 import { labelled } from '#crm/controllers/context'
 
@@ -33,7 +34,11 @@ export default class ExportsController {
   /** The export's progress (live) and, when written, its download link. */
   async show(ctx: HttpContext) {
     const contactExport = await ContactExport.findInWorkspace(ctx.tenant.workspace.id, ctx.params.id)
-    return ctx.view.render(wantsFragment(ctx) ? 'crm::partials/export_result' : 'crm::pages/exports/show', { contactExport, filename: exportFilename(contactExport) })
+    return ctx.view.render(wantsFragment(ctx) ? 'crm::partials/export_result' : 'crm::pages/exports/show', {
+      contactExport,
+      filename: exportFilename(contactExport),
+      channel: transfersChannel(contactExport.workspaceId),
+    })
   }
 
   /** GET /exports/:id/download: the file, to members who may export, of this workspace only. */

@@ -10,6 +10,7 @@ import { uploadImport } from '#crm/actions/upload_import'
 import { queueImport } from '#crm/actions/queue_transfer'
 import { ImportFileError } from '#crm/services/import_file'
 import { previewImport } from '#crm/services/import_preview'
+import { transfersChannel } from '#crm/services/transfer_progress'
 import { importOptionsValidator, uploadImportValidator } from '#crm/validators/transfer'
 import { labelled } from '#crm/controllers/context'
 
@@ -41,7 +42,7 @@ export default class ImportsController {
   async show(ctx: HttpContext) {
     const contactImport = await ContactImport.findInWorkspace(ctx.tenant.workspace.id, ctx.params.id)
     if (contactImport.status !== 'draft') {
-      return ctx.view.render(wantsFragment(ctx) ? 'crm::partials/import_result' : 'crm::pages/imports/show', { contactImport })
+      return ctx.view.render(wantsFragment(ctx) ? 'crm::partials/import_result' : 'crm::pages/imports/show', { contactImport, channel: transfersChannel(contactImport.workspaceId) })
     }
     const preview = await previewImport(contactImport, contactImport.options, ctx.i18n)
     const tags = await Tag.ofWorkspace(ctx.tenant.workspace.id)

@@ -47,7 +47,7 @@ export async function contactCard(ctx: HttpContext, contact: CrmContact) {
     owner: owners.find((owner) => owner.id === contact.ownerId) ?? null,
     consent: consentOf(ctx, contact),
     timeline: presentTimeline(ctx, timeline),
-    seen: { first: when(ctx, contact.firstSeenAt), last: when(ctx, contact.lastSeenAt), created: when(ctx, contact.createdAt) },
+    seen: { last: when(ctx, contact.lastSeenAt), created: when(ctx, contact.createdAt) },
   }
 }
 

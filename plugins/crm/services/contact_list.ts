@@ -8,7 +8,7 @@ import { compileFilter, type ContactFilter, type FilterContext } from '#crm/serv
  * without such an index (a custom field, the conversation count) would read and sort every
  * matching contact: not offered.
  */
-export const SORTS = {
+const SORTS = {
   created: { expression: 'ct.created_at', type: 'timestamptz' },
   last_seen: { expression: `coalesce(ct.last_seen_at, '-infinity'::timestamptz)`, type: 'timestamptz' },
   name: { expression: 'lower(coalesce(ct.name, ct.profile_name, ct.phone))', type: 'text' },
@@ -17,7 +17,7 @@ export const SORTS = {
 export type SortKey = keyof typeof SORTS
 export const SORT_KEYS = Object.keys(SORTS) as SortKey[]
 
-export const PAGE_SIZE = 50
+const PAGE_SIZE = 50
 
 export interface ContactQuery {
   /** Free text: name or profile name, phone digits, e-mail, or any custom field's value. */
@@ -102,6 +102,29 @@ export async function listContacts(workspaceId: number, context: FilterContext, 
   for (const row of page) row.tags = tags.get(row.id) ?? []
   const last = page.at(-1)
   return { rows: page, cursor: found.length > PAGE_SIZE && last ? encodeCursor(last.sort_key, last.id) : null }
+}
+
+/**
+ * The matches in batches of `size`, by id: each batch is one index range after the last id, so
+ * a million cost the same per batch as the first and memory stays constant. `select` picks the
+ * columns (and joins) of a batch; `ct.id` must be among them. A contact that joins or leaves
+ * while it runs is in or out by the time its id is reached.
+ */
+export async function* contactBatches<Row extends { id: number | string }>(
+  workspaceId: number,
+  context: FilterContext,
+  query: ContactQuery,
+  size: number,
+  select: (batch: ReturnType<typeof matchingContacts>) => Promise<Row[]>
+): AsyncGenerator<Row[]> {
+  let after = 0
+  while (true) {
+    const rows = await select(matchingContacts(workspaceId, context, query).where('ct.id', '>', after).orderBy('ct.id').limit(size))
+    if (!rows.length) return
+    yield rows
+    if (rows.length < size) return
+    after = Number(rows.at(-1)!.id)
+  }
 }
 
 /** How many contacts match (the list's total, a segment's size). */

@@ -70,7 +70,7 @@ export async function contactRows(ctx: HttpContext, context: FilterContext, para
 }
 
 /** What the filter builder needs: the fields with their operators and choices, labelled in the user's language. */
-export function builderConfig(ctx: HttpContext, context: FilterContext, owners: { id: number; name: string }[]) {
+function builderConfig(ctx: HttpContext, context: FilterContext, owners: { id: number; name: string }[]) {
   const t = (key: string) => ctx.i18n.t(key)
   const ops = Object.fromEntries(Object.entries(OPERATORS).map(([kind, list]) => [kind, list.map((op) => ({ value: op, label: t(`crm.filter.ops.${op}`) }))]))
   return {

@@ -4,16 +4,14 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { once } from 'node:events'
 import { randomUUID } from 'node:crypto'
-import db from '@adonisjs/lucid/services/db'
 import drive from '@adonisjs/drive/services/main'
-import i18nManager from '@adonisjs/i18n/services/main'
 import { stringify } from 'csv-stringify'
 import ExcelJS from 'exceljs'
 import type ContactExport from '#crm/models/contact_export'
 import type { ContactFilter } from '#crm/services/contact_filter'
 import { loadFilterContext } from '#crm/services/filter_context'
-import { countContacts, matchingContacts, tagsOf } from '#crm/services/contact_list'
-import { announceProgress } from '#crm/services/transfer_progress'
+import { contactBatches, countContacts, tagsOf } from '#crm/services/contact_list'
+import { saveProgress, starterI18n } from '#crm/services/transfer_progress'
 
 /**
  * The export job's work: the contacts the list matched (the same filter compiler), read 1,000 at
@@ -21,7 +19,7 @@ import { announceProgress } from '#crm/services/transfer_progress'
  * many), written row by row to a temporary file (CSV in UTF-8 with a BOM so Excel reads
  * Cyrillic; .xlsx through ExcelJS's streaming writer), then put on the drive for the download.
  */
-export const EXPORT_BATCH = 1000
+const EXPORT_BATCH = 1000
 
 export const exportFilename = (contactExport: ContactExport) => `contacts-${contactExport.createdAt.toFormat('yyyy-LL-dd')}-${contactExport.id}.${contactExport.format}`
 
@@ -62,15 +60,10 @@ async function xlsxSink(path: string): Promise<Sink> {
 
 export async function runExport(contactExport: ContactExport) {
   const workspaceId = contactExport.workspaceId
-  const user = contactExport.userId ? await db.from('users').where('id', contactExport.userId).select('locale').first() : null
-  const i18n = i18nManager.locale(i18nManager.getSupportedLocaleFor([user?.locale ?? 'en']) ?? 'en')
+  const i18n = await starterI18n(contactExport)
   const context = await loadFilterContext(workspaceId)
   const query = { q: contactExport.query.q, filter: (contactExport.query.filter ?? null) as ContactFilter | null }
-  const progress = async (status: ContactExport['status']) => {
-    contactExport.status = status
-    await contactExport.save()
-    announceProgress(workspaceId, { kind: 'export', id: contactExport.id, status, processed: contactExport.processed, total: contactExport.total })
-  }
+  const progress = (status: ContactExport['status']) => saveProgress(contactExport, 'export', status)
 
   const folder = await mkdtemp(join(tmpdir(), 'crm-export-'))
   const file = join(folder, `export.${contactExport.format}`)
@@ -81,15 +74,12 @@ export async function runExport(contactExport: ContactExport) {
     const t = (key: string) => i18n.t(`crm.fields.${key}`)
     await sink.write([t('name'), t('phone'), t('email'), t('opt_in'), t('tags'), t('owner'), t('conversations'), t('created'), t('last_seen'), ...context.fields.map((field) => field.label)])
 
-    let after = 0
-    while (true) {
-      const rows = await matchingContacts(workspaceId, context, query)
+    const batches = contactBatches(workspaceId, context, query, EXPORT_BATCH, (batch) =>
+      batch
         .leftJoin('users as u', 'u.id', 'ct.owner_id')
-        .where('ct.id', '>', after)
-        .orderBy('ct.id')
-        .limit(EXPORT_BATCH)
         .select('ct.id', 'ct.name', 'ct.profile_name', 'ct.phone', 'ct.email', 'ct.opt_in_status', 'ct.conversation_count', 'ct.created_at', 'ct.last_seen_at', 'ct.attributes', 'u.full_name as owner_name')
-      if (!rows.length) break
+    )
+    for await (const rows of batches) {
       const tags = await tagsOf(workspaceId, rows.map((row) => row.id))
       for (const row of rows) {
         await sink.write([
@@ -108,7 +98,6 @@ export async function runExport(contactExport: ContactExport) {
           }),
         ])
       }
-      after = rows.at(-1).id
       contactExport.processed += rows.length
       await progress('running')
     }

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import db from '@adonisjs/lucid/services/db'
 import drive from '@adonisjs/drive/services/main'
-import i18nManager from '@adonisjs/i18n/services/main'
 import type { I18n } from '@adonisjs/i18n'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import { stringify } from 'csv-stringify/sync'
@@ -14,7 +13,7 @@ import Tag from '#crm/models/tag'
 import type { FieldChange } from '#crm/hooks'
 import { readImportFile, ImportFileError } from '#crm/services/import_file'
 import { RowChecker, type ImportedContact } from '#crm/services/import_rows'
-import { announceProgress } from '#crm/services/transfer_progress'
+import { saveProgress, starterI18n } from '#crm/services/transfer_progress'
 
 /**
  * The import job's work: read the file again, check every row, write 500 rows at a time with a
@@ -23,7 +22,7 @@ import { announceProgress } from '#crm/services/transfer_progress'
  * write the report of the rows that failed and why. A failure mid-way records where it stopped
  * in the report and on the import: what was written before stays, and says so.
  */
-export const BATCH_SIZE = 500
+const BATCH_SIZE = 500
 
 /** Tag colours for the tags an import creates (named in the file's tags column). */
 const NEW_TAG_COLOR = '#64748b'
@@ -48,8 +47,7 @@ interface Announcements {
 
 export async function runImport(contactImport: ContactImport) {
   const workspaceId = contactImport.workspaceId
-  const user = contactImport.userId ? await db.from('users').where('id', contactImport.userId).select('locale').first() : null
-  const i18n = i18nManager.locale(i18nManager.getSupportedLocaleFor([user?.locale ?? 'en']) ?? 'en')
+  const i18n = await starterI18n(contactImport)
   const fields = await Field.ofWorkspace(workspaceId)
   const options = contactImport.options
   const checker = new RowChecker(options.mapping ?? [], fields, (options.country || undefined) as CountryCode | undefined, i18n)
@@ -59,11 +57,7 @@ export async function runImport(contactImport: ContactImport) {
   const failures: Failure[] = []
   const seen = new Map<string, number>()
   let line = 1
-  const progress = async (status: ContactImport['status']) => {
-    contactImport.status = status
-    await contactImport.save()
-    announceProgress(workspaceId, { kind: 'import', id: contactImport.id, status, processed: contactImport.processed, total: contactImport.total })
-  }
+  const progress = (status: ContactImport['status']) => saveProgress(contactImport, 'import', status)
 
   try {
     const file = await readImportFile(Buffer.from(await drive.use().getBytes(contactImport.path)))

@@ -31,7 +31,7 @@ const XLSX_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04])
 const MAX_COLUMNS = 200
 
 /** The text of a CSV file and the encoding it was in. */
-export function decodeText(bytes: Buffer): { text: string; encoding: string } {
+function decodeText(bytes: Buffer): { text: string; encoding: string } {
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return { text: bytes.subarray(3).toString('utf8'), encoding: 'utf-8-bom' }
   if (bytes[0] === 0xff && bytes[1] === 0xfe) return { text: iconv.decode(bytes.subarray(2), 'utf-16le'), encoding: 'utf-16le' }
   if (bytes[0] === 0xfe && bytes[1] === 0xff) return { text: iconv.decode(bytes.subarray(2), 'utf-16be'), encoding: 'utf-16be' }
@@ -57,7 +57,7 @@ function looksBinary(text: string) {
  * The separator: of comma, semicolon and tab, the one that splits the first lines into the same
  * number (> 1) of columns; a one-column file has none to find and is read with commas.
  */
-export function detectDelimiter(text: string) {
+function detectDelimiter(text: string) {
   const head = text.slice(0, 64 * 1024)
   let best = { delimiter: ',', columns: 1 }
   for (const delimiter of [',', ';', '\t']) {

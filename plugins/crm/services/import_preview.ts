@@ -8,7 +8,7 @@ import Field from '#crm/models/field'
 import { readImportFile } from '#crm/services/import_file'
 import { RowChecker } from '#crm/services/import_rows'
 
-export const PREVIEW_ROWS = 10
+const PREVIEW_ROWS = 10
 
 export interface PreviewRow {
   line: number

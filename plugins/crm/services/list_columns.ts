@@ -2,8 +2,8 @@ import db from '@adonisjs/lucid/services/db'
 import type Field from '#crm/models/field'
 
 /** The list's optional columns (the name is always shown); custom fields add `cf.<key>`. */
-export const BUILT_IN_COLUMNS = ['phone', 'email', 'tags', 'opt_in', 'owner', 'conversations', 'last_seen', 'created'] as const
-export const DEFAULT_COLUMNS = ['phone', 'email', 'tags', 'opt_in', 'last_seen']
+const BUILT_IN_COLUMNS = ['phone', 'email', 'tags', 'opt_in', 'owner', 'conversations', 'last_seen', 'created'] as const
+const DEFAULT_COLUMNS = ['phone', 'email', 'tags', 'opt_in', 'last_seen']
 
 /** Every column a member of this workspace may pick: key and label (an i18n key for built-ins). */
 export function columnChoices(fields: Field[]) {

@@ -1,6 +1,6 @@
 import Segment from '#crm/models/segment'
 import { loadFilterContext } from '#crm/services/filter_context'
-import { countContacts, matchingContacts } from '#crm/services/contact_list'
+import { contactBatches, countContacts } from '#crm/services/contact_list'
 
 /**
  * The CRM's exported service for other plugins (campaigns, automations): a segment's members,
@@ -17,22 +17,15 @@ export async function countSegment(workspaceId: number, segmentId: number) {
 
 /**
  * The segment's contact ids in batches of `batchSize`, by id (keyset on the primary key: each
- * batch is one index range, so a million members cost the same per batch as the first). A
- * contact that joins or leaves while it runs is in or out by the time its id is reached.
+ * batch is one index range, so a million members cost the same per batch as the first).
  *
  *   for await (const ids of segmentContactIds(workspaceId, segmentId)) await enqueue(ids)
  */
 export async function* segmentContactIds(workspaceId: number, segmentId: number, batchSize = 1000): AsyncGenerator<number[]> {
   const segment = await Segment.findInWorkspace(workspaceId, segmentId)
   const context = await loadFilterContext(workspaceId)
-  let after = 0
-  while (true) {
-    const rows = await matchingContacts(workspaceId, context, { filter: segment.filter }).where('ct.id', '>', after).orderBy('ct.id').limit(batchSize).select('ct.id')
-    if (!rows.length) return
-    const ids = rows.map((row) => Number(row.id))
-    yield ids
-    if (ids.length < batchSize) return
-    after = ids.at(-1)!
+  for await (const rows of contactBatches(workspaceId, context, { filter: segment.filter }, batchSize, (batch) => batch.select('ct.id'))) {
+    yield rows.map((row) => Number(row.id))
   }
 }
 

@@ -10,7 +10,7 @@ export type TimelineItem =
   | { at: Date; kind: 'conversation'; channel: string; status: string; inbound: number; outbound: number; lastAt: Date }
   | { at: Date; kind: 'plugin'; entry: TimelineEntry }
 
-export const TIMELINE_PAGE = 30
+const TIMELINE_PAGE = 30
 
 /**
  * A contact's history, newest first, `limit` items older than `before`: changes of fields, tags
@@ -37,26 +37,29 @@ export async function contactTimeline(workspaceId: number, contactId: number, be
       'r.created_at'
     )
 
-  const events = await ownRows('crm_contact_events', 'actor_id', 'data')
-  const notes = await ownRows('crm_notes', 'author_id', 'body')
-  const conversations = await older(
-    db
-      .from('conversations as c')
-      .join('channels as ch', 'ch.id', 'c.channel_id')
-      .joinRaw(
-        `cross join lateral (
-           select count(*) filter (where m.direction = 'inbound') as inbound, count(*) filter (where m.direction = 'outbound') as outbound
-           from messages m where m.workspace_id = c.workspace_id and m.conversation_id = c.id
-         ) counts`
-      )
-      .where('c.workspace_id', workspaceId)
-      .where('c.contact_id', contactId)
-      .orderBy('c.created_at', 'desc')
-      .limit(wanted)
-      .select('c.created_at', 'c.status', 'c.last_activity_at', 'ch.name as channel', 'counts.inbound', 'counts.outbound'),
-    'c.created_at'
-  )
-  const added = await hooks.filter('crm.timeline', [], { workspaceId, contactId, before, limit: wanted })
+  // The sources are independent: read at once.
+  const [events, notes, conversations, added] = await Promise.all([
+    ownRows('crm_contact_events', 'actor_id', 'data'),
+    ownRows('crm_notes', 'author_id', 'body'),
+    older(
+      db
+        .from('conversations as c')
+        .join('channels as ch', 'ch.id', 'c.channel_id')
+        .joinRaw(
+          `cross join lateral (
+             select count(*) filter (where m.direction = 'inbound') as inbound, count(*) filter (where m.direction = 'outbound') as outbound
+             from messages m where m.workspace_id = c.workspace_id and m.conversation_id = c.id
+           ) counts`
+        )
+        .where('c.workspace_id', workspaceId)
+        .where('c.contact_id', contactId)
+        .orderBy('c.created_at', 'desc')
+        .limit(wanted)
+        .select('c.created_at', 'c.status', 'c.last_activity_at', 'ch.name as channel', 'counts.inbound', 'counts.outbound'),
+      'c.created_at'
+    ),
+    hooks.filter('crm.timeline', [], { workspaceId, contactId, before, limit: wanted }),
+  ])
 
   const items: TimelineItem[] = [
     ...events.map((row) => ({ at: row.created_at, kind: 'change' as const, actor: row.actor, data: row.data })),

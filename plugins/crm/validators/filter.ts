@@ -21,7 +21,7 @@ const filterSchema = vine.object({
     .maxLength(20),
 })
 
-export const filterValidator = vine.compile(vine.object({ filter: filterSchema }))
+const filterValidator = vine.compile(vine.object({ filter: filterSchema }))
 
 /**
  * A filter from the URL or a form (JSON text) or from the API (an object), checked for shape;

@@ -122,6 +122,8 @@ test.group('CRM: the contact card', (group) => {
     const saved = await put({ name: 'New Name', email: 'New@Example.com', ownerId: owner.id })
     saved.assertStatus(200)
     assert.include(saved.text(), 'New Name')
+    assert.include(saved.text(), `<dd data-contact-owner>${owner.fullName}</dd>`, 'the answer names the new owner')
+    assert.include(saved.text(), `<option value="${owner.id}" selected>`, 'and offers the members to pick from')
     await contact.refresh()
     assert.equal(contact.email, 'new@example.com')
     assert.equal(contact.ownerId, owner.id)
