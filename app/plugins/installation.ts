@@ -1,6 +1,11 @@
 import { DateTime } from 'luxon'
-import { BaseModel, column } from '@adonisjs/lucid/orm'
+import { BaseModel, afterDelete, afterSave, column } from '@adonisjs/lucid/orm'
 import { pluginRegistry } from '#plugins/registry'
+import { ProcessCache } from '#core/process_cache'
+
+// Plugins read their settings on hot paths (a bot's every step, every agent reply): kept per
+// process, forgotten everywhere when the row is saved. Key: `<workspace id>:<plugin>`.
+const savedSettings = new ProcessCache<Record<string, unknown> | null>('plugins.settings', { ttlMs: 30_000, maxEntries: 50_000 })
 
 /** A plugin's state in one workspace. Disabled rows keep their settings and the plugin's data. */
 export default class PluginInstallation extends BaseModel {
@@ -39,5 +44,19 @@ export default class PluginInstallation extends BaseModel {
       { workspaceId, plugin },
       { ...changes, version: pluginRegistry.getOrFail(plugin).version, changedById: actorId }
     )
+  }
+
+  /** What was saved for `plugin` in the workspace (null: nothing), from this process's cache. */
+  static savedSettings(workspaceId: number, plugin: string) {
+    return savedSettings.get(`${workspaceId}:${plugin}`, async () => {
+      const row = await this.query().select('settings').where('workspace_id', workspaceId).where('plugin', plugin).first()
+      return row?.settings ?? null
+    })
+  }
+
+  @afterSave()
+  @afterDelete()
+  static async forgetSettings(installation: PluginInstallation) {
+    await savedSettings.forgetRow(installation, `${installation.workspaceId}:${installation.plugin}`)
   }
 }

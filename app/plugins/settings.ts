@@ -8,8 +8,7 @@ import type { SettingField } from '#plugins/define_plugin'
 /** A plugin's settings in a workspace: what was saved, over the plugin's defaults. */
 export async function settingsOf(workspaceId: number, plugin: string): Promise<Record<string, unknown>> {
   const defaults = pluginRegistry.getOrFail(plugin).definition.settings?.defaults ?? {}
-  const row = await PluginInstallation.query().where('workspace_id', workspaceId).where('plugin', plugin).first()
-  return { ...defaults, ...row?.settings }
+  return { ...defaults, ...(await PluginInstallation.savedSettings(workspaceId, plugin)) }
 }
 
 /** The fields of the settings form, in schema order, each with its rendering metadata. */
