@@ -222,18 +222,22 @@ export async function run({ root, duration, warmup, connections, connectionsSet 
     if (response.status !== 200 || (target.check && !target.check(html))) {
       throw new BenchError(`The inbox check failed: ${target.urls[0]} answered ${response.status}:\n${indent(html.slice(0, 400))}`)
     }
+    log(`${target.name}: ${Buffer.byteLength(html)} bytes of HTML`)
   }
 
   const figures = []
   const healthUrl = `${web.base}/health`
-  for (const target of [{ key: null, name: 'app GET /health (framework floor)', urls: [healthUrl] }, ...targets]) {
+  // BENCH_ONLY=list|conversation|search|live measures one kind of target (e.g. to profile it alone).
+  const only = process.env.BENCH_ONLY
+  const measured = [{ key: null, name: 'app GET /health (framework floor)', urls: [healthUrl] }, ...targets].filter((target) => !only || target.key === only)
+  for (const target of measured) {
     if (warmup > 0) await timedLoad({ urls: target.urls, headers, concurrency, seconds: warmup })
     log(`Measuring ${target.name} (${concurrency} at once, ${duration}s)...`)
     figures.push({ target, result: await timedLoad({ urls: target.urls, headers, concurrency, seconds: duration, check: target.check }) })
     if (!isRunning(web.child)) throw new BenchError(`The app exited during ${target.name}:\n${indent(web.child.tail.join('\n'))}`)
   }
   const subscribers = envNumber('BENCH_INBOX_SUBSCRIBERS', 500, { integer: true, max: 10_000 })
-  const live = await measureLive({ app, web, seeded, workspaceId, channelId: created.data.id, appSecret, phoneNumberId, subscribers })
+  const live = !only || only === 'live' ? await measureLive({ app, web, seeded, workspaceId, channelId: created.data.id, appSecret, phoneNumberId, subscribers }) : null
   await stopChild(web.child)
 
   const barePort = await freePort(HOST)
@@ -256,7 +260,7 @@ export async function run({ root, duration, warmup, connections, connectionsSet 
       pass: budget ? result.p95 <= budget.p95MaxMs && result.non2xx === 0 && result.errors === 0 : null,
     })
   }
-  results.push({
+  if (live) results.push({
     name: `live: ${subscribers} SSE subscribers get a new message`,
     url: '/__transmit/events',
     rps: NaN,
@@ -278,8 +282,8 @@ export async function run({ root, duration, warmup, connections, connectionsSet 
       `Workspace: ${conversations} conversations (30 % open, 10 % pending, 5 % snoozed, the rest resolved; a fifth assigned), ${messages} messages, seeded with COPY.`,
       `Load: ${concurrency} agents at once (closed loop: each asks again as soon as answered; BENCH_CONNECTIONS changes it), ${duration}s per target after ${warmup}s warm-up; latencies of every request, from this process.`,
       'Conversation: 200 open conversations in turn; searches: 200 phone prefixes (+7900 and 5 digits) and 200 surnames in turn.',
-      `Live: ${subscribers} SSE connections (the agents' open inboxes, one session) subscribed to the workspace's inbox channel; ${live.rounds} signed inbound webhooks one after the other, each timed from its POST to its event at every subscriber (through the web process, the queue, a worker and transmit's Redis transport); "non-2xx" there counts events a subscriber missed.`,
-    ],
+      live && `Live: ${subscribers} SSE connections (the agents' open inboxes, one session) subscribed to the workspace's inbox channel; ${live.rounds} signed inbound webhooks one after the other, each timed from its POST to its event at every subscriber (through the web process, the queue, a worker and transmit's Redis transport); "non-2xx" there counts events a subscriber missed.`,
+    ].filter(Boolean),
   }
 }
 

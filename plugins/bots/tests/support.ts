@@ -3,7 +3,7 @@
  * flows imported and published through the real actions, and customer messages stored as
  * inbound rows and offered through `message.claim` as messaging does after a webhook.
  */
-import { forgetWakeUps } from '#messaging/jobs/send_channel'
+import { forgetWakeUps } from '#jobs/wake_flags'
 import { DateTime } from 'luxon'
 import { hooks } from '#hooks/bus'
 import { jobs } from '#jobs/registry'

@@ -2,6 +2,7 @@ import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import { defineJob, jobs } from '#jobs/registry'
+import { lowerWakeFlag, raiseWakeFlag } from '#jobs/wake_flags'
 import { hooks } from '#hooks/bus'
 import Channel from '#messaging/models/channel'
 import type { OptEvent } from '#messaging/services/channel_provider'
@@ -35,17 +36,15 @@ async function applyOpt(trx: TransactionClientContract, channel: Channel, event:
  * by phone, their conversations, then messages by id), so concurrent batches cannot deadlock.
  * Returns what to announce once it committed.
  */
-async function processTogether(eventIds: number[]) {
+async function processTogether(batch: Batch) {
   const announce: Announcement[] = []
   let orphans: Orphan[] = []
   await db.transaction(async (trx) => {
-    const events = await trx
-      .from('webhook_events')
-      .whereIn('id', eventIds)
-      .whereNull('processed_at')
-      .orderBy('id')
-      .forUpdate()
-      .skipLocked()
+    const query = trx.from('webhook_events').whereNull('processed_at').orderBy('id').forUpdate().skipLocked()
+    if ('ids' in batch) query.whereIn('id', batch.ids)
+    else query.where('attempts', 0).limit(BATCH_SIZE)
+    const events = await query
+    batch.taken = events.map((event) => Number(event.id))
     if (!events.length) return
     const channels = await Channel.query({ client: trx }).whereIn('id', [...new Set(events.map((event) => event.channel_id))])
     const channelById = new Map(channels.map((channel) => [channel.id, channel]))
@@ -92,39 +91,89 @@ function recordFailure(eventId: number, error: unknown) {
 export const MAX_ATTEMPTS = 8
 
 /**
- * Processes a batch of stored webhooks (those one INSERT stored) in one transaction: one job
- * and one commit for up to a hundred events. When the batch fails, each event is tried alone,
- * so one bad event does not hold back the others; the job then fails for the ones that failed.
- * The hooks fire once their events committed.
+ * Stored events by id (the sweeper's), or the next ones nobody holds and nobody tried (a
+ * wake-up's: one that failed is retried by the sweeper, with its attempts counted).
  */
-export const processWebhookEvents = defineJob<{ eventIds: number[] }>({
-  name: 'messaging.process_webhook_events',
-  attempts: MAX_ATTEMPTS,
-  async handle({ eventIds }) {
-    let announce: Announcement[] = []
-    const failed: number[] = []
-    try {
-      announce = await processTogether(eventIds)
-    } catch (error) {
-      if (eventIds.length === 1) {
-        await recordFailure(eventIds[0], error)
-        throw error
-      }
-      for (const eventId of eventIds) {
+type Batch = ({ ids: number[] } | { next: true }) & { taken?: number[] }
+
+/** Events per transaction. */
+const BATCH_SIZE = 100
+/** Batches one wake-up takes before it hands the rest to a fresh job (other queues' jobs get a turn). */
+const BATCHES_PER_JOB = 20
+const WAKE_FLAG = 'webhook-events'
+
+/**
+ * One batch in one transaction; when it fails, each of its events alone, so one bad event does
+ * not hold back the others (those failing alone are counted on their rows and returned).
+ */
+async function processBatch(batch: Batch) {
+  const failed: number[] = []
+  let announce: Announcement[] = []
+  try {
+    announce = await processTogether(batch)
+  } catch (error) {
+    const taken = batch.taken ?? []
+    // Nothing taken: the database itself failed; the job is retried.
+    if (!taken.length) return { taken, failed, announce, error }
+    if (taken.length === 1) {
+      failed.push(taken[0])
+      await recordFailure(taken[0], error)
+    } else {
+      for (const eventId of taken) {
         try {
-          announce.push(...(await processTogether([eventId])))
+          announce.push(...(await processTogether({ ids: [eventId] })))
         } catch (single) {
           failed.push(eventId)
           await recordFailure(eventId, single)
         }
       }
     }
-    for (const fire of announce) await fire()
+  }
+  return { taken: batch.taken ?? [], failed, announce, error: null }
+}
+
+/**
+ * Turns stored webhooks into messages and statuses, a hundred per transaction. A wake-up (no
+ * ids: the webhook endpoint raised the flag after its INSERT committed) takes the next events
+ * nobody holds until none are left, and wakes a twin when it finds a full batch, so a backlog
+ * spreads over the worker's slots; the sweeper names the stale events it queues again (those
+ * whose job was lost, those that failed). The
+ * hooks fire once their events committed; the job fails, to be retried, for events that failed.
+ */
+export const processWebhookEvents = defineJob<{ eventIds?: number[] }>({
+  name: 'messaging.process_webhook_events',
+  attempts: MAX_ATTEMPTS,
+  async handle({ eventIds }) {
+    const failed: number[] = []
+    const fireAll = async (announce: Announcement[]) => {
+      for (const fire of announce) await fire()
+    }
+    if (eventIds) {
+      const done = await processBatch({ ids: eventIds })
+      if (done.error) throw done.error
+      failed.push(...done.failed)
+      await fireAll(done.announce)
+    } else {
+      await lowerWakeFlag(WAKE_FLAG)
+      for (let round = 0; round < BATCHES_PER_JOB; round++) {
+        const done = await processBatch({ next: true })
+        failed.push(...done.failed)
+        if (done.taken.length === BATCH_SIZE) await wakeWebhookProcessing()
+        await fireAll(done.announce)
+        if (done.error) throw done.error
+        if (done.taken.length < BATCH_SIZE) break
+      }
+    }
     if (failed.length) throw new Error(`webhook events ${failed.join(', ')} could not be processed`)
   },
 })
 
-/** Queues the processing of stored events (a twin in flight is harmless: it finds them done or locked). */
+/** Queues the processing of the named stored events (a twin in flight is harmless: it finds them done or locked). */
 export function queueWebhookEvents(eventIds: number[]) {
   return jobs.dispatch(processWebhookEvents, { eventIds }, { removeOnComplete: true })
+}
+
+/** Stored events are waiting: one job takes them, however many requests stored them meanwhile. */
+export async function wakeWebhookProcessing() {
+  if (await raiseWakeFlag(WAKE_FLAG)) await jobs.dispatch(processWebhookEvents, {}, { removeOnComplete: true })
 }

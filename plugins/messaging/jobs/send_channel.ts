@@ -1,12 +1,10 @@
-import redis from '@adonisjs/redis/services/main'
 import { defineJob, jobs } from '#jobs/registry'
+import { lowerWakeFlag, raiseWakeFlag } from '#jobs/wake_flags'
 import Channel from '#messaging/models/channel'
 import { ChannelSender } from '#messaging/services/channel_sender'
 
-/** Set while a wake-up of the channel's sender waits to start (a safety TTL, should its job be lost). */
-const WAKE_FLAG_PREFIX = 'sb:send-wake:'
-const wakeFlag = (channelId: number) => `${WAKE_FLAG_PREFIX}${channelId}`
-const WAKE_FLAG_MS = 60_000
+/** Raised while a wake-up of the channel's sender waits to start (app/jobs/wake_flags.ts). */
+const wakeFlag = (channelId: number) => `send:${channelId}`
 
 /**
  * The send queue is the messages table (queued rows, due at `next_attempt_at`); this job wakes a
@@ -21,7 +19,7 @@ export const sendChannel = defineJob<{ workspaceId: number; channelId: number }>
   attempts: 5,
   backoff: 1000,
   async handle({ workspaceId, channelId }) {
-    await redis.connection().ioConnection.del(wakeFlag(channelId))
+    await lowerWakeFlag(wakeFlag(channelId))
     const channel = await Channel.cached(channelId)
     if (!channel || channel.workspaceId !== workspaceId) return
     const next = await new ChannelSender(channel).run()
@@ -40,20 +38,5 @@ export function dispatchSender(workspaceId: number, channelId: number, at?: Date
 
 /** Wakes the channel's sender after messages were queued: one job, however many messages and callers. */
 export async function wakeSender(workspaceId: number, channelId: number) {
-  const first = await redis.connection().ioConnection.set(wakeFlag(channelId), '1', 'PX', WAKE_FLAG_MS, 'NX')
-  if (first) await dispatchSender(workspaceId, channelId)
-}
-
-/**
- * Forgets every pending wake-up: for whoever emptied the send queue by hand (a drained queue,
- * a test between groups), else each channel's next messages would wait for the flag's TTL.
- */
-export async function forgetWakeUps() {
-  const connection = redis.connection().ioConnection
-  let cursor = '0'
-  do {
-    const [next, keys] = await connection.scan(cursor, 'MATCH', `${WAKE_FLAG_PREFIX}*`, 'COUNT', 500)
-    if (keys.length) await connection.del(...keys)
-    cursor = next
-  } while (cursor !== '0')
+  if (await raiseWakeFlag(wakeFlag(channelId))) await dispatchSender(workspaceId, channelId)
 }

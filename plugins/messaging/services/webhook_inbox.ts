@@ -1,6 +1,6 @@
 import db from '@adonisjs/lucid/services/db'
 import logger from '@adonisjs/core/services/logger'
-import { queueWebhookEvents } from '#messaging/jobs/process_webhook_events'
+import { wakeWebhookProcessing } from '#messaging/jobs/process_webhook_events'
 
 export interface StoredWebhook {
   workspace_id: number
@@ -24,8 +24,8 @@ const MAX_BATCH = 100
  * Stores webhooks durably before they are acknowledged, many per statement: under load each
  * request joins the INSERT being prepared (a few ms at most), so a burst costs one commit
  * instead of one each. `store()` resolves once the row is committed: only then may the caller
- * answer 200. One job processes the whole batch; if it cannot be queued, the rows wait for the
- * sweeper.
+ * answer 200, without waiting for the wake-up of their processing (one job for all the batches
+ * stored meanwhile); should that fail, the rows wait for the sweeper.
  */
 class WebhookInbox {
   #waiting: Waiting[] = []
@@ -55,8 +55,8 @@ class WebhookInbox {
       for (const waiting of batch) waiting.reject(error)
       return
     }
-    await queueWebhookEvents(ids).catch((error) => logger.error({ err: error, events: ids.length }, 'webhook events not queued (the sweeper will)'))
     batch.forEach((waiting, index) => waiting.resolve(ids[index]))
+    await wakeWebhookProcessing().catch((error) => logger.error({ err: error, events: ids.length }, 'webhook processing not woken (the sweeper will)'))
   }
 }
 

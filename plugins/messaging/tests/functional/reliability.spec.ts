@@ -98,6 +98,36 @@ test.group('Webhook reliability', (group) => {
     assert.equal(await count(db.from('contacts').where('workspace_id', channel.workspaceId)), events * perEvent)
   }).timeout(240_000)
 
+  test('webhooks posted meanwhile share one wake-up; it takes them a hundred at a time and leaves one that fails to the sweeper', async ({ client, assert }) => {
+    const channel = await cloudChannel()
+    // A failure inside the database (a bug, a broken constraint) for one message only.
+    await db.rawQuery(
+      `create function refuse_poison() returns trigger language plpgsql as $$
+       begin if new.content->>'body' = 'Nachricht 7.0' then raise exception 'poison refused'; end if; return new; end $$`
+    )
+    await db.rawQuery('create trigger refuse_poison before insert on messages for each row execute function refuse_poison()')
+    try {
+      const events = 230
+      for (let i = 0; i < events; i++) await post(client, channel.id, batch(i, 1))
+      const queued = await jobs.queue('default').getJobCounts('waiting')
+      assert.equal(queued.waiting, 1, 'one processing job for every webhook posted before a worker started')
+
+      const workers = jobs.startWorkers(4)
+      try {
+        await until(async () => (await unprocessed(channel.id)) === 1, 'every other event to be processed', 30_000)
+      } finally {
+        await Promise.all(workers.map((worker) => worker.close()))
+      }
+      assert.equal(await count(db.from('messages').where('channel_id', channel.id)), events - 1)
+      const poison = await db.from('webhook_events').where('channel_id', channel.id).whereNull('processed_at').firstOrFail()
+      assert.equal(poison.attempts, 1, 'tried once by the wake-ups; the sweeper retries it')
+      assert.include(poison.last_error, 'poison refused')
+    } finally {
+      await db.rawQuery('drop trigger refuse_poison on messages')
+      await db.rawQuery('drop function refuse_poison')
+    }
+  }).timeout(60_000)
+
   test('Redis flushed after the 200: the sweeper queues the events again and nothing is lost', async ({ client, assert }) => {
     const channel = await cloudChannel()
     for (let i = 0; i < 10; i++) await post(client, channel.id, batch(i, 2))
