@@ -23,7 +23,15 @@ export interface PluginRoutes {
    * they resolve. Names are prefixed `<plugin>.public.`.
    */
   public?: (router: Router) => void
+  /**
+   * Names of `public` routes whose handlers read the request body themselves (`readRawBody` in
+   * app/core/raw_body.ts): the body parser leaves it alone.
+   */
+  rawBody?: string[]
 }
+
+/** Full names of the routes the body parser leaves alone (see `rawBody`). */
+export const rawBodyRoutes = new Set<string>()
 
 export function definePluginRoutes(routes: PluginRoutes) {
   return routes
@@ -58,6 +66,7 @@ export async function mountPluginRoutes(plugins: DiscoveredPlugin[], { router, a
     }
     if (routes.public) {
       router.group(() => routes.public!(router)).as(`${plugin.name}.public`)
+      for (const name of routes.rawBody ?? []) rawBodyRoutes.add(`${plugin.name}.public.${name}`)
     }
     if (routes.api) {
       router

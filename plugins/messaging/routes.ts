@@ -75,4 +75,6 @@ export default definePluginRoutes({
     router.post('/webhooks/whatsapp/:channelId', [WebhooksController, 'receive']).as('webhooks.receive')
     router.get('/media/:id', [MediaController, 'download']).as('media').where('id', rowId)
   },
+  // Signatures are checked over the exact bytes, then the body is parsed once.
+  rawBody: ['webhooks.receive'],
 })

@@ -17,6 +17,7 @@ import {
   envNumber,
   fixed,
   flushBenchRedis,
+  groupCpuMs,
   freePort,
   indent,
   isRunning,
@@ -233,7 +234,11 @@ export async function run({ root, duration, warmup, connections, connectionsSet 
   for (const target of measured) {
     if (warmup > 0) await timedLoad({ urls: target.urls, headers, concurrency, seconds: warmup })
     log(`Measuring ${target.name} (${concurrency} at once, ${duration}s)...`)
-    figures.push({ target, result: await timedLoad({ urls: target.urls, headers, concurrency, seconds: duration, check: target.check }) })
+    const cpuBefore = groupCpuMs(web.child.pid)
+    const result = await timedLoad({ urls: target.urls, headers, concurrency, seconds: duration, check: target.check })
+    // CPU per request of the web process: steadier than latency on a busy machine.
+    result.appCpuMsPerRequest = (groupCpuMs(web.child.pid) - cpuBefore) / result.requests
+    figures.push({ target, result })
     if (!isRunning(web.child)) throw new BenchError(`The app exited during ${target.name}:\n${indent(web.child.tail.join('\n'))}`)
   }
   const subscribers = envNumber('BENCH_INBOX_SUBSCRIBERS', 500, { integer: true, max: 10_000 })
@@ -280,6 +285,7 @@ export async function run({ root, duration, warmup, connections, connectionsSet 
     settings: { concurrency, conversations, messages, subscribers },
     notes: [
       `Workspace: ${conversations} conversations (30 % open, 10 % pending, 5 % snoozed, the rest resolved; a fifth assigned), ${messages} messages, seeded with COPY.`,
+      `Web process CPU per request: ${figures.map(({ target, result }) => `${target.name} ${fixed(result.appCpuMsPerRequest, 1)} ms`).join('; ')}.`,
       `Load: ${concurrency} agents at once (closed loop: each asks again as soon as answered; BENCH_CONNECTIONS changes it), ${duration}s per target after ${warmup}s warm-up; latencies of every request, from this process.`,
       'Conversation: 200 open conversations in turn; searches: 200 phone prefixes (+7900 and 5 digits) and 200 surnames in turn.',
       live && `Live: ${subscribers} SSE connections (the agents' open inboxes, one session) subscribed to the workspace's inbox channel; ${live.rounds} signed inbound webhooks one after the other, each timed from its POST to its event at every subscriber (through the web process, the queue, a worker and transmit's Redis transport); "non-2xx" there counts events a subscriber missed.`,

@@ -5,8 +5,11 @@ import Channel from '#messaging/models/channel'
 import { providers } from '#messaging/services/providers'
 import { pluginEnablement } from '#plugins/enablement'
 import { webhookInbox } from '#messaging/services/webhook_inbox'
+import { readRawBody } from '#core/raw_body'
 
 const TOUCH_EVERY_MS = 10_000
+// Providers send a few KB at most; this is the body parser's JSON limit.
+const MAX_BODY_BYTES = 1024 * 1024
 
 /**
  * The channel's "last webhook" (its health), written at most every 10 s: under load every
@@ -41,7 +44,12 @@ export default class WebhooksController {
 
   async receive(ctx: HttpContext) {
     const channel = await this.#channel(ctx)
-    const body = ctx.request.raw() ?? ''
+    const encoding = ctx.request.header('content-encoding')
+    if (encoding && encoding !== 'identity') {
+      return ctx.response.status(415).send({ errors: [{ message: 'Compressed bodies are not accepted' }] })
+    }
+    const body = await readRawBody(ctx.request.request, MAX_BODY_BYTES)
+    if (body === null) return ctx.response.status(413).send({ errors: [{ message: 'The body is larger than 1 MB' }] })
     const authentic = providers.get(channel.provider).verifyWebhook(channel, body, (name) => ctx.request.header(name), ctx.request.qs())
     if (!authentic) return ctx.response.unauthorized({ errors: [{ message: 'Signature missing or wrong' }] })
     try {

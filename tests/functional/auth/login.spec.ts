@@ -44,6 +44,12 @@ test.group('Log in and out', (group) => {
     const failure = await AuditLog.query().where('action', 'auth.login_failed').firstOrFail()
     assert.equal(failure.meta.email, user.email)
     assert.equal(failure.actorId, user.id, 'the attempt is attributed to the account, for its admins to see')
+    assert.match(String(failure.meta.requestId), /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'the request has an id for the logs')
+
+    // Behind a proxy, its request id is kept, so the proxy's logs and ours line up.
+    await client.post('/login').header('x-request-id', 'proxy-req-42').form({ email: user.email, password: 'wrong again' }).withCsrfToken().redirects(0)
+    const second = await AuditLog.query().where('action', 'auth.login_failed').orderBy('id', 'desc').firstOrFail()
+    assert.equal(second.meta.requestId, 'proxy-req-42')
 
     const page = await client.get('/dashboard-does-not-exist').redirects(0)
     page.assertStatus(404)

@@ -101,6 +101,24 @@ test.group('POST/GET /webhooks/whatsapp/:channelId', (group) => {
     disabled.assertStatus(404)
   })
 
+  test('the signature is checked before the body is parsed; any content type is read as is; a body over 1 MB is 413, a compressed one 415', async ({ client, assert }) => {
+    const cloud = await channel('whatsapp-cloud', { appSecret: 'app-secret' })
+    const broken = '{"object": '
+    ;(await client.post(`/webhooks/whatsapp/${cloud.id}`).header('content-type', 'application/json').header('x-hub-signature-256', 'sha256=00').form(broken as any)).assertStatus(401)
+
+    // A provider that labels its JSON text/plain is still read byte for byte.
+    const plain = await client.post(`/webhooks/whatsapp/${cloud.id}`).header('content-type', 'text/plain').header('x-hub-signature-256', metaSignature('app-secret', META_BODY)).form(META_BODY as any)
+    plain.assertStatus(200)
+    assert.deepEqual((await stored(cloud.id)).map((row) => row.body), [META_BODY])
+
+    const huge = JSON.stringify({ object: 'whatsapp_business_account', padding: 'x'.repeat(1024 * 1024) })
+    const tooLarge = await client.post(`/webhooks/whatsapp/${cloud.id}`).header('content-type', 'application/json').header('x-hub-signature-256', metaSignature('app-secret', huge)).form(huge as any)
+    tooLarge.assertStatus(413)
+    const gzipped = await client.post(`/webhooks/whatsapp/${cloud.id}`).header('content-type', 'application/json').header('content-encoding', 'gzip').header('x-hub-signature-256', metaSignature('app-secret', META_BODY)).form(META_BODY as any)
+    gzipped.assertStatus(415)
+    assert.lengthOf(await stored(cloud.id), 1)
+  })
+
   test('360dialog: x-360dialog-signature with or without "sha256=", or a static header', async ({ client, assert }) => {
     const signed = await channel('whatsapp-360dialog', { apiKey: 'k', webhookSecret: 'd360' })
     for (const prefix of ['', 'sha256=']) {
