@@ -9,12 +9,12 @@ import { filledQuery, findConversation, labelled } from '#inbox/controllers/cont
 export default class ConversationsController {
   /** The whole page; for HTMX (filters, the next page as the list scrolls) only the rows. */
   async index(ctx: HttpContext) {
-    const filters = await ctx.request.validateUsing(listConversationsValidator, { data: filledQuery(ctx), messagesProvider: labelled(ctx) })
+    const { current, ...filters } = await ctx.request.validateUsing(listConversationsValidator, { data: filledQuery(ctx), messagesProvider: labelled(ctx) })
     const list = await conversationList(ctx, filters)
     if (wantsFragment(ctx)) {
-      // The first page (a live catch-up asks for it) carries the unread count for the tab title.
+      // The first page (a conversation page's list, a live catch-up) carries the unread count for the tab title.
       if (list.unread !== null) ctx.response.header('X-Inbox-Unread', String(list.unread))
-      return ctx.view.render('inbox::partials/list', { list })
+      return ctx.view.render('inbox::partials/list', { list, currentId: current ?? null })
     }
     return ctx.view.render('inbox::pages/index', { list, choices: await filterChoices(ctx) })
   }

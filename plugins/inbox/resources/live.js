@@ -66,6 +66,19 @@ const isNewer = (a, b) => {
   return at > bt || (at === bt && aid > bid)
 }
 
+/**
+ * Highlighted when it is the open conversation's: as the page is now, whatever it was when the
+ * row was fetched (another row clicked meanwhile swaps the open conversation).
+ */
+function markRow(row) {
+  const link = row.querySelector('[data-conversation-link]')
+  if (!link) return
+  const current = Number(row.dataset.row) === openConversation()
+  link.dataset.current = String(current)
+  link.setAttribute('aria-current', current ? 'page' : 'false')
+  link.classList.toggle('bg-brand/10', current)
+}
+
 /** The row where its last activity puts it, or nowhere when the list's filters leave it out. */
 function placeRow(id, row) {
   const list = document.getElementById('conversation-list')
@@ -76,6 +89,7 @@ function placeRow(id, row) {
   // Older than every row shown while more pages wait below: scrolling brings it, once.
   if (!before && list.querySelector('[data-testid="list-sentinel"]')) return
   list.querySelector('[data-testid="list-empty"]')?.remove()
+  markRow(row)
   put(row, list, before)
 }
 
@@ -130,9 +144,6 @@ function syncList() {
       const empty = page.querySelector('[data-testid="list-empty"]')
       if (empty) put(empty, list)
     }
-    // The open conversation's row is highlighted: fetched as such.
-    const open = openConversation()
-    if (open && list.querySelector(`[data-row="${open}"]`)) refreshRow(open)
   })
 }
 
@@ -349,7 +360,8 @@ window.addEventListener('live:subscribed', (event) => {
 async function follow() {
   const root = live()
   const wanted = root?.dataset.inboxLive ?? null
-  if (root) window.setTitleCount(Number(root.dataset.unreadConversations) || 0)
+  // The inbox page says it; beside a conversation, the list's answer does (X-Inbox-Unread, below).
+  if (root?.dataset.unreadConversations !== undefined) window.setTitleCount(Number(root.dataset.unreadConversations) || 0)
   if (wanted === channel) return
   stop?.()
   if (channel) await window.liveTransmit().subscription(channel).delete()
@@ -361,5 +373,33 @@ async function follow() {
   await subscription.create()
 }
 
-document.addEventListener('htmx:afterSettle', () => void follow())
+/* ------------------------------------------------ beside an open conversation */
+
+// Any list HTMX loads (the rows beside a conversation, a filter change) brings the unread count for the title.
+document.addEventListener('htmx:afterRequest', (event) => {
+  const unread = event.detail.xhr?.getResponseHeader('X-Inbox-Unread')
+  if (unread != null) window.setTitleCount(Number(unread))
+})
+
+// Another row clicked beside an open conversation: only the conversation pane is swapped (the URL
+// follows as for any boosted link), so the list keeps its scroll, its loaded pages and live rows.
+document.addEventListener('htmx:beforeSwap', (event) => {
+  const pane = document.getElementById('conversation-pane')
+  const link = event.detail.requestConfig?.elt
+  // Only rows have data-conversation-link (one a live update replaced meanwhile is no longer in the list).
+  if (!pane || !link?.matches?.('a[data-conversation-link]')) return
+  event.detail.target = pane
+  event.detail.selectOverride = '#conversation-pane'
+  event.detail.swapOverride = 'outerHTML'
+})
+
+/** The open conversation's row is the highlighted one (j / k start from it: partials/keys.edge). */
+function markOpenRow() {
+  for (const row of document.querySelectorAll('#conversation-list [data-row]')) markRow(row)
+}
+
+document.addEventListener('htmx:afterSettle', () => {
+  markOpenRow()
+  void follow()
+})
 void follow()

@@ -27,18 +27,16 @@ function linkQuery(filters: ListFilters) {
   return Object.fromEntries(Object.entries(rest).filter(([, value]) => value !== undefined))
 }
 
+/** What every list shows around its rows: its filters, as a form and in links, and its live channel. */
+function listFrame(ctx: HttpContext, filters: ListFilters) {
+  return { filters: normalisedFilters(filters), query: linkQuery(filters), live: liveChannel(ctx.tenant.workspace.id) }
+}
+
 /** One page of the conversation list (the first also says how many conversations are unread, for the tab title). */
 export async function conversationList(ctx: HttpContext, filters: ListFilters) {
   const { rows, cursor, unread } = await listConversations(ctx.tenant.workspace.id, ctx.auth.user!.id, filters, { withUnread: !filters.cursor })
   const display = displayOf(ctx)
-  return {
-    items: rows.map((row) => presentConversationRow(row, display)),
-    cursor,
-    filters: normalisedFilters(filters),
-    query: linkQuery(filters),
-    unread,
-    live: liveChannel(ctx.tenant.workspace.id),
-  }
+  return { ...listFrame(ctx, filters), items: rows.map((row) => presentConversationRow(row, display)), cursor, unread }
 }
 
 /**
@@ -152,11 +150,15 @@ async function loadContactAndChannel(conversation: Conversation) {
   return contact.$extras.channel_summary as { name: string; displayPhone: string | null }
 }
 
-/** A conversation's page: the list beside it, its messages, header, composer and contact panel. */
+/**
+ * A conversation's page: its messages, header, composer and contact panel, and the frame of the
+ * list beside it (its rows load on their own: GET /inbox?current=…, so the conversation shows
+ * first, and a phone, which hides the list, never asks for them).
+ */
 export async function conversationPage(ctx: HttpContext, conversation: Conversation, filters: ListFilters, before?: number) {
   const display = displayOf(ctx)
   const channel = await loadContactAndChannel(conversation)
-  const list = await conversationList(ctx, filters)
+  const list = listFrame(ctx, filters)
   const members = await memberChoices(conversation.workspaceId)
   // The agents who wrote are members, mostly: their names need no query of their own.
   const thread = await loadThread(conversation, display, before, new Map(members.mentionable.map((member) => [member.id, member.name])))

@@ -23,6 +23,8 @@ export const listConversationsValidator = vine.compile(
     ...listFields,
     // "<last activity in µs since the epoch>-<id>" of the last row shown (keyset pagination).
     cursor: vine.string().regex(/^\d{1,17}-\d{1,15}$/).optional(),
+    // The conversation open beside the list (a conversation page loads its list so): its row is marked.
+    current: id.clone().optional(),
   })
 )
 
@@ -57,4 +59,4 @@ export const changeStatusValidator = vine.compile(
 )
 
 /** The list's filters as validated (the cursor only on GET /inbox). */
-export type ListFilters = Infer<typeof listConversationsValidator>
+export type ListFilters = Omit<Infer<typeof listConversationsValidator>, 'current'>

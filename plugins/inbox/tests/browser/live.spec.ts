@@ -44,6 +44,29 @@ test.group('Browser: the live inbox, two agents', (group) => {
     }
   })
 
+  test('beside an open conversation the list loads on its own; another row swaps only the conversation, the URL and the marked row follow', async ({ assert, client, browserContext }) => {
+    const setup = await customerWrote(client, rig.simulator, 'Erste Frage', 0.01)
+    await rig.simulator.inject(setup.phoneNumberId, { from: '4917600000002', name: 'Zweite Kundin', type: 'text', text: 'Zweite Frage', timestamp: Math.floor(Date.now() / 1000) })
+    const others = () => Conversation.query().where('workspace_id', setup.workspace.id).whereNot('id', setup.conversation.id)
+    await until(async () => (await others()).length === 1, 'the second customer’s conversation')
+    const [second] = await others()
+    await browserContext.loginAs(setup.user)
+    const page = await browserContext.newPage()
+    await open(page, `/w/${setup.workspace.slug}/inbox/conversations/${setup.conversation.id}`)
+
+    await page.locator(`[data-conversation="${setup.conversation.id}"][data-current="true"]`).waitFor()
+    await page.evaluate(() => document.getElementById('conversation-list')!.setAttribute('data-kept', 'yes'))
+    await page.locator(`[data-conversation="${second.id}"]`).click()
+    await page.locator(`[data-conversation-id="${second.id}"]`).getByText('Zweite Frage').waitFor()
+    assert.equal(await page.getAttribute('#conversation-list', 'data-kept'), 'yes', 'the list stayed as it was')
+    assert.match(page.url(), new RegExp(`/conversations/${second.id}$`))
+    assert.include(await page.title(), 'Zweite Kundin')
+    // The marked row follows once the swap settled.
+    await page.locator(`[data-conversation="${second.id}"][data-current="true"]`).waitFor({ timeout: 2000 })
+    assert.equal(await page.getAttribute(`[data-conversation="${setup.conversation.id}"]`, 'data-current'), 'false')
+    assert.isTrue(await neverReloaded(page))
+  })
+
   test('agent A replies: the simulator gets it once, and the ticks advance on both agents’ pages', async (context) => {
     const { assert, client, cleanup } = context
     // Statuses a little apart, so that each tick is seen.
