@@ -1,58 +1,36 @@
 /**
  * One installed package's script in an isolated-vm isolate (one per installation, kept warm).
+ * Runs in the sandbox runner child only (app/sandbox/runner_main.ts): the web and worker
+ * processes never load isolated-vm (threat 6: some operations abort the whole process).
  *
- *   const sandbox = new Sandbox({ manifest, script, grants, host })
- *   const answer = await sandbox.call('message.received', payload)   // SandboxFault on any breach
+ *   const sandbox = new Sandbox({ spec: { script, grants, limits }, invoke })
+ *   const json = await sandbox.call('message.received', eventJson, callId)   // SandboxFault on any breach
  *
  * The script is an ES module whose only import, `switchboard:api`, is generated per installation
  * and exports only the capabilities the admin consented to (an ungranted `import { kv }` fails to
  * link, and the host refuses the call too). Across the boundary go JSON strings only: the api
  * module captures one async callback and removes it from globalThis before the script runs, so
- * the script never holds a Reference, an ExternalCopy or the ivm module.
+ * the script never holds a Reference, an ExternalCopy or the ivm module. Capability calls leave
+ * through `invoke`, which the runner forwards to the host process that made the call.
  *
  * Limits: memoryLimit on the isolate; per call a CPU budget (isolate.cpuTime, polled) and a wall
  * budget, both covering promises, which isolated-vm's own `timeout` does not; on a breach the
  * isolate is disposed and never reused (the next call loads a fresh one). Calls into one sandbox
  * are queued, so one installation cannot hog more than its own slot.
- *
- * isolated-vm (a native addon) is loaded on the first isolate, not on import: start/plugins.ts
- * reaches this file through the marketplace runtime in every web and worker process, most of
- * which never run a package.
  */
 import type ivm from 'isolated-vm'
-import { PLATFORM_LIMITS, limitsOf, type Capability, type Limits, type Manifest } from '#marketplace/manifest'
-import type { CapabilityHost } from '#sandbox/capabilities'
+import type { Capability, Limits } from '#marketplace/manifest'
+import { CapabilityError, SandboxFault, type SandboxSpec } from '#sandbox/protocol'
 
 const MAX_SOURCE_BYTES = 1_048_576
 const WATCHDOG_MS = 5
-
-export class SandboxFault extends Error {
-  constructor(
-    readonly kind: 'timeout' | 'cpu' | 'memory' | 'error' | 'load' | 'payload',
-    message: string
-  ) {
-    super(message)
-    this.name = 'SandboxFault'
-  }
-}
-
-/** A refusal from a capability (not granted, over quota, origin not declared): the script sees it as an Error. */
-export class CapabilityError extends Error {
-  name = 'CapabilityError'
-}
+/** Longest error message that leaves the isolate (a script could throw megabytes). */
+const MAX_MESSAGE = 1000
 
 export interface SandboxOptions {
-  manifest: Manifest
-  script: string
-  /** The capabilities the admin consented to (a subset of the manifest's). */
-  grants: ReadonlySet<Capability>
-  host: CapabilityHost
-}
-
-/** Per-call budget, shared with the capability host (sub-requests, wall deadline). */
-export interface CallBudget {
-  deadline: number
-  subrequests: number
+  spec: SandboxSpec
+  /** A capability call of the script during call `callId` (JSON arguments), answered with JSON or a refusal. */
+  invoke(name: string, args: string, callId: number): Promise<string | undefined>
 }
 
 /** Exports of `switchboard:api`, each built on `invoke(name, args)`; only granted ones are generated. */
@@ -77,48 +55,46 @@ function apiSource(grants: ReadonlySet<Capability>) {
   ].join('\n')
 }
 
-/** The host's entry: calls the script's handler for a hook with a JSON payload, answers JSON. */
-const ENTRY_SOURCE = `import handlers from 'script'
+/**
+ * The runner's entry into the script: calls the handler for a hook with a JSON event and answers
+ * JSON, checked against the payload limit inside the isolate (before anything is copied out).
+ * Whatever the script throws leaves as a plain message: a thrown non-Error would not cross.
+ */
+const entrySource = (maxBytes: number) => `import handlers from 'script'
 export async function dispatch(hook, json) {
-  const handler = handlers == null ? undefined : handlers[hook]
-  if (typeof handler !== 'function') throw new Error('the script exports no handler for ' + hook)
-  const out = await handler.call(handlers, JSON.parse(json))
-  return out === undefined ? undefined : JSON.stringify(out)
+  try {
+    const handler = handlers == null ? undefined : handlers[hook]
+    if (typeof handler !== 'function') throw new Error('the script exports no handler for ' + hook)
+    const out = await handler.call(handlers, JSON.parse(json))
+    const answer = out === undefined ? undefined : JSON.stringify(out)
+    if (answer !== undefined && answer.length > ${maxBytes}) throw new Error('the answer is ' + answer.length + ' bytes, over the ${maxBytes}-byte limit')
+    return answer
+  } catch (error) {
+    throw new Error(error instanceof Error ? String(error.message).slice(0, ${MAX_MESSAGE}) : 'the script threw a ' + typeof error + ', not an Error')
+  }
 }`
-
-/** JSON.parse that drops `__proto__` / `constructor` / `prototype` keys (threat 10) and caps the size. */
-export function parseFromSandbox(json: unknown, maxBytes = PLATFORM_LIMITS.payloadBytes): unknown {
-  if (json === undefined) return undefined
-  if (typeof json !== 'string') throw new SandboxFault('payload', 'the script returned something that is not JSON')
-  if (json.length > maxBytes) throw new SandboxFault('payload', `the script's value is ${json.length} bytes, over the ${maxBytes}-byte limit`)
-  return JSON.parse(json, (key, value) => (key === '__proto__' || key === 'constructor' || key === 'prototype' ? undefined : value))
-}
-
-function toJson(value: unknown, what: string) {
-  const json = JSON.stringify(value ?? null)
-  if (json.length > PLATFORM_LIMITS.payloadBytes) throw new SandboxFault('payload', `${what} is ${json.length} bytes, over the ${PLATFORM_LIMITS.payloadBytes}-byte limit`)
-  return json
-}
 
 export class Sandbox {
   readonly limits: Limits
+  readonly #grants: ReadonlySet<Capability>
   #isolate: ivm.Isolate | undefined
   #dispatch: ivm.Reference<(hook: string, json: string) => Promise<string | undefined>> | undefined
   #loading: Promise<void> | undefined
   #queue: Promise<unknown> = Promise.resolve()
-  #budget: CallBudget | undefined
+  /** The call running now: capabilities answer only then, on its behalf. */
+  #running: number | undefined
   /** Why the current isolate was disposed by the watchdog (reported instead of isolated-vm's message). */
   #killed: SandboxFault | undefined
   loads = 0
 
   constructor(readonly options: SandboxOptions) {
-    this.limits = limitsOf(options.manifest)
-    if (Buffer.byteLength(options.script) > MAX_SOURCE_BYTES) throw new SandboxFault('load', `script.js is over ${MAX_SOURCE_BYTES} bytes`)
+    this.limits = options.spec.limits
+    this.#grants = new Set(options.spec.grants)
   }
 
-  /** Runs the script's handler for `hook`; queued behind this sandbox's other calls. */
-  call(hook: string, payload: unknown): Promise<unknown> {
-    const run = this.#queue.then(() => this.#call(hook, payload))
+  /** Runs the script's handler for `hook` on a JSON event; queued behind this sandbox's other calls. */
+  call(hook: string, json: string, callId: number): Promise<string | undefined> {
+    const run = this.#queue.then(() => this.#call(hook, json, callId))
     this.#queue = run.catch(() => {})
     return run
   }
@@ -133,34 +109,31 @@ export class Sandbox {
     this.#isolate = this.#dispatch = this.#loading = undefined
   }
 
-  async #call(hook: string, payload: unknown) {
-    const json = toJson(payload, 'the event')
-    const budget: CallBudget = { deadline: performance.now() + this.limits.wallMs, subrequests: this.limits.subrequests }
-    this.#budget = budget
+  async #call(hook: string, json: string, callId: number) {
+    if (json.length > this.limits.payloadBytes) throw new SandboxFault('payload', `the event is ${json.length} bytes, over the ${this.limits.payloadBytes}-byte limit`)
+    const deadline = performance.now() + this.limits.wallMs
+    this.#running = callId
     this.#killed = undefined
-    const watchdog = this.#watch(budget)
+    const watchdog = this.#watch(deadline)
     try {
       await (this.#loading ??= this.#load())
-      const isolate = this.#isolate!
-      const startCpu = isolate.cpuTime
-      watchdog.cpuFrom(startCpu)
-      const out = await this.#dispatch!.apply(undefined, [hook, json], { result: { promise: true, copy: true }, timeout: this.limits.wallMs })
-      return parseFromSandbox(out)
+      watchdog.cpuFrom(this.#isolate!.cpuTime)
+      return await this.#dispatch!.apply(undefined, [hook, json], { result: { promise: true, copy: true }, timeout: this.limits.wallMs })
     } catch (error) {
       throw this.#fault(error)
     } finally {
       watchdog.stop()
-      this.#budget = undefined
+      this.#running = undefined
     }
   }
 
   /** Polls CPU and wall time while a call runs; disposes the isolate on a breach. */
-  #watch(budget: CallBudget) {
+  #watch(deadline: number) {
     let cpuStart: bigint | undefined
     const timer = setInterval(() => {
       const isolate = this.#isolate
       if (!isolate || isolate.isDisposed) return
-      if (performance.now() > budget.deadline) {
+      if (performance.now() > deadline) {
         this.#kill(new SandboxFault('timeout', `the call ran over its ${this.limits.wallMs} ms wall-time limit`))
       } else if (cpuStart !== undefined && isolate.cpuTime - cpuStart > BigInt(this.limits.cpuMs) * 1_000_000n) {
         this.#kill(new SandboxFault('cpu', `the call used over its ${this.limits.cpuMs} ms of CPU time`))
@@ -186,14 +159,15 @@ export class Sandbox {
     else if (/memory limit/i.test(message)) fault = new SandboxFault('memory', `the script ran over its ${this.limits.memoryMb} MB memory limit`)
     else if (/timed out/i.test(message)) fault = new SandboxFault('timeout', `the call ran over its ${this.limits.wallMs} ms wall-time limit`)
     // Only the message crosses: a host stack trace would tell the script about the host.
-    else fault = new SandboxFault('error', message)
+    else fault = new SandboxFault('error', message.slice(0, MAX_MESSAGE))
     if (this.#isolate?.isDisposed || fault.kind !== 'error') this.dispose()
     return fault
   }
 
   async #load() {
     this.loads++
-    const { grants, script } = this.options
+    const { script } = this.options.spec
+    if (Buffer.byteLength(script) > MAX_SOURCE_BYTES) throw new SandboxFault('load', `script.js is over ${MAX_SOURCE_BYTES} bytes`)
     const { default: ivm } = await import('isolated-vm')
     const isolate = new ivm.Isolate({ memoryLimit: this.limits.memoryMb })
     this.#isolate = isolate
@@ -214,9 +188,9 @@ export class Sandbox {
         throw new SandboxFault('load', `${filename} does not compile: ${(error as Error).message}`)
       }
     }
-    const api = await compile(apiSource(grants), 'switchboard:api')
+    const api = await compile(apiSource(this.#grants), 'switchboard:api')
     const user = await compile(script, 'script.js')
-    const entry = await compile(ENTRY_SOURCE, 'switchboard:entry')
+    const entry = await compile(entrySource(this.limits.payloadBytes), 'switchboard:entry')
     const refuse = (specifier: string) => {
       throw new SandboxFault('load', `script.js may import only "switchboard:api", not "${specifier}"`)
     }
@@ -228,6 +202,7 @@ export class Sandbox {
       await entry.evaluate({ timeout: this.limits.cpuMs })
     } catch (error) {
       if (error instanceof SandboxFault) throw error
+      if (this.#killed) throw this.#killed
       throw new SandboxFault('load', `script.js does not load: ${(error as Error).message}`)
     }
     // isolated-vm hands out a module's namespace only after its own evaluate() (a no-op by now).
@@ -236,20 +211,13 @@ export class Sandbox {
     this.#dispatch = await entry.namespace.get('dispatch', { reference: true })
   }
 
-  /** The one door out of the isolate: a granted capability, JSON in and out. */
-  async #capability(name: string, argsJson: string): Promise<string | undefined> {
-    const budget = this.#budget
-    if (!budget) throw new CapabilityError('capabilities are available only while a hook runs')
+  /** The one door out of the isolate: a granted capability, JSON in and out, answered by the host. */
+  async #capability(name: string, args: string): Promise<string | undefined> {
+    const callId = this.#running
+    if (callId === undefined) throw new CapabilityError('capabilities are available only while a hook runs')
     const capability = name.split('.')[0] as Capability
-    if (!this.options.grants.has(capability)) throw new CapabilityError(`the "${capability}" capability was not granted`)
-    const args = parseFromSandbox(argsJson)
-    if (!Array.isArray(args)) throw new CapabilityError('bad arguments')
-    try {
-      const out = await this.options.host.invoke(name, args, budget)
-      return out === undefined ? undefined : toJson(out, 'the answer')
-    } catch (error) {
-      // The message only: no host stack or object crosses.
-      throw new CapabilityError(error instanceof CapabilityError || error instanceof SandboxFault ? error.message : 'the capability failed on the host')
-    }
+    if (!this.#grants.has(capability)) throw new CapabilityError(`the "${capability}" capability was not granted`)
+    if (args.length > this.limits.payloadBytes) throw new CapabilityError(`the arguments are over the ${this.limits.payloadBytes}-byte limit`)
+    return this.options.invoke(name, args, callId)
   }
 }
