@@ -179,7 +179,7 @@ export class MarketplaceRuntime {
       if (chain.includes(key)) throw new SandboxFault('error', `${packageId} triggered its own hook while running it (re-entrant calls are refused)`)
       const started = performance.now()
       const budget = { deadline: started + limits.wallMs, subrequests: limits.subrequests }
-      const options = { capabilities: installed.host, budget, payloadBytes: limits.payloadBytes, wallMs: limits.wallMs }
+      const options = { capabilities: installed.host, budget, payloadBytes: limits.payloadBytes }
       const out = await callChain.run([...chain, key], () => this.runner.call(key, hook, json, options))
       installed.timings.record(performance.now() - started)
       return parseFromSandbox(out, limits.payloadBytes)

@@ -66,6 +66,12 @@ for (const [net, prefix] of [['::', 127], ['fc00::', 7], ['fe80::', 10], ['ff00:
 export function isForbiddenAddress(address: string) {
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)
   if (mapped) return forbidden.check(mapped[1], 'ipv4')
+  // The URL parser writes a mapped address in hex (http://[::ffff:127.0.0.1] → [::ffff:7f00:1]).
+  const hex = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/i.exec(address)
+  if (hex) {
+    const [high, low] = [Number.parseInt(hex[1], 16), Number.parseInt(hex[2], 16)]
+    return forbidden.check(`${high >> 8}.${high & 255}.${low >> 8}.${low & 255}`, 'ipv4')
+  }
   return forbidden.check(address, isIP(address) === 6 ? 'ipv6' : 'ipv4')
 }
 

@@ -47,10 +47,12 @@ export type ToRunner =
   | { t: 'call'; id: number; key: string; hook: string; json: string }
   | { t: 'answer'; id: number; ok: boolean; out: string | undefined }
   | { t: 'stats'; id: number }
+  | { t: 'ping' }
 
 /** Runner → host. */
 export type FromRunner =
   | { t: 'ready' }
+  | { t: 'pong' }
   | { t: 'done'; id: number; ok: true; out: string | undefined }
   | { t: 'done'; id: number; ok: false; kind: FaultKind; message: string }
   /** A capability call made by the script of call `call`; the host answers with `answer` and the same id. */

@@ -6,8 +6,9 @@
  *
  * Supervision: when the runner exits (a script aborted it, it was killed, it stopped answering),
  * every call in flight rejects with a `crash` fault and the next call starts a new runner, which
- * gets its scripts again as they are called. A call the runner does not answer within its wall
- * limit plus a grace period gets the runner killed: a stuck runner must not hold hooks hostage.
+ * gets its scripts again as they are called. While calls are in flight the host pings the runner;
+ * one that stays silent for STUCK_MS (its event loop blocked: isolates run on their own threads,
+ * so a busy script does not do that) is killed: a stuck runner must not hold hooks hostage.
  *
  * A capability call runs in the async context of the call that caused it (AsyncResource), so the
  * hook bus's depth guard and the marketplace's re-entrancy check see the whole chain.
@@ -18,8 +19,8 @@ import { extname } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { CapabilityError, SandboxFault, parseFromSandbox, toJson, type CallBudget, type FromRunner, type SandboxSpec, type ToRunner } from '#sandbox/protocol'
 
-/** How long past its wall limit a call may stay unanswered before the runner counts as stuck. */
-const GRACE_MS = 2000
+const PING_MS = 500
+const STUCK_MS = 3000
 
 export interface CapabilityInvoker {
   invoke(name: string, args: unknown[], budget: CallBudget): unknown
@@ -30,7 +31,6 @@ export interface CallOptions {
   budget: CallBudget
   /** The installation's payload limit, for the capability arguments and answers. */
   payloadBytes: number
-  wallMs: number
 }
 
 /** The runner stopped while the call was in flight; `suspects` is how many installations had a call in flight. */
@@ -48,7 +48,6 @@ interface PendingCall extends CallOptions {
   resolve(out: string | undefined): void
   reject(error: Error): void
   scope: AsyncResource
-  timer: NodeJS.Timeout
 }
 
 export class SandboxRunner {
@@ -61,6 +60,8 @@ export class SandboxRunner {
   #stats = new Map<number, (stats: { rss: number; heaps: Record<string, number> }) => void>()
   #next = 0
   #outbox: ToRunner[] = []
+  #heartbeat: NodeJS.Timeout | undefined
+  #lastHeard = 0
   /** Runners started so far (the first one included). */
   starts = 0
 
@@ -90,9 +91,8 @@ export class SandboxRunner {
     }
     const id = ++this.#next
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => this.#stuck(), options.wallMs + GRACE_MS)
-      this.#pending.set(id, { ...options, key, resolve, reject, scope: new AsyncResource('SandboxCall'), timer })
-      if (this.#pending.size === 1) this.#child?.channel?.ref()
+      this.#pending.set(id, { ...options, key, resolve, reject, scope: new AsyncResource('SandboxCall') })
+      if (this.#pending.size === 1) this.#busy()
       this.#send({ t: 'call', id, key, hook, json })
     })
   }
@@ -133,7 +133,10 @@ export class SandboxRunner {
   }
 
   #receive(message: FromRunner) {
+    this.#lastHeard = performance.now()
     switch (message.t) {
+      case 'pong':
+        return
       case 'ready':
         this.#ready = true
         return this.#flush()
@@ -171,14 +174,25 @@ export class SandboxRunner {
     const pending = this.#pending.get(id)
     if (!pending) return undefined
     this.#pending.delete(id)
-    clearTimeout(pending.timer)
     pending.scope.emitDestroy()
-    if (this.#pending.size === 0) this.#child?.channel?.unref()
+    if (this.#pending.size === 0) this.#idle()
     return pending
   }
 
-  #stuck() {
-    this.#child?.kill('SIGKILL')
+  /** Calls are in flight: keep this process alive for them and watch that the runner answers. */
+  #busy() {
+    this.#child?.channel?.ref()
+    this.#lastHeard = performance.now()
+    this.#heartbeat ??= setInterval(() => {
+      if (performance.now() - this.#lastHeard > STUCK_MS) this.#child?.kill('SIGKILL')
+      else this.#send({ t: 'ping' })
+    }, PING_MS)
+  }
+
+  #idle() {
+    this.#child?.channel?.unref()
+    clearInterval(this.#heartbeat)
+    this.#heartbeat = undefined
   }
 
   #exited(child: ChildProcess, why: string) {

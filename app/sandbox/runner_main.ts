@@ -71,6 +71,8 @@ function handle(message: ToRunner) {
       pendingCapabilities.delete(message.id)
       return message.ok ? pending?.resolve(message.out) : pending?.reject(new Error(message.out))
     }
+    case 'ping':
+      return send({ t: 'pong' })
     case 'stats':
       return send({ t: 'stats', id: message.id, rss: process.memoryUsage.rss(), heaps: Object.fromEntries([...sandboxes].map(([key, sandbox]) => [key, sandbox.heapUsed()])) })
   }

@@ -152,11 +152,12 @@ export class Sandbox {
 
   /** Any failure as a SandboxFault; a disposed isolate is never reused. */
   #fault(error: unknown): SandboxFault {
-    if (error instanceof SandboxFault) return error
     const message = error instanceof Error ? error.message : String(error)
     let fault: SandboxFault
-    if (this.#killed) fault = this.#killed
-    else if (/memory limit/i.test(message)) fault = new SandboxFault('memory', `the script ran over its ${this.limits.memoryMb} MB memory limit`)
+    if (error instanceof SandboxFault) fault = error
+    else if (this.#killed) fault = this.#killed
+    // An ArrayBuffer over the limit is refused rather than disposed; it is the same breach.
+    else if (/memory limit|array buffer allocation failed/i.test(message)) fault = new SandboxFault('memory', `the script ran over its ${this.limits.memoryMb} MB memory limit`)
     else if (/timed out/i.test(message)) fault = new SandboxFault('timeout', `the call ran over its ${this.limits.wallMs} ms wall-time limit`)
     // Only the message crosses: a host stack trace would tell the script about the host.
     else fault = new SandboxFault('error', message.slice(0, MAX_MESSAGE))
