@@ -92,7 +92,7 @@ export class SandboxRunner {
     const id = ++this.#next
     return new Promise((resolve, reject) => {
       this.#pending.set(id, { ...options, key, resolve, reject, scope: new AsyncResource('SandboxCall') })
-      if (this.#pending.size === 1) this.#busy()
+      this.#busy()
       this.#send({ t: 'call', id, key, hook, json })
     })
   }
@@ -103,6 +103,7 @@ export class SandboxRunner {
     const id = ++this.#next
     return new Promise((resolve) => {
       this.#stats.set(id, resolve)
+      this.#busy()
       this.#send({ t: 'stats', id })
     })
   }
@@ -129,7 +130,7 @@ export class SandboxRunner {
     child.on('error', () => child.kill('SIGKILL'))
     // The runner never keeps this process alive by itself: only while calls are in flight.
     child.unref()
-    if (this.#pending.size === 0) child.channel?.unref()
+    if (this.#pending.size + this.#stats.size === 0) child.channel?.unref()
   }
 
   #receive(message: FromRunner) {
@@ -160,6 +161,7 @@ export class SandboxRunner {
       case 'stats':
         this.#stats.get(message.id)?.({ rss: message.rss, heaps: message.heaps })
         this.#stats.delete(message.id)
+        this.#idle()
     }
   }
 
@@ -175,12 +177,13 @@ export class SandboxRunner {
     if (!pending) return undefined
     this.#pending.delete(id)
     pending.scope.emitDestroy()
-    if (this.#pending.size === 0) this.#idle()
+    this.#idle()
     return pending
   }
 
-  /** Calls are in flight: keep this process alive for them and watch that the runner answers. */
+  /** Something is in flight: keep this process alive for it and watch that the runner answers. */
   #busy() {
+    if (this.#pending.size + this.#stats.size !== 1) return
     this.#child?.channel?.ref()
     this.#lastHeard = performance.now()
     this.#heartbeat ??= setInterval(() => {
@@ -190,6 +193,7 @@ export class SandboxRunner {
   }
 
   #idle() {
+    if (this.#pending.size + this.#stats.size !== 0) return
     this.#child?.channel?.unref()
     clearInterval(this.#heartbeat)
     this.#heartbeat = undefined
@@ -206,6 +210,7 @@ export class SandboxRunner {
     for (const id of inFlight) this.#settle(id)!.reject(new RunnerCrash(`the sandbox runner stopped (${why}) during the call`, suspects))
     for (const resolve of this.#stats.values()) resolve({ rss: 0, heaps: {} })
     this.#stats.clear()
+    this.#idle()
   }
 
   /** Queues a message; everything queued in this turn goes as one IPC write once the runner is ready. */
