@@ -108,9 +108,13 @@ export class SandboxRunner {
     })
   }
 
-  /** Stops the runner (calls in flight fail as after a crash); the next call starts a new one. */
-  stop(signal: NodeJS.Signals = 'SIGTERM') {
-    this.#child?.kill(signal)
+  /** Stops the runner (calls in flight fail as after a crash); the next call starts a new one at once. */
+  stop(signal: NodeJS.Signals = 'SIGTERM', why = 'stopped') {
+    const child = this.#child
+    if (!child) return
+    // Detached now, not on its exit event: nothing more is sent to a runner that is going away.
+    this.#exited(child, why)
+    child.kill(signal)
   }
 
   #start() {
@@ -127,7 +131,7 @@ export class SandboxRunner {
       for (const message of batch) this.#receive(message)
     })
     child.on('exit', (code, signal) => this.#exited(child, signal ?? `exit code ${code}`))
-    child.on('error', () => child.kill('SIGKILL'))
+    child.on('error', () => this.#child === child && this.stop('SIGKILL', 'IPC error'))
     // The runner never keeps this process alive by itself: only while calls are in flight.
     child.unref()
     if (this.#pending.size + this.#stats.size === 0) child.channel?.unref()
@@ -187,7 +191,7 @@ export class SandboxRunner {
     this.#child?.channel?.ref()
     this.#lastHeard = performance.now()
     this.#heartbeat ??= setInterval(() => {
-      if (performance.now() - this.#lastHeard > STUCK_MS) this.#child?.kill('SIGKILL')
+      if (performance.now() - this.#lastHeard > STUCK_MS) this.stop('SIGKILL', `silent for ${STUCK_MS} ms`)
       else this.#send({ t: 'ping' })
     }, PING_MS)
   }

@@ -27,6 +27,34 @@ const WATCHDOG_MS = 5
 /** Longest error message that leaves the isolate (a script could throw megabytes). */
 const MAX_MESSAGE = 1000
 
+/**
+ * Isolates loading at once in this runner. Creating and compiling an isolate takes the runner's
+ * main thread; a burst of first calls (a restart, many workspaces at once) waits here instead of
+ * eating into each other's start-up limit.
+ */
+const MAX_LOADS = 2
+let loadsRunning = 0
+const waitingLoads: (() => void)[] = []
+
+async function inLoadSlot<T>(load: () => Promise<T>): Promise<T> {
+  if (loadsRunning < MAX_LOADS) loadsRunning++
+  else await new Promise<void>((resolve) => waitingLoads.push(resolve))
+  try {
+    return await load()
+  } finally {
+    // The slot passes straight to the next load waiting, if any.
+    const next = waitingLoads.shift()
+    if (next) next()
+    else loadsRunning--
+  }
+}
+
+interface Watchdog {
+  /** Counts CPU from this reading of the isolate's `cpuTime` (the call itself starts now). */
+  cpuFrom(start: bigint): void
+  stop(): void
+}
+
 export interface SandboxOptions {
   spec: SandboxSpec
   /** A capability call of the script during call `callId` (JSON arguments), answered with JSON or a refusal. */
@@ -61,6 +89,8 @@ function apiSource(grants: ReadonlySet<Capability>) {
  * Whatever the script throws leaves as a plain message: a thrown non-Error would not cross.
  */
 const entrySource = (maxBytes: number) => `import handlers from 'script'
+/** False while the script's top-level code has not finished (it awaits something). */
+export function ready() { try { return handlers !== null } catch { return false } }
 export async function dispatch(hook, json) {
   try {
     const handler = handlers == null ? undefined : handlers[hook]
@@ -109,47 +139,56 @@ export class Sandbox {
     this.#isolate = this.#dispatch = this.#loading = undefined
   }
 
+  /**
+   * The call's wall and CPU budgets start once its isolate is loaded: loading (start-up) has the
+   * same wall limit of its own, and top-level code the CPU limit as a synchronous timeout.
+   */
   async #call(hook: string, json: string, callId: number) {
     if (json.length > this.limits.payloadBytes) throw new SandboxFault('payload', `the event is ${json.length} bytes, over the ${this.limits.payloadBytes}-byte limit`)
-    const deadline = performance.now() + this.limits.wallMs
     this.#running = callId
     this.#killed = undefined
-    const watchdog = this.#watch(deadline)
+    let watchdog: Watchdog | undefined
     try {
-      await (this.#loading ??= this.#load())
+      if (!this.#dispatch) await (this.#loading ??= inLoadSlot(() => this.#watched(() => this.#load())))
+      watchdog = this.#watch(performance.now() + this.limits.wallMs)
       watchdog.cpuFrom(this.#isolate!.cpuTime)
       return await this.#dispatch!.apply(undefined, [hook, json], { result: { promise: true, copy: true } })
     } catch (error) {
       throw this.#fault(error)
     } finally {
-      watchdog.stop()
+      watchdog?.stop()
       this.#running = undefined
+    }
+  }
+
+  async #watched(load: () => Promise<void>) {
+    const watchdog = this.#watch(performance.now() + this.limits.wallMs)
+    try {
+      await load()
+    } finally {
+      watchdog.stop()
     }
   }
 
   /**
    * Polls CPU and wall time while a call runs; disposes the isolate on a breach.
    *
-   * isolated-vm 5 reads `cpuTime` of a running isolate as its total so far plus the reading
-   * thread's CPU clock minus the running thread's clock at entry: two different threads' clocks,
-   * so a poll that lands while the script runs can see seconds that were never spent. One call's
-   * CPU cannot exceed its wall time (an isolate runs on one thread at a time), so a reading above
-   * the wall time since the start is such a mix-up and is skipped; a real hog is caught on a
-   * later poll, or by the wall limit.
+   * isolated-vm 5 adds the *wall* time of the isolate's current turn to `cpuTime` while it runs, so
+   * a turn blocked waiting for the runner's main thread (a saturated runner) reads as CPU spent. A
+   * breach counts only if the whole runner process used that much CPU since the call started too.
    */
-  #watch(deadline: number) {
+  #watch(deadline: number): Watchdog {
     let cpuStart: bigint | undefined
-    let startedAt = 0
-    const cpuBudgetNs = BigInt(this.limits.cpuMs) * 1_000_000n
+    let processStart: NodeJS.CpuUsage | undefined
+    const budgetNs = BigInt(this.limits.cpuMs) * 1_000_000n
     const timer = setInterval(() => {
       const isolate = this.#isolate
       if (!isolate || isolate.isDisposed) return
-      const now = performance.now()
-      if (now > deadline) {
+      if (performance.now() > deadline) {
         this.#kill(new SandboxFault('timeout', `the call ran over its ${this.limits.wallMs} ms wall-time limit`))
-      } else if (cpuStart !== undefined) {
-        const used = isolate.cpuTime - cpuStart
-        if (used > cpuBudgetNs && used <= BigInt(Math.ceil((now - startedAt) * 1e6))) {
+      } else if (cpuStart !== undefined && isolate.cpuTime - cpuStart > budgetNs) {
+        const processUsed = process.cpuUsage(processStart)
+        if ((processUsed.user + processUsed.system) * 1000 >= this.limits.cpuMs * 1_000_000) {
           this.#kill(new SandboxFault('cpu', `the call used over its ${this.limits.cpuMs} ms of CPU time`))
         }
       }
@@ -157,7 +196,7 @@ export class Sandbox {
     return {
       cpuFrom: (start: bigint) => {
         cpuStart = start
-        startedAt = performance.now()
+        processStart = process.cpuUsage()
       },
       stop: () => clearInterval(timer),
     }
@@ -227,6 +266,9 @@ export class Sandbox {
     // isolated-vm hands out a module's namespace only after its own evaluate() (a no-op by now).
     await api.evaluate()
     settle = await api.namespace.get('settle', { reference: true })
+    // isolated-vm does not wait for a top-level await: such a script never becomes ready.
+    const ready = await entry.namespace.get('ready', { reference: true })
+    if (!(await ready.apply(undefined, [], { timeout: this.limits.cpuMs }))) throw new SandboxFault('load', 'script.js does not finish its top-level code (top-level await is not supported)')
     this.#dispatch = await entry.namespace.get('dispatch', { reference: true })
   }
 

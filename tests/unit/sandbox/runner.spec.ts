@@ -62,4 +62,11 @@ test.group('Sandbox runner process', (group) => {
     assert.match(refused.message, /Invalid string length/)
     assert.equal(await bystander.call(), 'still here')
   })
+
+  test('a burst of first calls (after a restart, or many workspaces at once) loads every isolate within its start-up limit', async ({ assert }) => {
+    const installed = Array.from({ length: 60 }, (_, index) => installScript(handler(`return ${index}`), {}, { workspaceId: 500 + index }))
+    marketplace.runner.stop('SIGKILL')
+    const answers = await Promise.all(installed.map((one) => one.call()))
+    assert.deepEqual(answers, installed.map((_, index) => index))
+  })
 })

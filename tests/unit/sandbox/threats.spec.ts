@@ -67,7 +67,7 @@ export default { async '${HOOK}'(event) { calls++; if (event.bomb) { const spin 
 
   test('5. memory bombs dispose the isolate with "memory limit" and fault the plugin', async ({ assert }) => {
     const bombs = [
-      'const a = []; for (;;) a.push({ x: Math.random() })',
+      'const a = []; for (;;) a.push(new Array(10000).fill(a.length))',
       'const a = []; for (;;) a.push(new ArrayBuffer(1e6))',
       `let s = 'x'; for (;;) { s += s; s.indexOf('y') }`,
       `const a = []; for (;;) a.push(JSON.parse(JSON.stringify({ s: 'x'.repeat(1000) })))`,
@@ -279,6 +279,9 @@ export default { async '${HOOK}'(event) {
     assert.match(imports.message, /may import only "switchboard:api"/)
     const topLevel = await fault(installScript(`while (true) {}\nexport default {}`).call())
     assert.oneOf(topLevel.kind, ['load', 'cpu', 'timeout'])
+    const startUp = await fault(installScript(`await new Promise(() => {})\nexport default {}`, { limits: { wallMs: 200 } }).call())
+    assert.equal(startUp.kind, 'load')
+    assert.match(startUp.message, /top-level/)
     const oversized = await fault(installScript(`// ${'x'.repeat(1_100_000)}\nexport default {}`).call())
     assert.equal(oversized.kind, 'load')
     assert.match(oversized.message, /over 1048576 bytes/)
