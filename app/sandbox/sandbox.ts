@@ -27,27 +27,39 @@ const WATCHDOG_MS = 5
 /** Longest error message that leaves the isolate (a script could throw megabytes). */
 const MAX_MESSAGE = 1000
 
-/**
- * Isolates loading at once in this runner. Creating and compiling an isolate takes the runner's
- * main thread; a burst of first calls (a restart, many workspaces at once) waits here instead of
- * eating into each other's start-up limit.
- */
-const MAX_LOADS = 2
-let loadsRunning = 0
-const waitingLoads: (() => void)[] = []
+/** At most `size` of the runner's jobs at once; the others wait their turn in order. */
+class Slots {
+  #running = 0
+  #waiting: (() => void)[] = []
 
-async function inLoadSlot<T>(load: () => Promise<T>): Promise<T> {
-  if (loadsRunning < MAX_LOADS) loadsRunning++
-  else await new Promise<void>((resolve) => waitingLoads.push(resolve))
-  try {
-    return await load()
-  } finally {
-    // The slot passes straight to the next load waiting, if any.
-    const next = waitingLoads.shift()
-    if (next) next()
-    else loadsRunning--
+  constructor(readonly size: number) {}
+
+  async run<T>(job: () => Promise<T>): Promise<T> {
+    if (this.#running < this.size) this.#running++
+    else await new Promise<void>((resolve) => this.#waiting.push(resolve))
+    try {
+      return await job()
+    } finally {
+      // The slot passes straight to the next job waiting, if any.
+      const next = this.#waiting.shift()
+      if (next) next()
+      else this.#running--
+    }
   }
 }
+
+/**
+ * Isolates loading at once: creating and compiling takes the runner's main thread, so a burst of
+ * first calls (a restart, many workspaces at once) waits here instead of eating into each other's
+ * start-up limit.
+ */
+const loads = new Slots(2)
+/**
+ * Calls inside isolates at once. isolated-vm counts a turn's wall time as CPU while it runs (see
+ * #watch): with hundreds of calls in its hands, each turn waits for the main thread and would be
+ * charged for it. Calls waiting here have not started their budgets.
+ */
+const turns = new Slots(8)
 
 interface Watchdog {
   /** Counts CPU from this reading of the isolate's `cpuTime` (the call itself starts now). */
@@ -149,10 +161,12 @@ export class Sandbox {
     this.#killed = undefined
     let watchdog: Watchdog | undefined
     try {
-      if (!this.#dispatch) await (this.#loading ??= inLoadSlot(() => this.#watched(() => this.#load())))
-      watchdog = this.#watch(performance.now() + this.limits.wallMs)
-      watchdog.cpuFrom(this.#isolate!.cpuTime)
-      return await this.#dispatch!.apply(undefined, [hook, json], { result: { promise: true, copy: true } })
+      if (!this.#dispatch) await (this.#loading ??= loads.run(() => this.#watched(() => this.#load())))
+      return await turns.run(() => {
+        watchdog = this.#watch(performance.now() + this.limits.wallMs)
+        watchdog.cpuFrom(this.#isolate!.cpuTime)
+        return this.#dispatch!.apply(undefined, [hook, json], { result: { promise: true, copy: true } })
+      })
     } catch (error) {
       throw this.#fault(error)
     } finally {
@@ -174,8 +188,9 @@ export class Sandbox {
    * Polls CPU and wall time while a call runs; disposes the isolate on a breach.
    *
    * isolated-vm 5 adds the *wall* time of the isolate's current turn to `cpuTime` while it runs, so
-   * a turn blocked waiting for the runner's main thread (a saturated runner) reads as CPU spent. A
-   * breach counts only if the whole runner process used that much CPU since the call started too.
+   * a turn that waits (for the runner's main thread, or preempted on a busy machine) reads as CPU
+   * spent. A breach counts only if the whole runner process used that much CPU since the call
+   * started too, and calls enter isolates at most `turns.size` at a time.
    */
   #watch(deadline: number): Watchdog {
     let cpuStart: bigint | undefined
@@ -188,7 +203,7 @@ export class Sandbox {
         this.#kill(new SandboxFault('timeout', `the call ran over its ${this.limits.wallMs} ms wall-time limit`))
       } else if (cpuStart !== undefined && isolate.cpuTime - cpuStart > budgetNs) {
         const processUsed = process.cpuUsage(processStart)
-        if ((processUsed.user + processUsed.system) * 1000 >= this.limits.cpuMs * 1_000_000) {
+        if (BigInt(processUsed.user + processUsed.system) * 1000n >= budgetNs) {
           this.#kill(new SandboxFault('cpu', `the call used over its ${this.limits.cpuMs} ms of CPU time`))
         }
       }

@@ -75,8 +75,12 @@ export default { async '${HOOK}'(event) { calls++; if (event.bomb) { const spin 
     for (const bomb of bombs) {
       const installed = installScript(handler(bomb), { limits: roomy }, { limits: roomy })
       const error = await fault(installed.call())
-      assert.equal(error.kind, 'memory', bomb)
-      assert.match(error.message, /memory limit/)
+      // A heap OOM can abort the runner below the limit (sandbox-threats.md): then it is case 6.
+      if (error.kind === 'crash') assert.equal(installed.state.status, 'disabled', bomb)
+      else {
+        assert.equal(error.kind, 'memory', bomb)
+        assert.match(error.message, /memory limit/)
+      }
       assert.equal(installed.state.faults, 1)
     }
     assert.equal(await installScript(handler('return "still here"')).call(), 'still here')
