@@ -127,7 +127,6 @@ export class Sandbox {
   #running: number | undefined
   /** Why the current isolate was disposed by the watchdog (reported instead of isolated-vm's message). */
   #killed: SandboxFault | undefined
-  loads = 0
 
   constructor(readonly options: SandboxOptions) {
     this.limits = options.spec.limits
@@ -238,7 +237,6 @@ export class Sandbox {
   }
 
   async #load() {
-    this.loads++
     const { script } = this.options.spec
     if (Buffer.byteLength(script) > MAX_SOURCE_BYTES) throw new SandboxFault('load', `script.js is over ${MAX_SOURCE_BYTES} bytes`)
     const { default: ivm } = await import('isolated-vm')
