@@ -58,4 +58,7 @@ EXPOSE 3333
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3333) + '/health', { signal: AbortSignal.timeout(4000) }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 
+# The web server and each worker start their own sandbox runner child on the first marketplace
+# call (node --no-node-snapshot app/sandbox/runner_main.js, docs/marketplace.md): no extra
+# service or port; a runner exits when its parent does.
 CMD ["node", "bin/server.js"]

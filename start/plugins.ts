@@ -12,6 +12,7 @@ import { pluginEnablement } from '#plugins/enablement'
 import { listenForForgottenKeys } from '#core/process_cache'
 import { hooks } from '#hooks/bus'
 import { marketplace, PLUGIN_PREFIX } from '#marketplace/runtime'
+import { notifyPackageDisabled } from '#sandbox/fault_notice'
 import { abilities } from '#access/roles'
 import { navigation } from '#ui/navigation'
 import { jobs } from '#jobs/registry'
@@ -22,6 +23,10 @@ pluginRegistry.load(await installedPlugins())
 hooks.setGate((plugin, workspaceId) =>
   plugin.startsWith(PLUGIN_PREFIX) ? marketplace.isActive(plugin, workspaceId) : pluginEnablement.isEnabled(plugin, workspaceId)
 )
+// Faults that disable a package in a workspace reach its admins (app/sandbox/fault_notice.ts).
+marketplace.onDisabled = (packageId, workspaceId, state) => {
+  notifyPackageDisabled(packageId, workspaceId, state).catch((error) => logger.error({ err: error, packageId, workspaceId }, 'Could not notify admins of a disabled package'))
+}
 jobs.setGate((plugin, workspaceId) => pluginEnablement.isEnabled(plugin, workspaceId))
 await bootPlugins(pluginRegistry.all(), { hooks: () => hooks, abilities, navigation, jobs, logger })
 for (const plugin of pluginRegistry.all()) {

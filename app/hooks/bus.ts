@@ -190,7 +190,7 @@ export class HookTimeoutError extends Error {
 /* ------------------------------------------------------------------ internals */
 
 /** Log-bucket histogram: 16 buckets per doubling (≤ 2.2 % error), 1 ns to ~73 min; fixed 2.7 kB. */
-class Histogram {
+export class Histogram {
   static readonly SUB = 16
   static readonly SIZE = 16 * 42
   readonly counts = new Uint32Array(Histogram.SIZE)

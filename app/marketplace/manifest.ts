@@ -11,9 +11,9 @@ export const CATEGORIES = ['automation', 'crm', 'messaging', 'integrations', 'an
 export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const
 
 /** The platform's ceilings: a manifest may ask for less, never more (docs/marketplace.md). */
-export const PLATFORM_LIMITS = { memoryMb: 128, cpuMs: 1000, wallMs: 10_000, subrequests: 50, payloadBytes: 1_048_576, sleepMs: 5000, kvQuotaBytes: 1_048_576 }
-/** Used where the manifest says nothing (the threat list's suggested defaults). */
-export const DEFAULT_LIMITS = { memoryMb: 32, cpuMs: 50, wallMs: 1000, subrequests: 10 }
+export const PLATFORM_LIMITS = { memoryMb: 128, cpuMs: 1000, wallMs: 10_000, subrequests: 50, payloadBytes: 4 * 1_048_576, sleepMs: 5000, kvQuotaBytes: 1_048_576 }
+/** Per call, unless the organization set its own (the threat list's suggested defaults; payload each way). */
+export const DEFAULT_LIMITS = { memoryMb: 32, cpuMs: 50, wallMs: 1000, subrequests: 10, payloadBytes: 1_048_576 }
 
 /** An origin as the URL parser normalises it (scheme, punycode host, explicit non-default port only). */
 const origin = vine
@@ -95,15 +95,18 @@ export async function parseManifest(data: unknown): Promise<Manifest> {
   return manifest
 }
 
-/** The manifest's limits, defaulted and capped by the platform. */
-export function limitsOf(manifest: Manifest): Limits {
-  const asked = manifest.limits ?? {}
-  return {
-    memoryMb: Math.min(asked.memoryMb ?? DEFAULT_LIMITS.memoryMb, PLATFORM_LIMITS.memoryMb),
-    cpuMs: Math.min(asked.cpuMs ?? DEFAULT_LIMITS.cpuMs, PLATFORM_LIMITS.cpuMs),
-    wallMs: Math.min(asked.wallMs ?? DEFAULT_LIMITS.wallMs, PLATFORM_LIMITS.wallMs),
-    subrequests: Math.min(asked.subrequests ?? DEFAULT_LIMITS.subrequests, PLATFORM_LIMITS.subrequests),
+/**
+ * The limits a call runs under: what the manifest asks for, at most what the organization allows
+ * (its own figures, or the defaults), which is at most the instance's maximum.
+ */
+export function limitsOf(manifest: Manifest, organization: Partial<Limits> = {}): Limits {
+  const asked: Partial<Limits> = manifest.limits ?? {}
+  const limits = { ...DEFAULT_LIMITS }
+  for (const name of Object.keys(DEFAULT_LIMITS) as (keyof Limits)[]) {
+    const allowed = Math.min(organization[name] ?? DEFAULT_LIMITS[name], PLATFORM_LIMITS[name])
+    limits[name] = Math.min(asked[name] ?? allowed, allowed)
   }
+  return limits
 }
 
 /** The capabilities a manifest asks for, by name. */

@@ -8,8 +8,8 @@ import http from 'node:http'
 import https from 'node:https'
 import { BlockList, isIP } from 'node:net'
 import type { LookupFunction } from 'node:net'
-import { PLATFORM_LIMITS, type Manifest } from '#marketplace/manifest'
-import { CapabilityError, type CallBudget } from '#sandbox/sandbox'
+import { DEFAULT_LIMITS, type Capability, type Manifest } from '#marketplace/manifest'
+import { CapabilityError, type CallBudget } from '#sandbox/protocol'
 
 export interface RecordsBinding {
   /** The contact of this workspace (plain data), or null. */
@@ -25,10 +25,12 @@ export interface MessagesBinding {
 
 export const capabilityBindings: { records?: RecordsBinding; messages?: MessagesBinding } = {}
 
-/** The installation a host serves: its workspace, settings and (host-only) secrets. */
+/** The installation a host serves: its workspace, grants, settings and (host-only) secrets. */
 export interface Installation {
   workspaceId: number
   manifest: Manifest
+  /** The capabilities the admin consented to (a subset of the manifest's). */
+  grants: ReadonlySet<Capability>
   settings: Record<string, unknown>
   secrets: Record<string, string>
 }
@@ -51,7 +53,7 @@ export interface HostOptions {
   allowInternalHosts?: string[]
 }
 
-const MAX_RESPONSE_BYTES = PLATFORM_LIMITS.payloadBytes
+const MAX_RESPONSE_BYTES = DEFAULT_LIMITS.payloadBytes
 const MAX_REDIRECTS = 3
 
 /** Loopback, private, link-local, CGNAT, metadata and unspecified ranges: never reached by a script. */
@@ -64,6 +66,12 @@ for (const [net, prefix] of [['::', 127], ['fc00::', 7], ['fe80::', 10], ['ff00:
 export function isForbiddenAddress(address: string) {
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)
   if (mapped) return forbidden.check(mapped[1], 'ipv4')
+  // The URL parser writes a mapped address in hex (http://[::ffff:127.0.0.1] → [::ffff:7f00:1]).
+  const hex = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/i.exec(address)
+  if (hex) {
+    const [high, low] = [Number.parseInt(hex[1], 16), Number.parseInt(hex[2], 16)]
+    return forbidden.check(`${high >> 8}.${high & 255}.${low >> 8}.${low & 255}`, 'ipv4')
+  }
   return forbidden.check(address, isIP(address) === 6 ? 'ipv6' : 'ipv4')
 }
 
@@ -78,7 +86,9 @@ export class CapabilityHost {
   }
 
   invoke(name: string, args: unknown[], budget: CallBudget): Promise<unknown> | unknown {
-    const { workspaceId } = this.installation
+    const { workspaceId, grants } = this.installation
+    // The runner refuses ungranted calls too; this side is the one a broken runner cannot skip.
+    if (!grants.has(name.split('.')[0] as Capability)) throw new CapabilityError(`the "${name.split('.')[0]}" capability was not granted`)
     switch (name) {
       case 'log':
         this.options.log(args.map(String).join(' ').slice(0, 2000))

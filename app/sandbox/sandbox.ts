@@ -1,58 +1,76 @@
 /**
  * One installed package's script in an isolated-vm isolate (one per installation, kept warm).
+ * Runs in the sandbox runner child only (app/sandbox/runner_main.ts): the web and worker
+ * processes never load isolated-vm (threat 6: some operations abort the whole process).
  *
- *   const sandbox = new Sandbox({ manifest, script, grants, host })
- *   const answer = await sandbox.call('message.received', payload)   // SandboxFault on any breach
+ *   const sandbox = new Sandbox({ spec: { script, grants, limits }, invoke })
+ *   const json = await sandbox.call('message.received', eventJson, callId)   // SandboxFault on any breach
  *
  * The script is an ES module whose only import, `switchboard:api`, is generated per installation
  * and exports only the capabilities the admin consented to (an ungranted `import { kv }` fails to
  * link, and the host refuses the call too). Across the boundary go JSON strings only: the api
  * module captures one async callback and removes it from globalThis before the script runs, so
- * the script never holds a Reference, an ExternalCopy or the ivm module.
+ * the script never holds a Reference, an ExternalCopy or the ivm module. Capability calls leave
+ * through `invoke`, which the runner forwards to the host process that made the call.
  *
  * Limits: memoryLimit on the isolate; per call a CPU budget (isolate.cpuTime, polled) and a wall
  * budget, both covering promises, which isolated-vm's own `timeout` does not; on a breach the
  * isolate is disposed and never reused (the next call loads a fresh one). Calls into one sandbox
  * are queued, so one installation cannot hog more than its own slot.
- *
- * isolated-vm (a native addon) is loaded on the first isolate, not on import: start/plugins.ts
- * reaches this file through the marketplace runtime in every web and worker process, most of
- * which never run a package.
  */
 import type ivm from 'isolated-vm'
-import { PLATFORM_LIMITS, limitsOf, type Capability, type Limits, type Manifest } from '#marketplace/manifest'
-import type { CapabilityHost } from '#sandbox/capabilities'
+import type { Capability, Limits } from '#marketplace/manifest'
+import { CapabilityError, SandboxFault, type SandboxSpec } from '#sandbox/protocol'
 
 const MAX_SOURCE_BYTES = 1_048_576
 const WATCHDOG_MS = 5
+/** Longest error message that leaves the isolate (a script could throw megabytes). */
+const MAX_MESSAGE = 1000
 
-export class SandboxFault extends Error {
-  constructor(
-    readonly kind: 'timeout' | 'cpu' | 'memory' | 'error' | 'load' | 'payload',
-    message: string
-  ) {
-    super(message)
-    this.name = 'SandboxFault'
+/** At most `size` of the runner's jobs at once; the others wait their turn in order. */
+class Slots {
+  #running = 0
+  #waiting: (() => void)[] = []
+
+  constructor(readonly size: number) {}
+
+  async run<T>(job: () => Promise<T>): Promise<T> {
+    if (this.#running < this.size) this.#running++
+    else await new Promise<void>((resolve) => this.#waiting.push(resolve))
+    try {
+      return await job()
+    } finally {
+      // The slot passes straight to the next job waiting, if any.
+      const next = this.#waiting.shift()
+      if (next) next()
+      else this.#running--
+    }
   }
 }
 
-/** A refusal from a capability (not granted, over quota, origin not declared): the script sees it as an Error. */
-export class CapabilityError extends Error {
-  name = 'CapabilityError'
+/**
+ * Isolates loading at once: creating and compiling takes the runner's main thread, so a burst of
+ * first calls (a restart, many workspaces at once) waits here instead of eating into each other's
+ * start-up limit.
+ */
+const loads = new Slots(2)
+/**
+ * Calls inside isolates at once. isolated-vm counts a turn's wall time as CPU while it runs (see
+ * #watch): with hundreds of calls in its hands, each turn waits for the main thread and would be
+ * charged for it. Calls waiting here have not started their budgets.
+ */
+const turns = new Slots(8)
+
+interface Watchdog {
+  /** Counts CPU from this reading of the isolate's `cpuTime` (the call itself starts now). */
+  cpuFrom(start: bigint): void
+  stop(): void
 }
 
 export interface SandboxOptions {
-  manifest: Manifest
-  script: string
-  /** The capabilities the admin consented to (a subset of the manifest's). */
-  grants: ReadonlySet<Capability>
-  host: CapabilityHost
-}
-
-/** Per-call budget, shared with the capability host (sub-requests, wall deadline). */
-export interface CallBudget {
-  deadline: number
-  subrequests: number
+  spec: SandboxSpec
+  /** A capability call of the script during call `callId` (JSON arguments), answered with JSON or a refusal. */
+  invoke(name: string, args: string, callId: number): Promise<string | undefined>
 }
 
 /** Exports of `switchboard:api`, each built on `invoke(name, args)`; only granted ones are generated. */
@@ -77,48 +95,47 @@ function apiSource(grants: ReadonlySet<Capability>) {
   ].join('\n')
 }
 
-/** The host's entry: calls the script's handler for a hook with a JSON payload, answers JSON. */
-const ENTRY_SOURCE = `import handlers from 'script'
+/**
+ * The runner's entry into the script: calls the handler for a hook with a JSON event and answers
+ * JSON, checked against the payload limit inside the isolate (before anything is copied out).
+ * Whatever the script throws leaves as a plain message: a thrown non-Error would not cross.
+ */
+const entrySource = (maxBytes: number) => `import handlers from 'script'
+/** False while the script's top-level code has not finished (it awaits something). */
+export function ready() { try { return handlers !== null } catch { return false } }
 export async function dispatch(hook, json) {
-  const handler = handlers == null ? undefined : handlers[hook]
-  if (typeof handler !== 'function') throw new Error('the script exports no handler for ' + hook)
-  const out = await handler.call(handlers, JSON.parse(json))
-  return out === undefined ? undefined : JSON.stringify(out)
+  try {
+    const handler = handlers == null ? undefined : handlers[hook]
+    if (typeof handler !== 'function') throw new Error('the script exports no handler for ' + hook)
+    const out = await handler.call(handlers, JSON.parse(json))
+    const answer = out === undefined ? undefined : JSON.stringify(out)
+    if (answer !== undefined && answer.length > ${maxBytes}) throw new Error('the answer is ' + answer.length + ' bytes, over the ${maxBytes}-byte limit')
+    return answer
+  } catch (error) {
+    throw new Error(error instanceof Error ? String(error.message).slice(0, ${MAX_MESSAGE}) : 'the script threw a ' + typeof error + ', not an Error')
+  }
 }`
-
-/** JSON.parse that drops `__proto__` / `constructor` / `prototype` keys (threat 10) and caps the size. */
-export function parseFromSandbox(json: unknown, maxBytes = PLATFORM_LIMITS.payloadBytes): unknown {
-  if (json === undefined) return undefined
-  if (typeof json !== 'string') throw new SandboxFault('payload', 'the script returned something that is not JSON')
-  if (json.length > maxBytes) throw new SandboxFault('payload', `the script's value is ${json.length} bytes, over the ${maxBytes}-byte limit`)
-  return JSON.parse(json, (key, value) => (key === '__proto__' || key === 'constructor' || key === 'prototype' ? undefined : value))
-}
-
-function toJson(value: unknown, what: string) {
-  const json = JSON.stringify(value ?? null)
-  if (json.length > PLATFORM_LIMITS.payloadBytes) throw new SandboxFault('payload', `${what} is ${json.length} bytes, over the ${PLATFORM_LIMITS.payloadBytes}-byte limit`)
-  return json
-}
 
 export class Sandbox {
   readonly limits: Limits
+  readonly #grants: ReadonlySet<Capability>
   #isolate: ivm.Isolate | undefined
   #dispatch: ivm.Reference<(hook: string, json: string) => Promise<string | undefined>> | undefined
   #loading: Promise<void> | undefined
   #queue: Promise<unknown> = Promise.resolve()
-  #budget: CallBudget | undefined
+  /** The call running now: capabilities answer only then, on its behalf. */
+  #running: number | undefined
   /** Why the current isolate was disposed by the watchdog (reported instead of isolated-vm's message). */
   #killed: SandboxFault | undefined
-  loads = 0
 
   constructor(readonly options: SandboxOptions) {
-    this.limits = limitsOf(options.manifest)
-    if (Buffer.byteLength(options.script) > MAX_SOURCE_BYTES) throw new SandboxFault('load', `script.js is over ${MAX_SOURCE_BYTES} bytes`)
+    this.limits = options.spec.limits
+    this.#grants = new Set(options.spec.grants)
   }
 
-  /** Runs the script's handler for `hook`; queued behind this sandbox's other calls. */
-  call(hook: string, payload: unknown): Promise<unknown> {
-    const run = this.#queue.then(() => this.#call(hook, payload))
+  /** Runs the script's handler for `hook` on a JSON event; queued behind this sandbox's other calls. */
+  call(hook: string, json: string, callId: number): Promise<string | undefined> {
+    const run = this.#queue.then(() => this.#call(hook, json, callId))
     this.#queue = run.catch(() => {})
     return run
   }
@@ -133,41 +150,68 @@ export class Sandbox {
     this.#isolate = this.#dispatch = this.#loading = undefined
   }
 
-  async #call(hook: string, payload: unknown) {
-    const json = toJson(payload, 'the event')
-    const budget: CallBudget = { deadline: performance.now() + this.limits.wallMs, subrequests: this.limits.subrequests }
-    this.#budget = budget
+  /**
+   * The call's wall and CPU budgets start once its isolate is loaded: loading (start-up) has the
+   * same wall limit of its own, and top-level code the CPU limit as a synchronous timeout.
+   */
+  async #call(hook: string, json: string, callId: number) {
+    if (json.length > this.limits.payloadBytes) throw new SandboxFault('payload', `the event is ${json.length} bytes, over the ${this.limits.payloadBytes}-byte limit`)
+    this.#running = callId
     this.#killed = undefined
-    const watchdog = this.#watch(budget)
+    let watchdog: Watchdog | undefined
     try {
-      await (this.#loading ??= this.#load())
-      const isolate = this.#isolate!
-      const startCpu = isolate.cpuTime
-      watchdog.cpuFrom(startCpu)
-      const out = await this.#dispatch!.apply(undefined, [hook, json], { result: { promise: true, copy: true }, timeout: this.limits.wallMs })
-      return parseFromSandbox(out)
+      if (!this.#dispatch) await (this.#loading ??= loads.run(() => this.#watched(() => this.#load())))
+      return await turns.run(() => {
+        watchdog = this.#watch(performance.now() + this.limits.wallMs)
+        watchdog.cpuFrom(this.#isolate!.cpuTime)
+        return this.#dispatch!.apply(undefined, [hook, json], { result: { promise: true, copy: true } })
+      })
     } catch (error) {
       throw this.#fault(error)
     } finally {
-      watchdog.stop()
-      this.#budget = undefined
+      watchdog?.stop()
+      this.#running = undefined
     }
   }
 
-  /** Polls CPU and wall time while a call runs; disposes the isolate on a breach. */
-  #watch(budget: CallBudget) {
+  async #watched(load: () => Promise<void>) {
+    const watchdog = this.#watch(performance.now() + this.limits.wallMs)
+    try {
+      await load()
+    } finally {
+      watchdog.stop()
+    }
+  }
+
+  /**
+   * Polls CPU and wall time while a call runs; disposes the isolate on a breach.
+   *
+   * isolated-vm 5 adds the *wall* time of the isolate's current turn to `cpuTime` while it runs, so
+   * a turn that waits (for the runner's main thread, or preempted on a busy machine) reads as CPU
+   * spent. A breach counts only if the whole runner process used that much CPU since the call
+   * started too, and calls enter isolates at most `turns.size` at a time.
+   */
+  #watch(deadline: number): Watchdog {
     let cpuStart: bigint | undefined
+    let processStart: NodeJS.CpuUsage | undefined
+    const budgetNs = BigInt(this.limits.cpuMs) * 1_000_000n
     const timer = setInterval(() => {
       const isolate = this.#isolate
       if (!isolate || isolate.isDisposed) return
-      if (performance.now() > budget.deadline) {
+      if (performance.now() > deadline) {
         this.#kill(new SandboxFault('timeout', `the call ran over its ${this.limits.wallMs} ms wall-time limit`))
-      } else if (cpuStart !== undefined && isolate.cpuTime - cpuStart > BigInt(this.limits.cpuMs) * 1_000_000n) {
-        this.#kill(new SandboxFault('cpu', `the call used over its ${this.limits.cpuMs} ms of CPU time`))
+      } else if (cpuStart !== undefined && isolate.cpuTime - cpuStart > budgetNs) {
+        const processUsed = process.cpuUsage(processStart)
+        if (BigInt(processUsed.user + processUsed.system) * 1000n >= budgetNs) {
+          this.#kill(new SandboxFault('cpu', `the call used over its ${this.limits.cpuMs} ms of CPU time`))
+        }
       }
     }, WATCHDOG_MS)
     return {
-      cpuFrom: (start: bigint) => (cpuStart = start),
+      cpuFrom: (start: bigint) => {
+        cpuStart = start
+        processStart = process.cpuUsage()
+      },
       stop: () => clearInterval(timer),
     }
   }
@@ -179,21 +223,22 @@ export class Sandbox {
 
   /** Any failure as a SandboxFault; a disposed isolate is never reused. */
   #fault(error: unknown): SandboxFault {
-    if (error instanceof SandboxFault) return error
     const message = error instanceof Error ? error.message : String(error)
     let fault: SandboxFault
-    if (this.#killed) fault = this.#killed
-    else if (/memory limit/i.test(message)) fault = new SandboxFault('memory', `the script ran over its ${this.limits.memoryMb} MB memory limit`)
+    if (error instanceof SandboxFault) fault = error
+    else if (this.#killed) fault = this.#killed
+    // An ArrayBuffer over the limit is refused rather than disposed; it is the same breach.
+    else if (/memory limit|array buffer allocation failed/i.test(message)) fault = new SandboxFault('memory', `the script ran over its ${this.limits.memoryMb} MB memory limit`)
     else if (/timed out/i.test(message)) fault = new SandboxFault('timeout', `the call ran over its ${this.limits.wallMs} ms wall-time limit`)
     // Only the message crosses: a host stack trace would tell the script about the host.
-    else fault = new SandboxFault('error', message)
+    else fault = new SandboxFault('error', message.slice(0, MAX_MESSAGE))
     if (this.#isolate?.isDisposed || fault.kind !== 'error') this.dispose()
     return fault
   }
 
   async #load() {
-    this.loads++
-    const { grants, script } = this.options
+    const { script } = this.options.spec
+    if (Buffer.byteLength(script) > MAX_SOURCE_BYTES) throw new SandboxFault('load', `script.js is over ${MAX_SOURCE_BYTES} bytes`)
     const { default: ivm } = await import('isolated-vm')
     const isolate = new ivm.Isolate({ memoryLimit: this.limits.memoryMb })
     this.#isolate = isolate
@@ -214,9 +259,9 @@ export class Sandbox {
         throw new SandboxFault('load', `${filename} does not compile: ${(error as Error).message}`)
       }
     }
-    const api = await compile(apiSource(grants), 'switchboard:api')
+    const api = await compile(apiSource(this.#grants), 'switchboard:api')
     const user = await compile(script, 'script.js')
-    const entry = await compile(ENTRY_SOURCE, 'switchboard:entry')
+    const entry = await compile(entrySource(this.limits.payloadBytes), 'switchboard:entry')
     const refuse = (specifier: string) => {
       throw new SandboxFault('load', `script.js may import only "switchboard:api", not "${specifier}"`)
     }
@@ -228,28 +273,25 @@ export class Sandbox {
       await entry.evaluate({ timeout: this.limits.cpuMs })
     } catch (error) {
       if (error instanceof SandboxFault) throw error
+      if (this.#killed) throw this.#killed
       throw new SandboxFault('load', `script.js does not load: ${(error as Error).message}`)
     }
     // isolated-vm hands out a module's namespace only after its own evaluate() (a no-op by now).
     await api.evaluate()
     settle = await api.namespace.get('settle', { reference: true })
+    // isolated-vm does not wait for a top-level await: such a script never becomes ready.
+    const ready = await entry.namespace.get('ready', { reference: true })
+    if (!(await ready.apply(undefined, [], { timeout: this.limits.cpuMs }))) throw new SandboxFault('load', 'script.js does not finish its top-level code (top-level await is not supported)')
     this.#dispatch = await entry.namespace.get('dispatch', { reference: true })
   }
 
-  /** The one door out of the isolate: a granted capability, JSON in and out. */
-  async #capability(name: string, argsJson: string): Promise<string | undefined> {
-    const budget = this.#budget
-    if (!budget) throw new CapabilityError('capabilities are available only while a hook runs')
+  /** The one door out of the isolate: a granted capability, JSON in and out, answered by the host. */
+  async #capability(name: string, args: string): Promise<string | undefined> {
+    const callId = this.#running
+    if (callId === undefined) throw new CapabilityError('capabilities are available only while a hook runs')
     const capability = name.split('.')[0] as Capability
-    if (!this.options.grants.has(capability)) throw new CapabilityError(`the "${capability}" capability was not granted`)
-    const args = parseFromSandbox(argsJson)
-    if (!Array.isArray(args)) throw new CapabilityError('bad arguments')
-    try {
-      const out = await this.options.host.invoke(name, args, budget)
-      return out === undefined ? undefined : toJson(out, 'the answer')
-    } catch (error) {
-      // The message only: no host stack or object crosses.
-      throw new CapabilityError(error instanceof CapabilityError || error instanceof SandboxFault ? error.message : 'the capability failed on the host')
-    }
+    if (!this.#grants.has(capability)) throw new CapabilityError(`the "${capability}" capability was not granted`)
+    if (args.length > this.limits.payloadBytes) throw new CapabilityError(`the arguments are over the ${this.limits.payloadBytes}-byte limit`)
+    return this.options.invoke(name, args, callId)
   }
 }

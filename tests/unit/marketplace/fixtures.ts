@@ -1,8 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto'
 import type { Manifest } from '#marketplace/manifest'
-import { CapabilityHost, type Installation } from '#sandbox/capabilities'
-import { Sandbox } from '#sandbox/sandbox'
-import { redisKv } from '#marketplace/runtime'
 
 export const publisher = generateKeyPairSync('ed25519')
 export const stranger = generateKeyPairSync('ed25519')
@@ -22,18 +19,6 @@ export function manifestOf(overrides: Partial<Manifest> = {}): Manifest {
     capabilities: { log: true },
     ...overrides,
   }
-}
-
-/** A sandbox for `script` (its default export's 'test.event' handler), granted what the manifest asks. */
-export function sandboxOf(script: string, overrides: Partial<Manifest> = {}, installation: Partial<Installation> = {}, allowInternalHosts?: string[]) {
-  const manifest = manifestOf(overrides)
-  const logs: string[] = []
-  const grants = new Set(Object.keys(manifest.capabilities) as (keyof Manifest['capabilities'])[])
-  const host = new CapabilityHost(
-    { workspaceId: 1, manifest, settings: {}, secrets: {}, ...installation },
-    { kv: redisKv(manifest.id, installation.workspaceId ?? 1), log: (line) => logs.push(line), allowInternalHosts }
-  )
-  return { sandbox: new Sandbox({ manifest, script, grants, host }), logs }
 }
 
 /** The error `promise` rejects with, when it is a `type`; fails the test when it resolves. */
