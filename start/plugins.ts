@@ -12,6 +12,7 @@ import { pluginEnablement } from '#plugins/enablement'
 import { listenForForgottenKeys } from '#core/process_cache'
 import { hooks } from '#hooks/bus'
 import { marketplace, PLUGIN_PREFIX } from '#marketplace/runtime'
+import { startMarketplace } from '#marketplace/loader'
 import { abilities } from '#access/roles'
 import { navigation } from '#ui/navigation'
 import { jobs } from '#jobs/registry'
@@ -33,4 +34,5 @@ if (app.getEnvironment() === 'web') {
   // Enablement changes and cached rows changed by other processes reach this one through Redis.
   await pluginEnablement.listen()
   await listenForForgottenKeys()
+  await startMarketplace(logger)
 }
