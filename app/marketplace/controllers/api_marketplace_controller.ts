@@ -79,7 +79,7 @@ export default class ApiMarketplaceController {
         packageId: String(ctx.params.package),
         version: input.version,
         consent: input.consent ?? false,
-        actorId: ctx.auth.user!.id,
+        actorId: ctx.auth.use('api').user!.id,
         ctx,
       })
       return ctx.response.status(installation.status === 'quarantined' ? 422 : 200).send({ data: serialize(installation) })
@@ -93,21 +93,21 @@ export default class ApiMarketplaceController {
     const { manifest } = installation.packageVersion
     const settings = await settingsValidator(manifest).validate(ctx.request.input('settings', {}))
     const secrets = await secretsValidator(manifest).validate(ctx.request.input('secrets', {}))
-    await saveInstallationSettings(ctx.tenant.workspace, installation, { settings: ctx.request.input('settings') ? settings : undefined, secrets }, ctx.auth.user!.id, ctx)
+    await saveInstallationSettings(ctx.tenant.workspace, installation, { settings: ctx.request.input('settings') ? settings : undefined, secrets }, ctx.auth.use('api').user!.id, ctx)
     return { data: serialize(installation) }
   }
 
   async updateStatus(ctx: HttpContext) {
     const { enabled } = await ctx.request.validateUsing(statusValidator)
     const installation = await installationOr404(ctx)
-    await setInstallationStatus(ctx.tenant.workspace, installation, enabled, ctx.auth.user!.id, ctx)
+    await setInstallationStatus(ctx.tenant.workspace, installation, enabled, ctx.auth.use('api').user!.id, ctx)
     return { data: serialize(installation) }
   }
 
   async uninstall(ctx: HttpContext) {
     const { deleteData } = await uninstallValidator.validate(ctx.request.qs())
     const installation = await installationOr404(ctx)
-    await uninstallPackage(ctx.tenant.workspace, installation.packageId, deleteData ?? false, ctx.auth.user!.id, ctx)
+    await uninstallPackage(ctx.tenant.workspace, installation.packageId, deleteData ?? false, ctx.auth.use('api').user!.id, ctx)
     return ctx.response.noContent()
   }
 }

@@ -51,7 +51,7 @@ export default class MarketplaceController {
       lines: consentLines(latest.manifest),
       trusted: trusted.has(latest.keyId),
       installation,
-      state: installation ? marketplace.state(pkg.id, ctx.tenant.workspace.id) : undefined,
+      runtime: installation ? (marketplace.state(pkg.id, ctx.tenant.workspace.id) ?? null) : null,
     })
   }
 
