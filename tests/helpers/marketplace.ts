@@ -1,5 +1,9 @@
 import { generateKeyPairSync, type KeyObject } from 'node:crypto'
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import app from '@adonisjs/core/services/app'
 import { hooks } from '#hooks/bus'
+import { bundle, readPackageManifest } from '#marketplace/authoring'
 import type { Manifest } from '#marketplace/manifest'
 import { keyIdOf, packPackage } from '#marketplace/package'
 import MarketplacePublisher from '#marketplace/models/publisher'
@@ -55,13 +59,31 @@ export async function acmePublisher() {
   return createPublisher('Acme', publicPem(acmeKey.publicKey))
 }
 
+/** Acme's publisher row, registered on first use. */
+async function acme() {
+  return (await MarketplacePublisher.findBy('key_id', keyIdOf(acmeKey.publicKey))) ?? (await acmePublisher()).publisher
+}
+
 /** Publishes `manifest` (packed with Acme's key) to this instance's registry. */
 export async function published(manifest: Manifest = manifestOf(), options: Parameters<typeof packOf>[1] = {}) {
-  const publisher = (await MarketplacePublisher.findBy('key_id', keyIdOf(acmeKey.publicKey))) ?? (await acmePublisher()).publisher
-  return publishPackage(publisher, await packOf(manifest, options))
+  return publishPackage(await acme(), await packOf(manifest, options))
 }
 
 /** The workspace's organization trusts Acme's key. */
 export function trustAcme(workspace: Workspace) {
   return MarketplaceTrustedKey.create({ organizationId: workspace.organizationId, publisher: 'Acme', keyId: keyIdOf(acmeKey.publicKey), publicKey: publicPem(acmeKey.publicKey) })
+}
+
+/** An example of marketplace/examples, bundled as marketplace:pack does and signed with Acme's key (manifest overridable). */
+export async function packedExample(name: string, overrides: Partial<Manifest> = {}) {
+  const dir = app.makePath('marketplace', 'examples', name)
+  const manifest = { ...(await readPackageManifest(dir)), ...overrides }
+  return { manifest, archive: await packPackage({ 'manifest.json': JSON.stringify(manifest), 'script.js': await bundle(dir), 'README.md': await readFile(join(dir, 'README.md')) }, acmeKey.privateKey) }
+}
+
+/** Publishes an example to this instance's registry as Acme. */
+export async function publishedExample(name: string, overrides: Partial<Manifest> = {}) {
+  const { manifest, archive } = await packedExample(name, overrides)
+  await publishPackage(await acme(), archive)
+  return manifest
 }

@@ -63,7 +63,7 @@ test.group('Marketplace registry: index, download and the publisher API', (group
     assert.equal(download.header('x-content-sha256'), sha256(archive))
   })
 
-  test('uploads are refused: no token, a package signed by another key, someone else’s id, a repeated or older version', async ({ client, assert }) => {
+  test('uploads are refused: no token, a package signed by another key, someone else’s id, a repeated or older version', async ({ assert }) => {
     const { token } = await acmePublisher()
     const upload = (archive: Buffer, bearer: string | undefined = token) => uploadRaw(archive, bearer)
     const refusal = (answer: { status: number; body: any }) => [answer.status, answer.body.errors[0].code ?? null]

@@ -1,0 +1,185 @@
+/**
+ * What the `marketplace:*` authoring commands do, as functions the tests call too: scaffold a
+ * package folder, bundle its script with esbuild (everything but `switchboard:api` inlined into
+ * one ES module), pack and sign it with the author's local Ed25519 key, publish it to a registry,
+ * and run it in the real sandbox against fixture events with recording stand-ins for records and
+ * messages (a dry run: nothing in any workspace changes).
+ */
+import { generateKeyPairSync, createPrivateKey, createPublicKey } from 'node:crypto'
+import { existsSync } from 'node:fs'
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
+import { homedir } from 'node:os'
+import { build } from 'esbuild'
+import app from '@adonisjs/core/services/app'
+import { keyIdOf, packPackage } from '#marketplace/package'
+import { parseManifest, requestedCapabilities, type Manifest } from '#marketplace/manifest'
+import { CapabilityHost, capabilityBindings, type KvStore } from '#sandbox/capabilities'
+import { Sandbox } from '#sandbox/sandbox'
+
+/** Where an author's signing key lives unless `--key` says otherwise (outside any repository). */
+export const DEFAULT_KEY_PATH = join(homedir(), '.config', 'switchboard', 'marketplace_ed25519.pem')
+
+const ENTRIES = ['src/index.ts', 'src/index.js', 'script.js']
+
+export async function scaffold(dir: string, id: string) {
+  if (existsSync(join(dir, 'manifest.json'))) throw new Error(`${dir} already holds a package`)
+  const name = id.split('.').at(-1)!.replace(/-/g, ' ')
+  const manifest = {
+    id,
+    name: name[0].toUpperCase() + name.slice(1),
+    version: '0.1.0',
+    description: 'Describe in one sentence what it does for a workspace.',
+    author: { name: 'You' },
+    category: 'utilities',
+    engine: '>=0.1.0',
+    hooks: ['message.received'],
+    capabilities: { log: true, settings: true },
+    settings: [{ key: 'greeting', label: 'Greeting', type: 'string', default: 'Hello' }],
+  }
+  await parseManifest(manifest)
+  await mkdir(join(dir, 'src'), { recursive: true })
+  await mkdir(join(dir, 'fixtures'), { recursive: true })
+  await writeFile(join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n')
+  await writeFile(
+    join(dir, 'src', 'index.js'),
+    `// @ts-check
+/// <reference path="../switchboard-api.d.ts" />
+import { log, settings } from 'switchboard:api'
+
+export default {
+  /** @param {{ workspaceId: number, messageId: number, conversationId: number, contactId: number, type: string, text?: string | null }} event */
+  async 'message.received'(event) {
+    log(String(await settings.get('greeting')), 'message', event.messageId, event.text ?? '')
+  },
+}
+`
+  )
+  await writeFile(join(dir, 'README.md'), `# ${manifest.name}\n\nWhat it does, its settings, and what it may do.\n`)
+  await writeFile(
+    join(dir, 'fixtures', 'events.json'),
+    JSON.stringify([{ hook: 'message.received', payload: { workspaceId: 1, messageId: 1, conversationId: 1, contactId: 1, channelId: 1, type: 'text', text: 'Hi' } }], null, 2) + '\n'
+  )
+  await writeFile(join(dir, 'switchboard-api.d.ts'), await readFile(app.makePath('marketplace', 'switchboard-api.d.ts')))
+  await writeFile(join(dir, '.gitignore'), 'dist/\n')
+  return manifest
+}
+
+export async function readPackageManifest(dir: string): Promise<Manifest> {
+  return parseManifest(JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')))
+}
+
+/** One ES module: the entry and everything it imports, `switchboard:api` left as the only import. */
+export async function bundle(dir: string) {
+  const entry = ENTRIES.map((path) => join(dir, path)).find((path) => existsSync(path))
+  if (!entry) throw new Error(`No entry: add ${ENTRIES.join(' or ')}`)
+  const result = await build({
+    entryPoints: [entry],
+    bundle: true,
+    format: 'esm',
+    platform: 'neutral',
+    target: 'es2022',
+    external: ['switchboard:api'],
+    write: false,
+    logLevel: 'silent',
+    legalComments: 'none',
+  })
+  return result.outputFiles[0].text
+}
+
+/** The author's private key from `path`, created there (mode 600) when missing. */
+export async function signingKey(path = DEFAULT_KEY_PATH) {
+  if (!existsSync(path)) {
+    const { privateKey } = generateKeyPairSync('ed25519')
+    await mkdir(dirname(path), { recursive: true })
+    await writeFile(path, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 })
+  }
+  const privateKey = createPrivateKey(await readFile(path, 'utf8'))
+  const publicPem = createPublicKey(privateKey).export({ type: 'spki', format: 'pem' }).toString()
+  return { privateKey, publicPem, keyId: keyIdOf(privateKey) }
+}
+
+/** Bundles, hashes and signs the package in `dir`; writes dist/<id>-<version>.tgz and returns it. */
+export async function pack(dir: string, keyPath?: string) {
+  const manifest = await readPackageManifest(dir)
+  const files: Record<string, Buffer | string> = { 'manifest.json': await readFile(join(dir, 'manifest.json')), 'script.js': await bundle(dir) }
+  for (const optional of ['README.md', 'icon.png', 'icon.svg']) if (existsSync(join(dir, optional))) files[optional] = await readFile(join(dir, optional))
+  const key = await signingKey(keyPath)
+  const archive = await packPackage(files, key.privateKey)
+  const out = join(dir, 'dist', `${manifest.id}-${manifest.version}.tgz`)
+  await mkdir(dirname(out), { recursive: true })
+  await writeFile(out, archive)
+  return { path: out, archive, manifest, keyId: key.keyId, publicPem: key.publicPem }
+}
+
+/** Uploads a packed archive to a registry's publisher API (`<registry>/api/packages`). */
+export async function publish(archive: Buffer, registry: string, token: string) {
+  const response = await fetch(`${registry.replace(/\/+$/, '')}/api/packages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/gzip', 'authorization': `Bearer ${token}` },
+    body: archive,
+  })
+  const body = (await response.json().catch(() => ({}))) as { data?: unknown; errors?: Array<{ message: string; code?: string }> }
+  return { ok: response.ok, status: response.status, body }
+}
+
+export interface FixtureEvent {
+  hook: string
+  payload: Record<string, unknown>
+  /** Settings for this run (over the manifest's defaults). */
+  settings?: Record<string, unknown>
+}
+
+export interface DryRunOutcome {
+  hook: string
+  ok: boolean
+  error?: string
+}
+
+/**
+ * Runs every fixture event through the package's handler in the real sandbox, granted all it
+ * requests. `records` and `messages` are recording stand-ins (contacts come from the fixtures'
+ * `contacts`, or a placeholder); `kv` lives in memory; http.fetch is real and as restricted as in
+ * production. Returns per-event outcomes, the log lines and the calls the script made.
+ */
+export async function dryRun(dir: string, events: FixtureEvent[], options: { secrets?: Record<string, string>; allowInternalHosts?: string[] } = {}) {
+  const manifest = await readPackageManifest(dir)
+  const script = await bundle(dir)
+  const logs: string[] = []
+  const calls: Array<{ capability: string; args: unknown[] }> = []
+  const store = new Map<string, string>()
+  const kv: KvStore = {
+    get: async (key) => store.get(key) ?? null,
+    set: async (key, value) => (store.set(key, value), true),
+    delete: async (key) => void store.delete(key),
+  }
+  const saved = { ...capabilityBindings }
+  capabilityBindings.records = {
+    getContact: async (_workspaceId, id) => (calls.push({ capability: 'records.contacts.get', args: [id] }), { id, name: 'Test Contact', phone: '+15550000000', email: null, locale: 'en', tags: [] }),
+    tagContact: async (_workspaceId, id, tag, added) => (calls.push({ capability: added ? 'records.contacts.addTag' : 'records.contacts.removeTag', args: [id, tag] }), true),
+  }
+  capabilityBindings.messages = { sendText: async (_workspaceId, conversationId, text) => (calls.push({ capability: 'messages.send', args: [conversationId, text] }), { id: calls.length }) }
+  const outcomes: DryRunOutcome[] = []
+  try {
+    for (const event of events) {
+      const host = new CapabilityHost(
+        { workspaceId: 0, manifest, settings: event.settings ?? {}, secrets: options.secrets ?? {} },
+        { kv, log: (line) => logs.push(line), allowInternalHosts: options.allowInternalHosts }
+      )
+      const sandbox = new Sandbox({ manifest, script, grants: new Set(requestedCapabilities(manifest)), host })
+      try {
+        await sandbox.call(event.hook, event.payload)
+        outcomes.push({ hook: event.hook, ok: true })
+      } catch (error) {
+        outcomes.push({ hook: event.hook, ok: false, error: (error as Error).message })
+      } finally {
+        sandbox.dispose()
+      }
+    }
+  } finally {
+    Object.assign(capabilityBindings, saved)
+    if (!saved.records) delete capabilityBindings.records
+    if (!saved.messages) delete capabilityBindings.messages
+  }
+  return { outcomes, logs, calls }
+}
