@@ -93,7 +93,9 @@ export default class ApiMarketplaceController {
     const { manifest } = installation.packageVersion
     const settings = await settingsValidator(manifest).validate(ctx.request.input('settings', {}))
     const secrets = await secretsValidator(manifest).validate(ctx.request.input('secrets', {}))
-    await saveInstallationSettings(ctx.tenant.workspace, installation, { settings: ctx.request.input('settings') ? settings : undefined, secrets }, ctx.auth.use('api').user!.id, ctx)
+    // The API changes the settings it names and keeps the others (the page's form sends them all).
+    const changes = { settings: ctx.request.input('settings') ? { ...installation.settings, ...settings } : undefined, secrets }
+    await saveInstallationSettings(ctx.tenant.workspace, installation, changes, ctx.auth.use('api').user!.id, ctx)
     return { data: serialize(installation) }
   }
 
