@@ -178,6 +178,7 @@ router
     router.get('/api/packages', [RegistryController, 'list']).as('packages.index')
     router.post('/api/packages', [RegistryController, 'publish']).as('packages.store')
     router.post('/api/packages/:package/:version/yank', [RegistryController, 'yank']).as('packages.yank')
+    router.post('/api/packages/:package/deprecate', [RegistryController, 'deprecate']).as('packages.deprecate')
   })
   .prefix('/marketplace')
   .as('registry')

@@ -7,6 +7,8 @@ import MarketplacePublisher from '#marketplace/models/publisher'
 import { publishPackage } from '#marketplace/actions/publish_package'
 import { tokenHash } from '#marketplace/actions/create_publisher'
 import { yankVersion } from '#marketplace/actions/yank_version'
+import { deprecatePackage } from '#marketplace/actions/deprecate_package'
+import { deprecateValidator } from '#marketplace/validators/marketplace'
 import { refusalResponse } from '#marketplace/controllers/helpers'
 
 const MAX_UPLOAD_BYTES = 4 * 1_048_576
@@ -54,6 +56,14 @@ export default class RegistryController {
     const publisher = await this.#publisher(ctx)
     const yanked = await yankVersion(publisher, String(ctx.params.package), String(ctx.params.version))
     if (!yanked) return ctx.response.notFound({ errors: [{ message: 'No such version of a package of yours' }] })
+    return ctx.response.noContent()
+  }
+
+  /** `{ "message": "Use com.acme.other instead" }`, or `{ "message": null }` to lift it. */
+  async deprecate(ctx: HttpContext) {
+    const publisher = await this.#publisher(ctx)
+    const { message } = await ctx.request.validateUsing(deprecateValidator)
+    if (!(await deprecatePackage(publisher, String(ctx.params.package), message ?? null))) return ctx.response.notFound({ errors: [{ message: 'No such package of yours' }] })
     return ctx.response.noContent()
   }
 

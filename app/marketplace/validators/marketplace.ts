@@ -17,6 +17,8 @@ export const installValidator = vine.compile(
 
 export const uninstallValidator = vine.compile(vine.object({ deleteData: vine.boolean().optional() }))
 
+export const deprecateValidator = vine.compile(vine.object({ message: vine.string().trim().minLength(1).maxLength(300).nullable() }))
+
 export const trustedKeyValidator = vine.compile(
   vine.object({
     publisher: vine.string().trim().minLength(2).maxLength(120),

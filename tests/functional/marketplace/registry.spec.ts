@@ -80,7 +80,7 @@ test.group('Marketplace registry: index, download and the publisher API', (group
     assert.deepEqual(refusal(await upload(await packOf(manifestOf({ version: '2.0.0' }), { key: strangerKey.privateKey }), other.token)), [403, 'not_owner'])
   })
 
-  test('a yanked version leaves the index’s installable versions and cannot be installed; the publisher lists its packages', async ({ client, assert }) => {
+  test('a yanked version leaves the index’s installable versions and cannot be installed; the publisher lists and deprecates its packages', async ({ client, assert }) => {
     const { token } = await acmePublisher()
     const upload = async (version: string) => assert.equal((await uploadRaw(await packOf(manifestOf({ version })), token)).status, 201)
     await upload('1.0.0')
@@ -93,6 +93,12 @@ test.group('Marketplace registry: index, download and the publisher API', (group
       ['1.0.0', false],
       ['1.1.0', true],
     ])
+
+    const deprecate = (message: string | null, bearer = token) => client.post('/marketplace/api/packages/com.acme.keyword-logger/deprecate').json({ message }).bearerToken(bearer)
+    ;(await deprecate('Use com.acme.better instead')).assertStatus(204)
+    assert.equal((await client.get('/marketplace/index.json')).body().packages[0].deprecated, 'Use com.acme.better instead')
+    ;(await deprecate('x'.repeat(301))).assertStatus(422)
+    ;(await deprecate(null, (await createPublisher('Mallory', publicPem(strangerKey.publicKey))).token)).assertStatus(404)
 
     const { workspace, user } = await workspaceWithMember('admin')
     await trustAcme(workspace)
