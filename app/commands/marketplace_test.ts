@@ -7,7 +7,8 @@ import type { CommandOptions } from '@adonisjs/core/types/ace'
 export default class MarketplaceTest extends BaseCommand {
   static commandName = 'marketplace:test'
   static description = 'Run a package’s script in the real sandbox against fixture events (records and messages are recorded, not done)'
-  static options: CommandOptions = { startApp: false }
+  // Booted: the hooks the script taps, and the runtime it runs in, are the app's.
+  static options: CommandOptions = { startApp: true }
 
   @args.string({ description: 'Package folder', default: '.' })
   declare dir: string

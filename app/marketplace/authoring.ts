@@ -2,8 +2,8 @@
  * What the `marketplace:*` authoring commands do, as functions the tests call too: scaffold a
  * package folder, bundle its script with esbuild (everything but `switchboard:api` inlined into
  * one ES module), pack and sign it with the author's local Ed25519 key, publish it to a registry,
- * and run it in the real sandbox against fixture events with recording stand-ins for records and
- * messages (a dry run: nothing in any workspace changes).
+ * and run it in the real sandbox (through the marketplace runtime) against fixture events with
+ * recording stand-ins for records and messages (a dry run: nothing in any workspace changes).
  */
 import { generateKeyPairSync, createPrivateKey, createPublicKey } from 'node:crypto'
 import { existsSync } from 'node:fs'
@@ -14,8 +14,9 @@ import { build } from 'esbuild'
 import app from '@adonisjs/core/services/app'
 import { keyIdOf, packPackage } from '#marketplace/package'
 import { parseManifest, requestedCapabilities, type Manifest } from '#marketplace/manifest'
-import { CapabilityHost, capabilityBindings, type KvStore } from '#sandbox/capabilities'
-import { Sandbox } from '#sandbox/sandbox'
+import { capabilityBindings } from '#sandbox/capabilities'
+import { marketplace, redisKv } from '#marketplace/runtime'
+import { hooks } from '#hooks/bus'
 
 /** Where an author's signing key lives unless `--key` says otherwise (outside any repository). */
 export const DEFAULT_KEY_PATH = join(homedir(), '.config', 'switchboard', 'marketplace_ed25519.pem')
@@ -136,47 +137,41 @@ export interface DryRunOutcome {
   error?: string
 }
 
+/** The workspace id dry runs are installed under: no real workspace has it, so no plugin's tap runs beside the script. */
+const DRY_RUN_WORKSPACE = -1
+
 /**
- * Runs every fixture event through the package's handler in the real sandbox, granted all it
- * requests. `records` and `messages` are recording stand-ins (contacts come from the fixtures'
- * `contacts`, or a placeholder); `kv` lives in memory; http.fetch is real and as restricted as in
- * production. Returns per-event outcomes, the log lines and the calls the script made.
+ * Runs every fixture event through the package's handler in the real sandbox (the marketplace
+ * runtime, installed for a workspace that does not exist), granted all it requests. `records` and
+ * `messages` are recording stand-ins; `kv` is real but private to the dry run and emptied before and
+ * after; http.fetch is real and as restricted as in production. Needs the app booted (the hooks).
  */
 export async function dryRun(dir: string, events: FixtureEvent[], options: { secrets?: Record<string, string>; allowInternalHosts?: string[] } = {}) {
   const manifest = await readPackageManifest(dir)
-  const script = await bundle(dir)
+  const pkg = { manifest, script: await bundle(dir), files: new Map<string, Buffer>(), keyId: 'dry-run', publisher: 'dry run' }
   const logs: string[] = []
   const calls: Array<{ capability: string; args: unknown[] }> = []
-  const store = new Map<string, string>()
-  const kv: KvStore = {
-    get: async (key) => store.get(key) ?? null,
-    set: async (key, value) => (store.set(key, value), true),
-    delete: async (key) => void store.delete(key),
-  }
   const saved = { ...capabilityBindings }
   capabilityBindings.records = {
     getContact: async (_workspaceId, id) => (calls.push({ capability: 'records.contacts.get', args: [id] }), { id, name: 'Test Contact', phone: '+15550000000', email: null, locale: 'en', tags: [] }),
     tagContact: async (_workspaceId, id, tag, added) => (calls.push({ capability: added ? 'records.contacts.addTag' : 'records.contacts.removeTag', args: [id, tag] }), true),
   }
   capabilityBindings.messages = { sendText: async (_workspaceId, conversationId, text) => (calls.push({ capability: 'messages.send', args: [conversationId, text] }), { id: calls.length }) }
+  const kv = redisKv(manifest.id, DRY_RUN_WORKSPACE)
+  await kv.clear()
   const outcomes: DryRunOutcome[] = []
   try {
     for (const event of events) {
-      const host = new CapabilityHost(
-        { workspaceId: 0, manifest, settings: event.settings ?? {}, secrets: options.secrets ?? {} },
-        { kv, log: (line) => logs.push(line), allowInternalHosts: options.allowInternalHosts }
-      )
-      const sandbox = new Sandbox({ manifest, script, grants: new Set(requestedCapabilities(manifest)), host })
-      try {
-        await sandbox.call(event.hook, event.payload)
-        outcomes.push({ hook: event.hook, ok: true })
-      } catch (error) {
-        outcomes.push({ hook: event.hook, ok: false, error: (error as Error).message })
-      } finally {
-        sandbox.dispose()
-      }
+      const grants = requestedCapabilities(manifest)
+      const state = marketplace.install({ workspaceId: DRY_RUN_WORKSPACE, pkg, grants, settings: event.settings ?? {}, secrets: options.secrets, allowInternalHosts: options.allowInternalHosts })
+      // The bus records and skips a tap's fault: the installation's state tells.
+      await hooks.emit(event.hook as never, { ...event.payload, workspaceId: DRY_RUN_WORKSPACE } as never)
+      logs.push(...state.logs)
+      outcomes.push(state.faults ? { hook: event.hook, ok: false, error: state.lastFault?.message } : { hook: event.hook, ok: true })
     }
   } finally {
+    marketplace.uninstall(manifest.id, DRY_RUN_WORKSPACE)
+    await kv.clear()
     Object.assign(capabilityBindings, saved)
     if (!saved.records) delete capabilityBindings.records
     if (!saved.messages) delete capabilityBindings.messages
