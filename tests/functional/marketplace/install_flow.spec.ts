@@ -168,6 +168,16 @@ test.group('Marketplace install flow (workspace admin pages)', (group) => {
     assert.include(await actions(workspace.id), 'marketplace.upgraded')
   }).timeout(15_000)
 
+  test('the consent screen speaks the admin’s language', async ({ client, assert }) => {
+    const { workspace, user } = await adminWithPackage()
+    await published(webhook)
+    user.locale = 'ru'
+    await user.save()
+    const consent = await client.get(`/w/${workspace.slug}/marketplace/${ID}/install`).loginAs(user)
+    assert.include(consent.text(), 'Обращаться к https://hooks.example.com методом POST')
+    assert.include(consent.text(), 'Отправлять сообщения WhatsApp вашим контактам')
+  })
+
   test('agents and viewers cannot install or even browse', async ({ client }) => {
     const { workspace } = await adminWithPackage()
     const agent = await addMember(workspace, 'agent')
