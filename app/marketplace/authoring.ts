@@ -117,7 +117,7 @@ export async function pack(dir: string, keyPath?: string) {
 export async function publish(archive: Buffer, registry: string, token: string) {
   const response = await fetch(`${registry.replace(/\/+$/, '')}/api/packages`, {
     method: 'POST',
-    headers: { 'content-type': 'application/gzip', 'authorization': `Bearer ${token}` },
+    headers: { 'content-type': 'application/gzip', 'accept': 'application/json', 'authorization': `Bearer ${token}` },
     body: archive,
   })
   const body = (await response.json().catch(() => ({}))) as { data?: unknown; errors?: Array<{ message: string; code?: string }> }

@@ -2,6 +2,7 @@ import { generateKeyPairSync, type KeyObject } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import app from '@adonisjs/core/services/app'
+import redis from '@adonisjs/redis/services/main'
 import { hooks } from '#hooks/bus'
 import { bundle, readPackageManifest } from '#marketplace/authoring'
 import type { Manifest } from '#marketplace/manifest'
@@ -86,4 +87,10 @@ export async function publishedExample(name: string, overrides: Partial<Manifest
   const { manifest, archive } = await packedExample(name, overrides)
   await publishPackage(await acme(), archive)
   return manifest
+}
+
+/** Failed publisher-token attempts are counted per IP in Redis: each test starts from none. */
+export async function clearPublisherLimits() {
+  const keys = await redis.keys('*mkp_*')
+  if (keys.length) await redis.del(keys)
 }

@@ -10,6 +10,7 @@ import { yankVersion } from '#marketplace/actions/yank_version'
 import { deprecatePackage } from '#marketplace/actions/deprecate_package'
 import { deprecateValidator } from '#marketplace/validators/marketplace'
 import { refusalResponse } from '#marketplace/controllers/helpers'
+import { publisherAuthPerIp } from '#start/limiter'
 
 const MAX_UPLOAD_BYTES = 4 * 1_048_576
 
@@ -70,7 +71,10 @@ export default class RegistryController {
   async #publisher(ctx: HttpContext) {
     const token = /^Bearer\s+(\S+)$/i.exec(ctx.request.header('authorization') ?? '')?.[1]
     const publisher = token ? await MarketplacePublisher.findBy('token_hash', tokenHash(token)) : null
-    if (!publisher) ctx.response.abort({ errors: [{ message: 'A publisher token is required (Authorization: Bearer …)' }] }, 401)
+    if (!publisher) {
+      await publisherAuthPerIp.consume(`mkp_${ctx.request.ip()}`)
+      ctx.response.abort({ errors: [{ message: 'A publisher token is required (Authorization: Bearer …)' }] }, 401)
+    }
     return publisher!
   }
 

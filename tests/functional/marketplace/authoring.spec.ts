@@ -8,9 +8,11 @@ import { dryRun, pack, publish, scaffold } from '#marketplace/authoring'
 import { createPublisher } from '#marketplace/actions/create_publisher'
 import { verifyPackage } from '#marketplace/package'
 import app from '@adonisjs/core/services/app'
+import { clearPublisherLimits } from '#tests/helpers/marketplace'
 
 test.group('Marketplace authoring: new, pack, publish, test', (group) => {
   group.each.setup(() => testUtils.db().withGlobalTransaction())
+  group.each.setup(() => clearPublisherLimits())
 
   test('a scaffold packs (bundled, signed with a key made on first use), publishes over HTTP and runs in the sandbox', async ({ assert, cleanup }) => {
     const dir = await mkdtemp(join(tmpdir(), 'mkt-author-'))

@@ -13,7 +13,7 @@ import MarketplaceInstallation from '#marketplace/models/installation'
 import { createPublisher } from '#marketplace/actions/create_publisher'
 import { keyIdOf } from '#marketplace/package'
 import { workspaceWithMember } from '#database/factories/index'
-import { acmeKey, acmePublisher, defineTestHook, manifestOf, packOf, publicPem, strangerKey, trustAcme } from '#tests/helpers/marketplace'
+import { acmeKey, acmePublisher, clearPublisherLimits, defineTestHook, manifestOf, packOf, publicPem, strangerKey, trustAcme } from '#tests/helpers/marketplace'
 
 const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex')
 
@@ -21,7 +21,7 @@ const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex')
 async function uploadRaw(archive: Buffer, token?: string) {
   const response = await fetch(`http://${env.get('HOST')}:${env.get('PORT')}/marketplace/api/packages`, {
     method: 'POST',
-    headers: { 'content-type': 'application/gzip', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    headers: { 'content-type': 'application/gzip', 'accept': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: archive,
   })
   return { status: response.status, body: (await response.json()) as any }
@@ -33,6 +33,7 @@ test.group('Marketplace registry: index, download and the publisher API', (group
     return () => marketplace.clear()
   })
   group.each.setup(() => testUtils.db().withGlobalTransaction())
+  group.each.setup(() => clearPublisherLimits())
 
   test('a publisher uploads a signed .tgz (raw or multipart); the index lists it and the archive downloads byte for byte', async ({ client, assert }) => {
     const { token } = await acmePublisher()
@@ -106,6 +107,13 @@ test.group('Marketplace registry: index, download and the publisher API', (group
     assert.equal((yanked as MarketplaceRefused).code, 'yanked')
     const { installation } = await installPackage({ workspace, packageId: 'com.acme.keyword-logger', consent: true, actorId: user.id })
     assert.equal(installation.version, '1.0.0', 'the newest version not yanked')
+  })
+
+  test('guessing publisher tokens is rate limited per address', async ({ assert }) => {
+    const archive = await packOf(manifestOf())
+    for (let attempt = 1; attempt <= 20; attempt++) assert.equal((await uploadRaw(archive, `mkp_guess${attempt}`)).status, 401)
+    const limited = await uploadRaw(archive, 'mkp_guess21')
+    assert.equal(limited.status, 429)
   })
 
   test('packages of another configured registry are listed, downloaded with their hash checked, and installed', async ({ assert, cleanup }) => {
