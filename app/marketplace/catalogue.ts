@@ -118,6 +118,17 @@ export async function catalogue(): Promise<CataloguePackage[]> {
   return result
 }
 
+/** Packages with an installable version, by words of the id, name or description (all of them) and exact category. */
+export async function searchCatalogue({ q, category }: { q?: string; category?: string }) {
+  const words = (q ?? '').toLowerCase().split(/\s+/).filter(Boolean)
+  return (await catalogue()).filter((pkg) => {
+    if (!pkg.latest) return false
+    const { manifest } = pkg.latest
+    const text = `${pkg.id} ${manifest.name} ${manifest.description}`.toLowerCase()
+    return (!category || manifest.category === category) && words.every((word) => text.includes(word))
+  })
+}
+
 export async function findInCatalogue(packageId: string) {
   return (await catalogue()).find((pkg) => pkg.id === packageId) ?? null
 }

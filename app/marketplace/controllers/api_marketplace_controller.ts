@@ -1,5 +1,5 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import { catalogue, findInCatalogue } from '#marketplace/catalogue'
+import { findInCatalogue, searchCatalogue } from '#marketplace/catalogue'
 import { consentLines } from '#marketplace/consent'
 import { marketplace } from '#marketplace/runtime'
 import MarketplaceInstallation from '#marketplace/models/installation'
@@ -7,12 +7,8 @@ import { installPackage } from '#marketplace/actions/install_package'
 import { uninstallPackage } from '#marketplace/actions/uninstall_package'
 import { setInstallationStatus } from '#marketplace/actions/set_installation_status'
 import { saveInstallationSettings } from '#marketplace/actions/save_installation_settings'
-import { browseValidator, installValidator, secretsValidator, settingsValidator, uninstallValidator } from '#marketplace/validators/marketplace'
+import { browseValidator, installValidator, secretsValidator, settingsValidator, statusValidator, uninstallValidator } from '#marketplace/validators/marketplace'
 import { installationOr404, refusalResponse } from '#marketplace/controllers/helpers'
-import { matching } from '#marketplace/controllers/marketplace_controller'
-import vine from '@vinejs/vine'
-
-const statusValidator = vine.compile(vine.object({ enabled: vine.boolean() }))
 
 const serialize = (installation: MarketplaceInstallation) => ({
   package: installation.packageId,
@@ -31,7 +27,7 @@ const serialize = (installation: MarketplaceInstallation) => ({
 export default class ApiMarketplaceController {
   async packages(ctx: HttpContext) {
     const filters = await browseValidator.validate(ctx.request.qs())
-    const packages = matching(await catalogue(), filters).filter((pkg) => !pkg.blocked)
+    const packages = (await searchCatalogue(filters)).filter((pkg) => !pkg.blocked)
     return {
       data: packages.map((pkg) => ({
         id: pkg.id,

@@ -1,5 +1,5 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import { catalogue, findInCatalogue, type CataloguePackage } from '#marketplace/catalogue'
+import { findInCatalogue, searchCatalogue } from '#marketplace/catalogue'
 import { capabilityDiff, consentLines } from '#marketplace/consent'
 import { renderReadme } from '#marketplace/readme'
 import { marketplace } from '#marketplace/runtime'
@@ -15,17 +15,6 @@ import { browseValidator, installValidator, secretsValidator, settingsValidator,
 import { CATEGORIES } from '#marketplace/manifest'
 import { installationOr404 } from '#marketplace/controllers/helpers'
 
-/** Search by words in the id, name or description; category exact. */
-export function matching(packages: CataloguePackage[], { q, category }: { q?: string; category?: string }) {
-  const words = (q ?? '').toLowerCase().split(/\s+/).filter(Boolean)
-  return packages.filter((pkg) => {
-    if (!pkg.latest) return false
-    const { manifest } = pkg.latest
-    const text = `${pkg.id} ${manifest.name} ${manifest.description}`.toLowerCase()
-    return (!category || manifest.category === category) && words.every((word) => text.includes(word))
-  })
-}
-
 /**
  * The marketplace of a workspace (workspace admins): browse, read a package, consent and install,
  * then configure, enable, disable or uninstall what is installed here.
@@ -35,7 +24,7 @@ export default class MarketplaceController {
     const filters = await browseValidator.validate(ctx.request.qs())
     const installed = await MarketplaceInstallation.query().where('workspace_id', ctx.tenant.workspace.id)
     const versions = new Map(installed.map((row) => [row.packageId, row]))
-    const packages = matching(await catalogue(), filters).filter((pkg) => !pkg.blocked || versions.has(pkg.id))
+    const packages = (await searchCatalogue(filters)).filter((pkg) => !pkg.blocked || versions.has(pkg.id))
     return ctx.view.render('pages/workspace/marketplace/index', { packages, installed: versions, filters, categories: CATEGORIES })
   }
 

@@ -15,6 +15,8 @@ export const installValidator = vine.compile(
   })
 )
 
+export const statusValidator = vine.compile(vine.object({ enabled: vine.boolean() }))
+
 export const uninstallValidator = vine.compile(vine.object({ deleteData: vine.boolean().optional() }))
 
 export const deprecateValidator = vine.compile(vine.object({ message: vine.string().trim().minLength(1).maxLength(300).nullable() }))
