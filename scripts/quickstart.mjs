@@ -124,8 +124,8 @@ async function main() {
   const simulatorUp = await waitForHealth(`${SIMULATOR_URL}/_sim/stats`, () => simulator.exitCode === null)
   if (!simulatorUp.ok) throw new StepError(`The WhatsApp simulator did not start (${simulatorUp.last}).`)
 
-  step('Demo account and its simulator channel')
-  await ace(['db:seed', '--files=database/seeders/demo_seeder.ts', '--files=plugins/wa-simulator/database/seeders/demo_channel_seeder.ts'], {
+  step('Demo account, its simulator channel and marketplace examples')
+  await ace(['db:seed', '--files=database/seeders/demo_seeder.ts', '--files=plugins/wa-simulator/database/seeders/demo_channel_seeder.ts', '--files=database/seeders/demo_marketplace_seeder.ts'], {
     env: { ...childEnv, WA_SIMULATOR_URL: SIMULATOR_URL },
   })
 

@@ -42,6 +42,12 @@ export default await Env.create(new URL('../', import.meta.url), {
   // Bots: may a flow's HTTP request node call private / loopback addresses (default: no)
   BOTS_HTTP_ALLOW_PRIVATE: Env.schema.boolean.optional(),
 
+  // Marketplace: other registries to read catalogues from (comma-separated base URLs; this
+  // instance's own is always read), and hosts sandboxed scripts may call although they resolve
+  // to private addresses (comma-separated)
+  MARKETPLACE_REGISTRIES: Env.schema.string.optional(),
+  MARKETPLACE_ALLOW_INTERNAL_HOSTS: Env.schema.string.optional(),
+
   // Media storage (config/drive.ts): local disk, or S3-compatible
   DRIVE_DISK: Env.schema.enum.optional(['fs', 's3'] as const),
   DRIVE_FS_ROOT: Env.schema.string.optional(),

@@ -14,3 +14,6 @@ export const throttleMail = limiter.define('mail', (ctx) =>
 )
 
 export const apiPerToken = limiter.use({ requests: env.get('API_RATE_PER_MINUTE', 1200), duration: '1 min' })
+
+/** Failed publisher-token attempts on the registry's publisher API, per IP (token guessing). */
+export const publisherAuthPerIp = limiter.use({ requests: 20, duration: '1 min', blockDuration: '10 mins' })

@@ -13,6 +13,7 @@ import { listenForForgottenKeys } from '#core/process_cache'
 import { hooks } from '#hooks/bus'
 import { marketplace, PLUGIN_PREFIX } from '#marketplace/runtime'
 import { notifyPackageDisabled } from '#sandbox/fault_notice'
+import { recordDisabled, startMarketplace } from '#marketplace/loader'
 import { abilities } from '#access/roles'
 import { navigation } from '#ui/navigation'
 import { jobs } from '#jobs/registry'
@@ -23,8 +24,9 @@ pluginRegistry.load(await installedPlugins())
 hooks.setGate((plugin, workspaceId) =>
   plugin.startsWith(PLUGIN_PREFIX) ? marketplace.isActive(plugin, workspaceId) : pluginEnablement.isEnabled(plugin, workspaceId)
 )
-// Faults that disable a package in a workspace reach its admins (app/sandbox/fault_notice.ts).
+// Faults that disable a package in a workspace are saved on its installation and reach its admins (app/sandbox/fault_notice.ts).
 marketplace.onDisabled = (packageId, workspaceId, state) => {
+  recordDisabled(workspaceId, packageId, state).catch((error) => logger.error({ err: error, packageId, workspaceId }, 'Could not save a disabled package'))
   notifyPackageDisabled(packageId, workspaceId, state).catch((error) => logger.error({ err: error, packageId, workspaceId }, 'Could not notify admins of a disabled package'))
 }
 jobs.setGate((plugin, workspaceId) => pluginEnablement.isEnabled(plugin, workspaceId))
@@ -38,4 +40,5 @@ if (app.getEnvironment() === 'web') {
   // Enablement changes and cached rows changed by other processes reach this one through Redis.
   await pluginEnablement.listen()
   await listenForForgottenKeys()
+  await startMarketplace(logger)
 }

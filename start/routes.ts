@@ -10,6 +10,8 @@ import transmit from '@adonisjs/transmit/services/main'
 import { middleware, web } from '#start/kernel'
 import { mountPluginRoutes } from '#plugins/routes'
 import { installedPlugins } from '#plugins/installed'
+import { apiDocs } from '#core/api_docs'
+import { marketplaceApiDocs } from '#marketplace/openapi'
 
 const HealthController = () => import('#core/health_controller')
 const HomeController = () => import('#tenancy/controllers/home_controller')
@@ -34,6 +36,10 @@ const PluginsController = () => import('#plugins/plugins_controller')
 const HookDiagnosticsController = () => import('#hooks/diagnostics_controller')
 const ApiWorkspaceController = () => import('#tenancy/controllers/api_workspace_controller')
 const OpenApiController = () => import('#core/openapi_controller')
+const MarketplaceController = () => import('#marketplace/controllers/marketplace_controller')
+const TrustedKeysController = () => import('#marketplace/controllers/trusted_keys_controller')
+const ApiMarketplaceController = () => import('#marketplace/controllers/api_marketplace_controller')
+const RegistryController = () => import('#marketplace/controllers/registry_controller')
 
 router.get('/health', [HealthController, 'show']).as('health')
 router.get('/health/live', [HealthController, 'live']).as('health.live')
@@ -114,6 +120,18 @@ router
         router.get('/plugins/:plugin/data', [PluginsController, 'exportData']).as('plugins.data.export').use(middleware.can('plugins.manage'))
         router.delete('/plugins/:plugin/data', [PluginsController, 'removeData']).as('plugins.data.destroy').use(middleware.can('plugins.manage'))
         router.put('/plugins/:plugin/policy', [PluginsController, 'updatePolicy']).as('plugins.policy').use(middleware.can('organization.manage'))
+        router.get('/marketplace', [MarketplaceController, 'index']).as('marketplace.index').use(middleware.can('marketplace.manage'))
+        router.get('/marketplace/keys', [TrustedKeysController, 'index']).as('marketplace.keys.index').use(middleware.can('organization.manage'))
+        router.post('/marketplace/keys', [TrustedKeysController, 'store']).as('marketplace.keys.store').use(middleware.can('organization.manage'))
+        router.delete('/marketplace/keys/:id', [TrustedKeysController, 'destroy']).as('marketplace.keys.destroy').use(middleware.can('organization.manage'))
+        router.get('/marketplace/:package', [MarketplaceController, 'show']).as('marketplace.show').use(middleware.can('marketplace.manage'))
+        router.get('/marketplace/:package/install', [MarketplaceController, 'consent']).as('marketplace.consent').use(middleware.can('marketplace.manage'))
+        router.post('/marketplace/:package/install', [MarketplaceController, 'install']).as('marketplace.install').use(middleware.can('marketplace.manage'))
+        router.put('/marketplace/:package/settings', [MarketplaceController, 'updateSettings']).as('marketplace.settings').use(middleware.can('marketplace.manage'))
+        router.put('/marketplace/:package/secrets', [MarketplaceController, 'updateSecrets']).as('marketplace.secrets').use(middleware.can('marketplace.manage'))
+        router.post('/marketplace/:package/enable', [MarketplaceController, 'enable']).as('marketplace.enable').use(middleware.can('marketplace.manage'))
+        router.post('/marketplace/:package/disable', [MarketplaceController, 'disable']).as('marketplace.disable').use(middleware.can('marketplace.manage'))
+        router.delete('/marketplace/:package', [MarketplaceController, 'destroy']).as('marketplace.destroy').use(middleware.can('marketplace.manage'))
         router.get('/diagnostics/hooks', [HookDiagnosticsController, 'index']).as('hooks.diagnostics').use(middleware.can('diagnostics.view'))
         router.get('/jobs', [FailedJobsController, 'index']).as('jobs.index').use(middleware.can('jobs.manage'))
         router.post('/jobs/:queue/:id/retry', [FailedJobsController, 'retry']).as('jobs.retry').use(middleware.can('jobs.manage'))
@@ -131,10 +149,39 @@ router
   .group(() => {
     router.get('/workspace', [ApiWorkspaceController, 'show']).as('workspace.show').use(middleware.can('workspace.view'))
     router.get('/me', [ApiWorkspaceController, 'me']).as('me')
+    router
+      .group(() => {
+        router.get('/packages', [ApiMarketplaceController, 'packages']).as('packages.index')
+        router.get('/packages/:package', [ApiMarketplaceController, 'package']).as('packages.show')
+        router.get('/installations', [ApiMarketplaceController, 'installations']).as('installations.index')
+        router.get('/installations/:package', [ApiMarketplaceController, 'installation']).as('installations.show')
+        router.post('/installations/:package', [ApiMarketplaceController, 'install']).as('installations.store')
+        router.put('/installations/:package/settings', [ApiMarketplaceController, 'updateSettings']).as('installations.settings')
+        router.put('/installations/:package/status', [ApiMarketplaceController, 'updateStatus']).as('installations.status')
+        router.delete('/installations/:package', [ApiMarketplaceController, 'uninstall']).as('installations.destroy')
+      })
+      .prefix('/marketplace')
+      .as('marketplace')
+      .use(middleware.can('marketplace.manage'))
   })
   .prefix('/api/v1')
   .as('api.v1')
   .use(middleware.api())
+
+apiDocs.add(marketplaceApiDocs)
+
+/* This instance as a marketplace registry: a public index and archives; publishers upload with their token */
+router
+  .group(() => {
+    router.get('/index.json', [RegistryController, 'index']).as('index')
+    router.get('/packages/:package/:version', [RegistryController, 'download']).as('download')
+    router.get('/api/packages', [RegistryController, 'list']).as('packages.index')
+    router.post('/api/packages', [RegistryController, 'publish']).as('packages.store')
+    router.post('/api/packages/:package/:version/yank', [RegistryController, 'yank']).as('packages.yank')
+    router.post('/api/packages/:package/deprecate', [RegistryController, 'deprecate']).as('packages.deprecate')
+  })
+  .prefix('/marketplace')
+  .as('registry')
 
 /* Plugins: /w/:workspace/<plugin> and /api/v1/<plugin>, only where the plugin is on */
 // Awaited here too: preload files are not guaranteed to finish in order.

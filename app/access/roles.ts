@@ -69,6 +69,7 @@ abilities
   .register('tokens.manage', { description: 'Create and revoke API tokens', roles: admins })
   .register('audit.view', { description: 'Read the audit log', roles: admins })
   .register('plugins.manage', { description: 'Switch plugins on and off for the workspace', roles: admins })
+  .register('marketplace.manage', { description: 'Install, configure and remove marketplace packages in the workspace', roles: admins })
   .register('organization.manage', {
     description: 'Change the organization’s brand, domain and security policy',
     roles: [],

@@ -27,6 +27,14 @@ export const AUDIT_ACTIONS = [
   'plugin.policy_changed',
   'plugin.settings_changed',
   'plugin.data_removed',
+  'marketplace.installed',
+  'marketplace.upgraded',
+  'marketplace.uninstalled',
+  'marketplace.enabled',
+  'marketplace.disabled',
+  'marketplace.settings_changed',
+  'marketplace.key_trusted',
+  'marketplace.key_removed',
 ] as const
 
 /** Actions plugins add (`registerAuditActions`), typed by declaration merging: `interface PluginAuditActions { 'channel.connected': true }`. */

@@ -18,6 +18,9 @@ export default class QueueWork extends BaseCommand {
     await pluginEnablement.ensureLoaded()
     await pluginEnablement.listen()
     await listenForForgottenKeys()
+    // Jobs emit the hooks marketplace packages tap: load what is installed, and hear changes.
+    const { startMarketplace } = await import('#marketplace/loader')
+    await startMarketplace(this.logger)
     await jobs.schedule()
     const workers = jobs.startWorkers(this.concurrency)
     this.logger.info(`worker started: queues ${jobs.queueNames().join(', ')}`)

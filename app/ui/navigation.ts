@@ -46,6 +46,8 @@ navigation
   .add({ key: 'api_tokens', label: 'nav.api_tokens', icon: 'key', route: 'workspace.api_tokens.index', ability: 'tokens.manage', section: 'settings', order: 30 })
   .add({ key: 'audit', label: 'nav.audit', icon: 'shield', route: 'workspace.audit.index', ability: 'audit.view', section: 'settings', order: 40 })
   .add({ key: 'plugins', label: 'nav.plugins', icon: 'puzzle', route: 'workspace.plugins.index', ability: 'plugins.manage', section: 'settings', order: 45 })
+  .add({ key: 'marketplace', label: 'nav.marketplace', icon: 'puzzle', route: 'workspace.marketplace.index', ability: 'marketplace.manage', section: 'settings', order: 46 })
+  .add({ key: 'marketplace_keys', label: 'nav.marketplace_keys', icon: 'key', route: 'workspace.marketplace.keys.index', ability: 'organization.manage', section: 'settings', order: 55 })
   .add({ key: 'branding', label: 'nav.branding', icon: 'palette', route: 'workspace.branding.show', ability: 'organization.manage', section: 'settings', order: 50 })
   .add({ key: 'hooks', label: 'nav.hooks', icon: 'queue', route: 'workspace.hooks.diagnostics', ability: 'diagnostics.view', section: 'settings', order: 70 })
   .add({ key: 'jobs', label: 'nav.jobs', icon: 'queue', route: 'workspace.jobs.index', ability: 'jobs.manage', section: 'settings', order: 60 })

@@ -1,4 +1,6 @@
 import { definePlugin } from '#plugins/define_plugin'
+import { capabilityBindings } from '#sandbox/capabilities'
+import { recordsBinding } from '#crm/marketplace_binding'
 import { defineCrmHooks } from '#crm/hooks'
 import { sidebarCard } from '#crm/services/contact_card'
 import { importContacts } from '#crm/jobs/import_contacts'
@@ -36,5 +38,7 @@ export default definePlugin({
   data: { tables: ['crm_imports', 'crm_exports', 'crm_list_columns', 'crm_notes', 'crm_contact_events', 'crm_segments', 'crm_contact_tags', 'crm_tags', 'crm_fields'] },
   setup() {
     defineCrmHooks()
+    // Marketplace scripts granted `records` read and tag contacts through the CRM, in their workspace only.
+    capabilityBindings.records = recordsBinding
   },
 })

@@ -27,7 +27,8 @@ export type MessageAuthor = 'agent' | 'bot' | 'contact' | 'campaign' | 'plugin'
 
 declare module '#hooks/catalogue' {
   interface HookCatalogue {
-    'message.received': ActionHook<{ workspaceId: number; messageId: number; conversationId: number; contactId: number; channelId: number; type: MessageType }>
+    // text: a text message's body (sandboxed marketplace scripts cannot read messages otherwise).
+    'message.received': ActionHook<{ workspaceId: number; messageId: number; conversationId: number; contactId: number; channelId: number; type: MessageType; text?: string | null }>
     'message.statusChanged': ActionHook<{ workspaceId: number; messageId: number; conversationId: number; status: MessageStatus; errorCode: string | null; errorReason: string | null }>
     'message.beforeSend': FilterHook<OutgoingDraft, { workspaceId: number; conversationId: number; channelId: number; contactId: number; authorType: MessageAuthor }>
     'message.sent': ActionHook<{ workspaceId: number; messageId: number; conversationId: number; providerMessageId: string }>

@@ -1,4 +1,6 @@
 import { definePlugin } from '#plugins/define_plugin'
+import { capabilityBindings } from '#sandbox/capabilities'
+import { messagesBinding } from '#messaging/marketplace_binding'
 import { processWebhookEvents } from '#messaging/jobs/process_webhook_events'
 import { sweepWebhookEvents } from '#messaging/jobs/sweep_webhook_events'
 import { fetchMedia } from '#messaging/jobs/fetch_media'
@@ -48,5 +50,7 @@ export default definePlugin({
     defineMessagingHooks()
     apiDocs.add(messagingApiDocs)
     registerAuditActions('channel.connected', 'channel.updated', 'channel.deleted')
+    // Marketplace scripts granted `messages.send` send through this pipeline, in their workspace only.
+    capabilityBindings.messages = messagesBinding
   },
 })

@@ -248,7 +248,8 @@ export async function storeInbound(trx: TransactionClientContract, batch: Inboun
     }
     announce.push(async () => {
       await hooks.ask('message.claim', { ...ids, messageId, type: item.event.type, content: item.event.content, firstMessage })
-      await hooks.emit('message.received', { ...ids, messageId, type: item.event.type })
+      const text = item.event.type === 'text' ? String((item.event.content as { body?: unknown }).body ?? '') : null
+      await hooks.emit('message.received', { ...ids, messageId, type: item.event.type, text })
     })
     if ((MEDIA_TYPES as readonly string[]).includes(item.event.type)) {
       announce.push(() => jobs.dispatch(fetchMedia, { workspaceId, messageId }, { jobId: `media-${messageId}`, removeOnComplete: true }))
