@@ -29,6 +29,7 @@ declare module '#hooks/catalogue' {
   interface HookCatalogue {
     'contact.updated': ActionHook<{ workspaceId: number; contactId: number; changes: FieldChange[]; actorId: number | null }>
     'contact.tagged': ActionHook<{ workspaceId: number; contactId: number; tagId: number; tag: string; added: boolean; actorId: number | null }>
+    'contact.deleted': ActionHook<{ workspaceId: number; contactId: number; actorId: number | null }>
     'crm.timeline': FilterHook<TimelineEntry[], { workspaceId: number; contactId: number; before: Date | null; limit: number }>
   }
 }
@@ -38,6 +39,11 @@ export function defineCrmHooks() {
   const plugin = 'crm'
   hooks.define('contact.updated', { kind: 'action', plugin, description: 'A contact’s fields or consent changed (the card, the API); changes: each field with its old and new value.' })
   hooks.define('contact.tagged', { kind: 'action', plugin, description: 'A tag was added to a contact (added: true) or removed from it (added: false).' })
+  hooks.define('contact.deleted', {
+    kind: 'action',
+    plugin,
+    description: 'A contact was deleted for good (a bulk delete, once its undo window is over), with its conversations; the row is gone when this runs.',
+  })
   hooks.define('crm.timeline', {
     kind: 'filter',
     policy: 'continue',

@@ -3,6 +3,8 @@ import { defineCrmHooks } from '#crm/hooks'
 import { sidebarCard } from '#crm/services/contact_card'
 import { importContacts } from '#crm/jobs/import_contacts'
 import { exportContacts } from '#crm/jobs/export_contacts'
+import { bulkContacts } from '#crm/jobs/bulk_contacts'
+import { purgeContacts } from '#crm/jobs/purge_contacts'
 
 /**
  * The CRM (issue 6) on the messaging kernel's contacts: the contacts list with its filter
@@ -20,6 +22,7 @@ export default definePlugin({
     'crm.manage': { description: 'Define the workspace’s custom fields and tags', roles: ['owner', 'admin'] },
     'crm.import': { description: 'Import contacts from CSV and Excel files', roles: ['owner', 'admin'] },
     'crm.export': { description: 'Export contacts to CSV and Excel files', roles: ['owner', 'admin'] },
+    'crm.delete': { description: 'Delete contacts (with their conversations)', roles: ['owner', 'admin'] },
   },
   navigation: [
     { label: 'crm.nav', icon: 'users', route: 'crm.contacts.index', ability: 'crm.view', section: 'main', order: 15 },
@@ -28,12 +31,12 @@ export default definePlugin({
   slots: {
     'contact.sidebar': { view: 'crm::components/sidebar_card', ability: 'crm.view', order: 10, load: sidebarCard },
   },
-  jobs: [importContacts, exportContacts],
+  jobs: [importContacts, exportContacts, bulkContacts, purgeContacts],
   hooks: {
-    provides: ['contact.updated', 'contact.tagged', 'crm.timeline'],
+    provides: ['contact.updated', 'contact.tagged', 'contact.deleted', 'crm.timeline'],
   },
   // Children before parents. The columns the CRM adds to contacts (e-mail, owner) go with the contacts.
-  data: { tables: ['crm_imports', 'crm_exports', 'crm_list_columns', 'crm_notes', 'crm_contact_events', 'crm_segments', 'crm_contact_tags', 'crm_tags', 'crm_fields'] },
+  data: { tables: ['crm_bulk_actions', 'crm_imports', 'crm_exports', 'crm_list_columns', 'crm_notes', 'crm_contact_events', 'crm_segments', 'crm_contact_tags', 'crm_tags', 'crm_fields'] },
   setup() {
     defineCrmHooks()
   },

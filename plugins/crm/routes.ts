@@ -8,6 +8,7 @@ const TagsController = () => import('#crm/controllers/tags_controller')
 const FieldsController = () => import('#crm/controllers/fields_controller')
 const ImportsController = () => import('#crm/controllers/imports_controller')
 const ExportsController = () => import('#crm/controllers/exports_controller')
+const BulkActionsController = () => import('#crm/controllers/bulk_actions_controller')
 
 /**
  * Under /w/:workspace/crm (signed-in members; 404 where the CRM is off). Reading needs crm.view,
@@ -38,6 +39,11 @@ export default definePluginRoutes({
       })
       .prefix('/contacts/:id')
       .where('id', rowId)
+
+    // Bulk actions (deleting also needs crm.delete, checked by the action; undoing a delete needs it too).
+    router.post('/bulk', [BulkActionsController, 'store']).as('bulk.store').use(edit)
+    router.get('/bulk/:id', [BulkActionsController, 'show']).as('bulk.show').use(edit).where('id', rowId)
+    router.post('/bulk/:id/undo', [BulkActionsController, 'undo']).as('bulk.undo').use(middleware.can('crm.delete')).where('id', rowId)
 
     router.get('/segments', [SegmentsController, 'index']).as('segments.index').use(view)
     router.post('/segments', [SegmentsController, 'store']).as('segments.store').use(edit)

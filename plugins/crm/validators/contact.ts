@@ -19,11 +19,16 @@ export const listContactsValidator = vine.compile(
 /** The columns a member picks for the list. */
 export const columnsValidator = vine.compile(vine.object({ columns: vine.array(vine.string().maxLength(50)).maxLength(60).optional() }))
 
+/** The built-in fields a contact's profile writes (the card, bulk "set a field"). */
+export const profileFields = {
+  name: vine.string().trim().maxLength(200).nullable(),
+  email: vine.string().trim().maxLength(254).email().nullable(),
+}
+
 /** The card's profile: name, e-mail, owner (a member's user id, or empty). */
 export const updateProfileValidator = vine.compile(
   vine.object({
-    name: vine.string().trim().maxLength(200).nullable(),
-    email: vine.string().trim().maxLength(254).email().nullable(),
+    ...profileFields,
     ownerId: int4Id.clone().nullable(),
   })
 )
