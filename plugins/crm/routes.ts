@@ -9,6 +9,7 @@ const FieldsController = () => import('#crm/controllers/fields_controller')
 const ImportsController = () => import('#crm/controllers/imports_controller')
 const ExportsController = () => import('#crm/controllers/exports_controller')
 const BulkActionsController = () => import('#crm/controllers/bulk_actions_controller')
+const MergesController = () => import('#crm/controllers/merges_controller')
 
 /**
  * Under /w/:workspace/crm (signed-in members; 404 where the CRM is off). Reading needs crm.view,
@@ -36,9 +37,13 @@ export default definePluginRoutes({
         router.delete('/tags/:tagId', [ContactEditsController, 'tag']).as('contacts.tags.destroy').use(edit).where('tagId', rowId)
         router.post('/consent', [ContactEditsController, 'consent']).as('contacts.consent').use(edit)
         router.post('/notes', [ContactEditsController, 'note']).as('contacts.notes.store').use(edit)
+        router.get('/merge', [MergesController, 'show']).as('contacts.merge.show').use(edit)
+        router.post('/merge', [MergesController, 'store']).as('contacts.merge.store').use(edit)
       })
       .prefix('/contacts/:id')
       .where('id', rowId)
+
+    router.get('/duplicates', [MergesController, 'index']).as('duplicates.index').use(edit)
 
     // Bulk actions (deleting also needs crm.delete, checked by the action; undoing a delete needs it too).
     router.post('/bulk', [BulkActionsController, 'store']).as('bulk.store').use(edit)

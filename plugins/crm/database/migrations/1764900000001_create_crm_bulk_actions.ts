@@ -3,7 +3,8 @@ import { BaseSchema } from '@adonisjs/lucid/schema'
 /*
 | Bulk actions on contacts (README, "Bulk actions"): one row per action on a selection or a
 | whole filter result, with its progress; and the contacts' soft-delete mark (the bulk delete
-| that hid them until its undo window ends and the purge job removes them).
+| that hid them until its undo window ends and the purge job removes them); an index for
+| duplicate suggestions by e-mail.
 */
 export default class extends BaseSchema {
   async up() {
@@ -31,9 +32,12 @@ export default class extends BaseSchema {
       table.integer('crm_deleted_by').nullable()
     })
     this.schema.raw('create index contacts_crm_deleted_by on contacts (workspace_id, crm_deleted_by) where crm_deleted_by is not null')
+    // Duplicate suggestions group the workspace's contacts by e-mail (services/duplicates.ts).
+    this.schema.raw('create index contacts_crm_email on contacts (workspace_id, lower(email)) where email is not null')
   }
 
   async down() {
+    this.schema.raw('drop index contacts_crm_email')
     this.schema.alterTable('contacts', (table) => {
       table.dropColumn('crm_deleted_by')
     })
