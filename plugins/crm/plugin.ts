@@ -1,10 +1,18 @@
 import { definePlugin } from '#plugins/define_plugin'
+import { registerAuditActions } from '#audit/audit_log'
 import { defineCrmHooks } from '#crm/hooks'
 import { sidebarCard } from '#crm/services/contact_card'
 import { importContacts } from '#crm/jobs/import_contacts'
 import { exportContacts } from '#crm/jobs/export_contacts'
 import { bulkContacts } from '#crm/jobs/bulk_contacts'
 import { purgeContacts } from '#crm/jobs/purge_contacts'
+
+declare module '#audit/audit_log' {
+  interface PluginAuditActions {
+    'contact.exported': true
+    'contact.erased': true
+  }
+}
 
 /**
  * The CRM (issue 6) on the messaging kernel's contacts: the contacts list with its filter
@@ -23,6 +31,7 @@ export default definePlugin({
     'crm.import': { description: 'Import contacts from CSV and Excel files', roles: ['owner', 'admin'] },
     'crm.export': { description: 'Export contacts to CSV and Excel files', roles: ['owner', 'admin'] },
     'crm.delete': { description: 'Delete contacts (with their conversations)', roles: ['owner', 'admin'] },
+    'crm.gdpr': { description: 'Export everything about a contact, and erase a contact’s personal data (GDPR)', roles: ['owner', 'admin'] },
   },
   navigation: [
     { label: 'crm.nav', icon: 'users', route: 'crm.contacts.index', ability: 'crm.view', section: 'main', order: 15 },
@@ -33,11 +42,12 @@ export default definePlugin({
   },
   jobs: [importContacts, exportContacts, bulkContacts, purgeContacts],
   hooks: {
-    provides: ['contact.updated', 'contact.tagged', 'contact.merged', 'contact.deleted', 'crm.timeline'],
+    provides: ['contact.updated', 'contact.tagged', 'contact.merged', 'contact.erased', 'contact.deleted', 'crm.timeline'],
   },
   // Children before parents. The columns the CRM adds to contacts (e-mail, owner) go with the contacts.
   data: { tables: ['crm_bulk_actions', 'crm_imports', 'crm_exports', 'crm_list_columns', 'crm_notes', 'crm_contact_events', 'crm_segments', 'crm_contact_tags', 'crm_tags', 'crm_fields'] },
   setup() {
     defineCrmHooks()
+    registerAuditActions('contact.exported', 'contact.erased')
   },
 })

@@ -10,6 +10,7 @@ const ImportsController = () => import('#crm/controllers/imports_controller')
 const ExportsController = () => import('#crm/controllers/exports_controller')
 const BulkActionsController = () => import('#crm/controllers/bulk_actions_controller')
 const MergesController = () => import('#crm/controllers/merges_controller')
+const GdprController = () => import('#crm/controllers/gdpr_controller')
 
 /**
  * Under /w/:workspace/crm (signed-in members; 404 where the CRM is off). Reading needs crm.view,
@@ -39,6 +40,8 @@ export default definePluginRoutes({
         router.post('/notes', [ContactEditsController, 'note']).as('contacts.notes.store').use(edit)
         router.get('/merge', [MergesController, 'show']).as('contacts.merge.show').use(edit)
         router.post('/merge', [MergesController, 'store']).as('contacts.merge.store').use(edit)
+        router.get('/gdpr', [GdprController, 'export']).as('contacts.gdpr.export').use(middleware.can('crm.gdpr'))
+        router.post('/gdpr/erase', [GdprController, 'erase']).as('contacts.gdpr.erase').use(middleware.can('crm.gdpr'))
       })
       .prefix('/contacts/:id')
       .where('id', rowId)

@@ -1,12 +1,13 @@
 import { DateTime } from 'luxon'
 import { BaseModel, column } from '@adonisjs/lucid/orm'
 
-/** What changed, by kind: a field (old → new), a tag (added or removed), consent, a merge (who, and the fields that took its values). */
+/** What changed, by kind: a field (old → new), a tag (added or removed), consent, a merge (who, and the fields that took its values), an erasure. */
 export type ContactEventData =
   | { kind: 'field'; field: string; label: string; from: unknown; to: unknown }
   | { kind: 'tag'; tagId: number; name: string; added: boolean }
   | { kind: 'consent'; from: string; to: string; source: string | null }
   | { kind: 'merge'; from: MergedContact; changes: { field: string; label: string; from: unknown; to: unknown }[] }
+  | { kind: 'erased'; at: string }
 
 /** Who a merge removed, as the survivor's timeline remembers it. */
 export interface MergedContact {
