@@ -1,5 +1,7 @@
 import { definePlugin } from '#plugins/define_plugin'
 import { registerAuditActions } from '#audit/audit_log'
+import { apiDocs } from '#core/api_docs'
+import { crmApiDocs } from '#crm/openapi'
 import { defineCrmHooks } from '#crm/hooks'
 import { sidebarCard } from '#crm/services/contact_card'
 import { importContacts } from '#crm/jobs/import_contacts'
@@ -49,5 +51,6 @@ export default definePlugin({
   setup() {
     defineCrmHooks()
     registerAuditActions('contact.exported', 'contact.erased')
+    apiDocs.add(crmApiDocs)
   },
 })
