@@ -2,6 +2,7 @@
 import { test } from '@japa/runner'
 import { truncateTables } from '#tests/helpers/database'
 import Segment from '#crm/models/segment'
+import ContactExport from '#crm/models/contact_export'
 import CrmContact from '#crm/models/crm_contact'
 import { contactIn, crmWorkspace, fieldIn, tagIn, tagged } from '#crm/tests/support'
 
@@ -109,5 +110,37 @@ test.group('Browser: CRM contacts', (group) => {
     await page.getByTestId('bulk-undo').click()
     await page.getByTestId('bulk-result').getByText('55 contacts restored').waitFor()
     await page.getByTestId('contacts-count').getByText('55 contacts').waitFor()
+  })
+
+  test('exports the checked rows; merges a suggested duplicate and sees it on the timeline', async ({ browserContext, assert }) => {
+    const { user, workspace } = await crmWorkspace()
+    await user.merge({ fullName: 'Olga Owner' }).save()
+    const anna = await contactIn(workspace, { name: 'Anna', email: 'anna@example.com' })
+    const annaToo = await contactIn(workspace, { name: 'Anna Petrova', email: 'ANNA@example.com' })
+    await contactIn(workspace, { name: 'Boris' })
+
+    await browserContext.loginAs(user)
+    const page = await browserContext.newPage()
+    await page.goto(`/w/${workspace.slug}/crm/contacts`)
+    await page.getByTestId('contacts-count').getByText('3 contacts').waitFor()
+    await page.getByRole('checkbox', { name: 'Select Anna Petrova' }).check()
+    await page.getByRole('checkbox', { name: 'Select Boris' }).check()
+    await page.getByTestId('bulk-count').getByText('2 selected').waitFor()
+    await page.getByTestId('bulk-export').click()
+    await page.waitForURL(/\/crm\/exports\/\d+$/)
+    const contactExport = await ContactExport.query().where('workspace_id', workspace.id).firstOrFail()
+    assert.sameMembers(contactExport.query.ids!, [annaToo.id, (await CrmContact.findByOrFail('name', 'Boris')).id])
+
+    await page.goto(`/w/${workspace.slug}/crm/contacts`)
+    await page.getByTestId('contacts-duplicates').click()
+    await page.getByText('Same e-mail: anna@example.com').waitFor()
+    await page.getByTestId('merge-link').click()
+    await page.getByTestId('merge-form').waitFor()
+    await page.locator('[data-merge-field="name"]').getByLabel('Anna Petrova').check()
+    await page.getByTestId('merge-submit').click()
+    await page.waitForURL(new RegExp(`/crm/contacts/${anna.id}$`))
+    await page.getByTestId('timeline').getByText(`Olga Owner merged Anna Petrova (${annaToo.phone}) into this contact`).waitFor()
+    assert.equal((await CrmContact.findOrFail(anna.id)).name, 'Anna Petrova')
+    assert.isNull(await CrmContact.find(annaToo.id))
   })
 })
