@@ -14,6 +14,8 @@ function crmBulk() {
     all: false,
     total: 0,
     action: '',
+    /** The field "set a field" writes (its value input follows its type). */
+    field: 'name',
     get count() {
       return this.all ? this.total : this.selected.length
     },

@@ -112,8 +112,9 @@ test.group('Browser: CRM contacts', (group) => {
     await page.getByTestId('contacts-count').getByText('55 contacts').waitFor()
   })
 
-  test('exports the checked rows; merges a suggested duplicate and sees it on the timeline', async ({ browserContext, assert }) => {
+  test('sets a field and exports the checked rows; merges a suggested duplicate and sees it on the timeline', async ({ browserContext, assert }) => {
     const { user, workspace } = await crmWorkspace()
+    await fieldIn(workspace, { key: 'plan', label: 'Plan', type: 'select', options: ['free', 'pro'] })
     await user.merge({ fullName: 'Olga Owner' }).save()
     const anna = await contactIn(workspace, { name: 'Anna', email: 'anna@example.com' })
     const annaToo = await contactIn(workspace, { name: 'Anna Petrova', email: 'ANNA@example.com' })
@@ -126,6 +127,15 @@ test.group('Browser: CRM contacts', (group) => {
     await page.getByRole('checkbox', { name: 'Select Anna Petrova' }).check()
     await page.getByRole('checkbox', { name: 'Select Boris' }).check()
     await page.getByTestId('bulk-count').getByText('2 selected').waitFor()
+    // "Set a field" offers the field's own input: a select's options.
+    await page.getByTestId('bulk-action').selectOption('set_field')
+    await page.getByTestId('bulk-field').selectOption({ label: 'Plan' })
+    await page.getByTestId('bulk-value').selectOption('pro')
+    await page.getByTestId('bulk-apply').click()
+    await page.getByTestId('bulk-result').getByText('Field set on 2 contacts').waitFor()
+    assert.deepEqual((await CrmContact.findOrFail(annaToo.id)).attributes, { plan: 'pro' })
+    await page.getByRole('checkbox', { name: 'Select Anna Petrova' }).check()
+    await page.getByRole('checkbox', { name: 'Select Boris' }).check()
     await page.getByTestId('bulk-export').click()
     await page.waitForURL(/\/crm\/exports\/\d+$/)
     const contactExport = await ContactExport.query().where('workspace_id', workspace.id).firstOrFail()
