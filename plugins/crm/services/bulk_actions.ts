@@ -68,7 +68,16 @@ export async function bulkParams(workspaceId: number, input: Infer<typeof bulkVa
   }
 }
 
+/** One hook call per changed contact, made after the batch commits; a delete announces at its purge (`contact.deleted`). */
 type Announce = () => Promise<unknown>
+
+/** What a batch changed: how many contacts, and their announcements. */
+interface BatchResult {
+  changed: number
+  announce: Announce[]
+}
+
+const announcing = (announce: Announce[]): BatchResult => ({ changed: announce.length, announce })
 
 /** The timeline event each of `ids` gets, the same for all (a tag added or removed). */
 function recordEvents(trx: TransactionClientContract, bulk: BulkAction, ids: number[], data: object) {
@@ -81,7 +90,7 @@ function recordEvents(trx: TransactionClientContract, bulk: BulkAction, ids: num
   )
 }
 
-async function retag(trx: TransactionClientContract, bulk: BulkAction, ids: number[], tag: Tag, added: boolean): Promise<Announce[]> {
+async function retag(trx: TransactionClientContract, bulk: BulkAction, ids: number[], tag: Tag, added: boolean) {
   const { rows } = added
     ? await trx.rawQuery(
         `insert into crm_contact_tags (workspace_id, contact_id, tag_id, created_at)
@@ -92,7 +101,7 @@ async function retag(trx: TransactionClientContract, bulk: BulkAction, ids: numb
   const changed = rows.map((row: { contact_id: string }) => Number(row.contact_id))
   await recordEvents(trx, bulk, changed, { kind: 'tag', tagId: tag.id, name: tag.name, added })
   const { workspaceId, userId: actorId } = bulk
-  return changed.map((contactId: number) => () => hooks.emit('contact.tagged', { workspaceId, contactId, tagId: tag.id, tag: tag.name, added, actorId }))
+  return announcing(changed.map((contactId: number) => () => hooks.emit('contact.tagged', { workspaceId, contactId, tagId: tag.id, tag: tag.name, added, actorId })))
 }
 
 /**
@@ -153,7 +162,7 @@ async function setField(trx: TransactionClientContract, bulk: BulkAction, ids: n
       }
   const rows = await changeColumn(trx, bulk, ids, change)
   const { workspaceId, userId: actorId } = bulk
-  return rows.map(({ contact_id: id, from }): Announce => () => hooks.emit('contact.updated', { workspaceId, contactId: Number(id), changes: [{ field, from, to: value }], actorId }))
+  return announcing(rows.map(({ contact_id: id, from }): Announce => () => hooks.emit('contact.updated', { workspaceId, contactId: Number(id), changes: [{ field, from, to: value }], actorId })))
 }
 
 /** Opts each of `ids` out (source "bulk"); those already opted out are left as they are. */
@@ -168,17 +177,17 @@ async function optOut(trx: TransactionClientContract, bulk: BulkAction, ids: num
     eventBindings: [],
   })
   const { workspaceId, userId: actorId } = bulk
-  return rows.map(({ contact_id: id, from }): Announce => () => hooks.emit('contact.updated', { workspaceId, contactId: Number(id), changes: [{ field: 'opt_in', from, to: 'opted_out' }], actorId }))
+  return announcing(rows.map(({ contact_id: id, from }): Announce => () => hooks.emit('contact.updated', { workspaceId, contactId: Number(id), changes: [{ field: 'opt_in', from, to: 'opted_out' }], actorId })))
 }
 
-/** Hides each of `ids` (the mark of this bulk delete): undone by clearing it, or purged after the window. */
+/** Hides each of `ids` (the mark of this bulk delete): undone by clearing it, or purged after the window. Nothing to announce yet. */
 async function softDelete(trx: TransactionClientContract, bulk: BulkAction, ids: number[]) {
   const { rows } = await trx.rawQuery('update contacts set crm_deleted_by = ? where workspace_id = ? and id = any(?::bigint[]) and crm_deleted_by is null returning id', [bulk.id, bulk.workspaceId, ids])
-  return rows.map((): Announce => async () => {})
+  return { changed: rows.length as number, announce: [] }
 }
 
 /** The batch step of the bulk action, with what it needs loaded once (the tag, the field's label). */
-async function stepOf(bulk: BulkAction): Promise<(trx: TransactionClientContract, ids: number[]) => Promise<Announce[]>> {
+async function stepOf(bulk: BulkAction): Promise<(trx: TransactionClientContract, ids: number[]) => Promise<BatchResult>> {
   const params = bulk.params
   switch (params.action) {
     case 'tag':
@@ -216,10 +225,10 @@ export async function runBulk(bulk: BulkAction) {
     bulk.total = await countContacts(workspaceId, context, query)
     await progress('running')
     for await (const rows of contactBatches(workspaceId, context, query, BULK_BATCH, (batch) => batch.select('ct.id'))) {
-      const announce = await db.transaction((trx) => step(trx, rows.map((row) => Number(row.id))))
+      const { changed, announce } = await db.transaction((trx) => step(trx, rows.map((row) => Number(row.id))))
       for (const emit of announce) await emit()
       bulk.processed += rows.length
-      bulk.changed += announce.length
+      bulk.changed += changed
       await progress('running')
     }
     if (bulk.action === 'delete') await jobs.dispatch(purgeContacts, { workspaceId, bulkId: bulk.id }, { delay: UNDO_SECONDS * 1000 })
