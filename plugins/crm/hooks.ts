@@ -1,4 +1,5 @@
 import { hooks } from '#hooks/bus'
+import type { MergedContact } from '#crm/models/contact_event'
 
 /** One line of a contact's timeline, as a plugin adds it through `crm.timeline`. */
 export interface TimelineEntry {
@@ -29,6 +30,9 @@ declare module '#hooks/catalogue' {
   interface HookCatalogue {
     'contact.updated': ActionHook<{ workspaceId: number; contactId: number; changes: FieldChange[]; actorId: number | null }>
     'contact.tagged': ActionHook<{ workspaceId: number; contactId: number; tagId: number; tag: string; added: boolean; actorId: number | null }>
+    'contact.merged': ActionHook<{ workspaceId: number; contactId: number; merged: MergedContact; changes: FieldChange[]; actorId: number | null }>
+    'contact.erased': ActionHook<{ workspaceId: number; contactId: number; actorId: number | null }>
+    'contact.deleted': ActionHook<{ workspaceId: number; contactId: number; actorId: number | null }>
     'crm.timeline': FilterHook<TimelineEntry[], { workspaceId: number; contactId: number; before: Date | null; limit: number }>
   }
 }
@@ -38,6 +42,23 @@ export function defineCrmHooks() {
   const plugin = 'crm'
   hooks.define('contact.updated', { kind: 'action', plugin, description: 'A contact’s fields or consent changed (the card, the API); changes: each field with its old and new value.' })
   hooks.define('contact.tagged', { kind: 'action', plugin, description: 'A tag was added to a contact (added: true) or removed from it (added: false).' })
+  hooks.define('contact.merged', {
+    kind: 'action',
+    plugin,
+    description:
+      'Another contact (merged: its id, name, phone, e-mail; the row is gone) was merged into contactId: its conversations, notes, tags and timeline moved there; changes: the fields that took its values. Rows of other plugins that reference the merged contact went with it (their foreign keys).',
+  })
+  hooks.define('contact.erased', {
+    kind: 'action',
+    plugin,
+    description:
+      'A contact’s personal data was erased (GDPR): its messages redacted, media, notes, tags and timeline removed, name, phone and e-mail cleared; the row stays. Erase what you keep about contactId too.',
+  })
+  hooks.define('contact.deleted', {
+    kind: 'action',
+    plugin,
+    description: 'A contact was deleted for good (a bulk delete, once its undo window is over), with its conversations; the row is gone when this runs.',
+  })
   hooks.define('crm.timeline', {
     kind: 'filter',
     policy: 'continue',

@@ -1,10 +1,22 @@
 import { definePlugin } from '#plugins/define_plugin'
 import { capabilityBindings } from '#sandbox/capabilities'
 import { recordsBinding } from '#crm/marketplace_binding'
+import { registerAuditActions } from '#audit/audit_log'
+import { apiDocs } from '#core/api_docs'
+import { crmApiDocs } from '#crm/openapi'
 import { defineCrmHooks } from '#crm/hooks'
 import { sidebarCard } from '#crm/services/contact_card'
 import { importContacts } from '#crm/jobs/import_contacts'
 import { exportContacts } from '#crm/jobs/export_contacts'
+import { bulkContacts } from '#crm/jobs/bulk_contacts'
+import { purgeContacts } from '#crm/jobs/purge_contacts'
+
+declare module '#audit/audit_log' {
+  interface PluginAuditActions {
+    'contact.exported': true
+    'contact.erased': true
+  }
+}
 
 /**
  * The CRM (issue 6) on the messaging kernel's contacts: the contacts list with its filter
@@ -22,6 +34,8 @@ export default definePlugin({
     'crm.manage': { description: 'Define the workspace’s custom fields and tags', roles: ['owner', 'admin'] },
     'crm.import': { description: 'Import contacts from CSV and Excel files', roles: ['owner', 'admin'] },
     'crm.export': { description: 'Export contacts to CSV and Excel files', roles: ['owner', 'admin'] },
+    'crm.delete': { description: 'Delete contacts (with their conversations)', roles: ['owner', 'admin'] },
+    'crm.gdpr': { description: 'Export everything about a contact, and erase a contact’s personal data (GDPR)', roles: ['owner', 'admin'] },
   },
   navigation: [
     { label: 'crm.nav', icon: 'users', route: 'crm.contacts.index', ability: 'crm.view', section: 'main', order: 15 },
@@ -30,15 +44,17 @@ export default definePlugin({
   slots: {
     'contact.sidebar': { view: 'crm::components/sidebar_card', ability: 'crm.view', order: 10, load: sidebarCard },
   },
-  jobs: [importContacts, exportContacts],
+  jobs: [importContacts, exportContacts, bulkContacts, purgeContacts],
   hooks: {
-    provides: ['contact.updated', 'contact.tagged', 'crm.timeline'],
+    provides: ['contact.updated', 'contact.tagged', 'contact.merged', 'contact.erased', 'contact.deleted', 'crm.timeline'],
   },
   // Children before parents. The columns the CRM adds to contacts (e-mail, owner) go with the contacts.
-  data: { tables: ['crm_imports', 'crm_exports', 'crm_list_columns', 'crm_notes', 'crm_contact_events', 'crm_segments', 'crm_contact_tags', 'crm_tags', 'crm_fields'] },
+  data: { tables: ['crm_bulk_actions', 'crm_imports', 'crm_exports', 'crm_list_columns', 'crm_notes', 'crm_contact_events', 'crm_segments', 'crm_contact_tags', 'crm_tags', 'crm_fields'] },
   setup() {
     defineCrmHooks()
     // Marketplace scripts granted `records` read and tag contacts through the CRM, in their workspace only.
     capabilityBindings.records = recordsBinding
+    registerAuditActions('contact.exported', 'contact.erased')
+    apiDocs.add(crmApiDocs)
   },
 })

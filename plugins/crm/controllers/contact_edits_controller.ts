@@ -11,8 +11,8 @@ import { validateFieldValues } from '#crm/services/field_values'
 import { consentOf, fieldValues, ownerChoices } from '#crm/services/contact_card'
 import { contactTimeline } from '#crm/services/timeline'
 import { tagsOf } from '#crm/services/contact_list'
-import { consentValidator, noteValidator, tagContactValidator, updateProfileValidator } from '#crm/validators/contact'
-import { findContact, labelled } from '#crm/controllers/context'
+import { consentValidator, noteValidator, updateProfileValidator } from '#crm/validators/contact'
+import { findContact, labelled, requestedTag } from '#crm/controllers/context'
 import { presentTimeline } from '#crm/presenters'
 import type CrmContact from '#crm/models/crm_contact'
 
@@ -49,13 +49,7 @@ export default class ContactEditsController {
   /** POST …/tags (tagId) and DELETE …/tags/:tagId. */
   async tag(ctx: HttpContext) {
     const contact = await findContact(ctx)
-    const added = ctx.request.method() === 'POST'
-    const { tagId } = added ? await ctx.request.validateUsing(tagContactValidator) : { tagId: Number(ctx.params.tagId) }
-    const tag = await Tag.query().where('workspace_id', contact.workspaceId).where('id', tagId).first()
-    if (!tag) {
-      if (!added) return ctx.response.notFound()
-      throw new errors.E_VALIDATION_ERROR([{ field: 'tagId', rule: 'exists', message: ctx.i18n.t('crm.card.tag_unknown') }])
-    }
+    const { tag, added } = await requestedTag(ctx, contact.workspaceId)
     await tagContact(contact, tag, added, ctx.auth.user!.id)
     return this.#answer(ctx, contact, 'tags')
   }

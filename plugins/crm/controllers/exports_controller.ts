@@ -2,7 +2,7 @@ import type { HttpContext } from '@adonisjs/core/http'
 import { wantsFragment } from '#ui/htmx'
 import drive from '@adonisjs/drive/services/main'
 import router from '@adonisjs/core/services/router'
-import ContactExport from '#crm/models/contact_export'
+import ContactExport, { type ExportQuery } from '#crm/models/contact_export'
 import { queueExport } from '#crm/actions/queue_transfer'
 import { compileFilter } from '#crm/services/contact_filter'
 import { loadFilterContext } from '#crm/services/filter_context'
@@ -18,10 +18,15 @@ export default class ExportsController {
   async store(ctx: HttpContext) {
     const params = await ctx.request.validateUsing(exportValidator, { messagesProvider: labelled(ctx) })
     const workspace = ctx.tenant.workspace
-    const { filter } = await resolveFilter(ctx, params)
-    // A filter that no longer fits the workspace's fields and tags is a 422 now, not a failed job later.
-    if (filter) compileFilter(filter, await loadFilterContext(workspace.id, workspace.timezone))
-    const contactExport = await queueExport(workspace.id, ctx.auth.user!.id, params.format, { q: params.q, filter, segmentId: params.segment })
+    // The checked rows (the list's bulk bar), or what the list shows.
+    let query: ExportQuery = { ids: params.ids }
+    if (!params.ids) {
+      const { filter } = await resolveFilter(ctx, params)
+      // A filter that no longer fits the workspace's fields and tags is a 422 now, not a failed job later.
+      if (filter) compileFilter(filter, await loadFilterContext(workspace.id, workspace.timezone))
+      query = { q: params.q, filter, segmentId: params.segment }
+    }
+    const contactExport = await queueExport(workspace.id, ctx.auth.user!.id, params.format, query)
     const url = router.makeUrl('crm.exports.show', { workspace: workspace.slug, id: contactExport.id })
     // From the list (HTMX, with the filter form's fields): the browser goes to the export's page.
     if (wantsFragment(ctx)) {

@@ -17,9 +17,9 @@ export default class CrmContact extends Contact {
   @column()
   declare conversationCount: number
 
-  /** The workspace's contact `id` (from a URL or a payload); any other, or none, is 404. */
+  /** The workspace's contact `id` (from a URL or a payload); any other, none, or one a bulk delete hid, is 404. */
   static findInWorkspace(workspaceId: number, id: unknown) {
-    return this.query().where('workspace_id', workspaceId).where('id', Number(id) || 0).firstOrFail()
+    return this.query().where('workspace_id', workspaceId).where('id', Number(id) || 0).whereNull('crm_deleted_by').firstOrFail()
   }
 
   get displayName() {

@@ -1,8 +1,10 @@
 /*
  * The contacts filter builder (Alpine component `crmFilter`): edits the filter JSON that the
  * list's form sends as `filter` (services/contact_filter.ts says what it means; the server
- * checks every rule). This module loads after Alpine started: see wake().
+ * checks every rule). This module loads after Alpine started: see lib/wake.js.
  */
+import { wakeComponent } from './lib/wake.js'
+
 const NO_VALUE = ['is_set', 'is_not_set', 'is_true', 'is_false']
 const DAYS = ['within_days', 'older_than_days']
 const MANY = ['has_any', 'has_all', 'has_none', 'any_of']
@@ -87,22 +89,4 @@ function crmFilter(raw) {
   }
 }
 
-/**
- * Starts each builder that waits: it came with x-ignore and no x-data, so Alpine (which started
- * before this module ran, or met the element in a boosted swap) left it alone. Alpine remembers
- * x-ignore on the element itself, hence the delete.
- */
-function wake() {
-  document.querySelectorAll('[data-crm-filter][x-ignore]').forEach((element) => {
-    window.Alpine.mutateDom(() => {
-      element.removeAttribute('x-ignore')
-      element.setAttribute('x-data', 'crmFilter($el.dataset.config)')
-    })
-    delete element._x_ignore
-    window.Alpine.initTree(element)
-  })
-}
-
-window.Alpine.data('crmFilter', crmFilter)
-wake()
-document.addEventListener('htmx:afterSettle', wake)
+wakeComponent('[data-crm-filter]', 'crmFilter', crmFilter, 'crmFilter($el.dataset.config)')

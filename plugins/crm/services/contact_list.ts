@@ -23,6 +23,8 @@ export interface ContactQuery {
   /** Free text: name or profile name, phone digits, e-mail, or any custom field's value. */
   q?: string
   filter?: ContactFilter | null
+  /** Only these contacts (a bulk action's or an export's checked rows). */
+  ids?: number[]
 }
 
 export interface ListQuery extends ContactQuery {
@@ -35,8 +37,10 @@ export interface ListQuery extends ContactQuery {
  * The workspace's contacts that match a search and a filter, as a query over `contacts as ct`
  * (select what you need): the list, counts and segments all start here.
  */
-export function matchingContacts(workspaceId: number, context: FilterContext, { q, filter }: ContactQuery) {
-  const query = db.from('contacts as ct').where('ct.workspace_id', workspaceId)
+export function matchingContacts(workspaceId: number, context: FilterContext, { q, filter, ids }: ContactQuery) {
+  // Contacts a bulk delete hid (its undo window is open) are gone for the CRM.
+  const query = db.from('contacts as ct').where('ct.workspace_id', workspaceId).whereNull('ct.crm_deleted_by')
+  if (ids) query.whereRaw('ct.id = any(?::bigint[])', [ids])
   if (filter) {
     const condition = compileFilter(filter, context)
     query.whereRaw(condition.sql, condition.bindings)

@@ -9,6 +9,7 @@ import type { Infer } from '@vinejs/vine/types'
 import type { listContactsValidator } from '#crm/validators/contact'
 import { valueText, when } from '#crm/presenters'
 import { ownerChoices } from '#crm/services/contact_card'
+import { UNDO_SECONDS } from '#crm/services/bulk_actions'
 
 export type ListParams = Infer<typeof listContactsValidator>
 
@@ -100,6 +101,7 @@ export async function contactsPage(ctx: HttpContext, context: FilterContext, par
     problems = (error.messages as { field: string; message: string }[]).map((problem) => `${problem.field}: ${problem.message}`)
     return { rows: [], cursor: null, columns: await columnsOf(ctx.tenant.workspace.id, ctx.auth.user!.id, context.fields), query: {} }
   })
+  const owners = await ownerChoices(ctx.tenant.workspace.id)
   const labels = Object.fromEntries(columnChoices(context.fields).map((choice) => [choice.key, choice.label ?? ctx.i18n.t(`crm.fields.${choice.key}`)]))
   return {
     list,
@@ -108,9 +110,12 @@ export async function contactsPage(ctx: HttpContext, context: FilterContext, par
     problems,
     filter: filter ?? { match: 'all', rules: [] },
     filtered: ruleCount(filter) > 0,
-    builder: builderConfig(ctx, context, await ownerChoices(ctx.tenant.workspace.id)),
+    builder: builderConfig(ctx, context, owners),
     columnChoices: Object.entries(labels).map(([key, label]) => ({ key, label })),
     columnLabels: labels,
     sorts: SORT_KEYS,
+    // The bulk bar's choices.
+    bulk: { tags: context.tags, fields: context.fields, owners },
+    undoSeconds: UNDO_SECONDS,
   }
 }

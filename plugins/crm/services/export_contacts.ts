@@ -62,7 +62,7 @@ export async function runExport(contactExport: ContactExport) {
   const workspaceId = contactExport.workspaceId
   const i18n = await starterI18n(contactExport)
   const context = await loadFilterContext(workspaceId)
-  const query = { q: contactExport.query.q, filter: (contactExport.query.filter ?? null) as ContactFilter | null }
+  const query = { q: contactExport.query.q, filter: (contactExport.query.filter ?? null) as ContactFilter | null, ids: contactExport.query.ids }
   const progress = (status: ContactExport['status']) => saveProgress(contactExport, 'export', status)
 
   const folder = await mkdtemp(join(tmpdir(), 'crm-export-'))

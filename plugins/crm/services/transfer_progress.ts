@@ -11,7 +11,7 @@ export const transfersChannel = (workspaceId: number) => `${workspaceChannel(wor
  * Saves an import's or export's status and counters, then tells open pages how far it got
  * (from the worker; transmit's Redis transport carries it).
  */
-export async function saveProgress(transfer: Transfer, kind: 'import' | 'export', status: Transfer['status']) {
+export async function saveProgress(transfer: Transfer, kind: 'import' | 'export' | 'bulk', status: Transfer['status']) {
   transfer.status = status
   await transfer.save()
   transmit.broadcast(transfersChannel(transfer.workspaceId), { kind, id: transfer.id, status, processed: transfer.processed, total: transfer.total })

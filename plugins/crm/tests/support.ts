@@ -3,6 +3,9 @@
  * role, and contacts, fields and tags written straight into the tables.
  */
 import { DateTime } from 'luxon'
+import type { Group } from '@japa/runner/core'
+import { jobs } from '#jobs/registry'
+import { truncateTables } from '#tests/helpers/database'
 import type { Role } from '#access/roles'
 import { pluginEnablement } from '#plugins/enablement'
 import { addMember, workspaceWithMember } from '#database/factories/index'
@@ -63,4 +66,32 @@ export function fieldIn(workspace: Workspace, field: NewField) {
 export async function tagged(contact: CrmContact, ...tags: Tag[]) {
   const { default: db } = await import('@adonisjs/lucid/services/db')
   await db.table('crm_contact_tags').multiInsert(tags.map((tag) => ({ workspace_id: contact.workspaceId, contact_id: contact.id, tag_id: tag.id, created_at: new Date() })))
+}
+
+/**
+ * A group whose jobs run on a real BullMQ worker: the worker sees only committed rows, so the
+ * tables are emptied before the group and after each test (`each` runs before each test).
+ */
+export function onWorker(group: Group, each: () => void = () => {}) {
+  group.setup(async () => {
+    await truncateTables()
+    const workers = jobs.startWorkers(1)
+    return async () => {
+      await Promise.all(workers.map((worker) => worker.close()))
+    }
+  })
+  group.each.setup(() => {
+    each()
+    return () => truncateTables()
+  })
+}
+
+/** Polls an import, export or bulk action until its job finished. */
+export async function untilFinished<T extends { finished: boolean }>(load: () => Promise<T>) {
+  for (let i = 0; i < 200; i++) {
+    const found = await load()
+    if (found.finished) return found
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+  throw new Error('the job did not finish')
 }

@@ -19,11 +19,16 @@ export const listContactsValidator = vine.compile(
 /** The columns a member picks for the list. */
 export const columnsValidator = vine.compile(vine.object({ columns: vine.array(vine.string().maxLength(50)).maxLength(60).optional() }))
 
+/** The built-in fields a contact's profile writes (the card, bulk "set a field"). */
+export const profileFields = {
+  name: vine.string().trim().maxLength(200).nullable(),
+  email: vine.string().trim().maxLength(254).email().nullable(),
+}
+
 /** The card's profile: name, e-mail, owner (a member's user id, or empty). */
 export const updateProfileValidator = vine.compile(
   vine.object({
-    name: vine.string().trim().maxLength(200).nullable(),
-    email: vine.string().trim().maxLength(254).email().nullable(),
+    ...profileFields,
     ownerId: int4Id.clone().nullable(),
   })
 )
@@ -42,3 +47,50 @@ export const tagContactValidator = vine.compile(vine.object({ tagId: int4Id.clon
 
 /** Older entries of the timeline: before this instant (ISO). */
 export const timelineValidator = vine.compile(vine.object({ before: vine.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/).optional() }))
+
+const page = {
+  page: vine.number().withoutDecimals().min(1).max(1_000_000).optional(),
+  perPage: vine.number().withoutDecimals().range([1, 100]).optional(),
+}
+
+/** API: a page of contacts matching `q` and a filter (JSON text in a query string, an object in a body) or a segment. */
+export const apiSearchValidator = vine.compile(
+  vine.object({
+    q: vine.string().trim().maxLength(100).optional(),
+    filter: vine.any().optional(),
+    segmentId: int4Id.clone().optional(),
+    ...page,
+  })
+)
+
+/** API: a page of a list. */
+export const apiPageValidator = vine.compile(vine.object(page))
+
+const apiProfile = {
+  ...profileFields,
+  ownerId: int4Id.clone().nullable(),
+  /** Custom values by key; what each may be is checked by `validateFieldValues`. */
+  fields: vine.record(vine.any()),
+}
+
+/** API: a new contact (its phone, once per workspace) with CRM fields and tags. */
+export const apiStoreContactValidator = vine.compile(
+  vine.object({
+    phone: vine.string().trim().regex(/^\+?[\d\s().-]{5,24}$/),
+    name: apiProfile.name.clone().optional(),
+    email: apiProfile.email.clone().optional(),
+    ownerId: apiProfile.ownerId.clone().optional(),
+    fields: apiProfile.fields.clone().optional(),
+    tagIds: vine.array(int4Id.clone()).maxLength(50).distinct().optional(),
+  })
+)
+
+/** API: a contact's changes (a field absent is left as it is; null clears it). */
+export const apiUpdateContactValidator = vine.compile(
+  vine.object({
+    name: apiProfile.name.clone().optional(),
+    email: apiProfile.email.clone().optional(),
+    ownerId: apiProfile.ownerId.clone().optional(),
+    fields: apiProfile.fields.clone().optional(),
+  })
+)

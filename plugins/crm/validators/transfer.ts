@@ -1,5 +1,6 @@
 import vine from '@vinejs/vine'
 import { getCountries } from 'libphonenumber-js'
+import { MAX_SELECTION } from '#crm/validators/bulk'
 
 /**
  * The upload: its size only. What it is comes from its bytes, not its name or the browser's type
@@ -19,12 +20,13 @@ export const importOptionsValidator = vine.compile(
   })
 )
 
-/** An export of what the list shows: its search, filter (JSON) or segment, and the format. */
+/** An export of what the list shows (its search, filter (JSON) or segment) or of its checked rows (`ids`), and the format. */
 export const exportValidator = vine.compile(
   vine.object({
     format: vine.enum(['csv', 'xlsx'] as const),
     q: vine.string().trim().maxLength(100).optional(),
     filter: vine.string().maxLength(8000).optional(),
     segment: vine.number().withoutDecimals().positive().max(2_147_483_647).optional(),
+    ids: vine.array(vine.number().withoutDecimals().positive().max(2_147_483_647)).minLength(1).maxLength(MAX_SELECTION).distinct().optional(),
   })
 )

@@ -2,6 +2,8 @@
 import { test } from '@japa/runner'
 import { truncateTables } from '#tests/helpers/database'
 import Segment from '#crm/models/segment'
+import ContactExport from '#crm/models/contact_export'
+import CrmContact from '#crm/models/crm_contact'
 import { contactIn, crmWorkspace, fieldIn, tagIn, tagged } from '#crm/tests/support'
 
 /*
@@ -73,5 +75,82 @@ test.group('Browser: CRM contacts', (group) => {
     // A phone's width: no sideways scroll.
     await page.setViewportSize({ width: 360, height: 740 })
     assert.isTrue(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth))
+  })
+
+  test('at 360 px in the dark theme: select all matching, delete with confirmation, undo', async ({ browserContext, assert }) => {
+    const { user, workspace } = await crmWorkspace()
+    user.theme = 'dark'
+    await user.save()
+    for (let i = 0; i < 55; i++) await contactIn(workspace, { name: `Lead ${String(i).padStart(2, '0')}` })
+    await contactIn(workspace, { name: 'Zed Other' })
+
+    await browserContext.loginAs(user)
+    const page = await browserContext.newPage()
+    await page.setViewportSize({ width: 360, height: 740 })
+    const filter = JSON.stringify({ match: 'all', rules: [{ field: 'name', op: 'starts_with', value: 'lead' }] })
+    await page.goto(`/w/${workspace.slug}/crm/contacts?filter=${encodeURIComponent(filter)}`)
+    await page.getByTestId('contacts-count').getByText('55 contacts').waitFor()
+    assert.isTrue(await page.evaluate(() => document.documentElement.classList.contains('dark')))
+
+    // The page shows 50; "select all" takes the 55 the filter matches.
+    await page.getByTestId('bulk-select-page').check()
+    await page.getByTestId('bulk-count').getByText('50 selected').waitFor()
+    await page.getByTestId('bulk-select-all').click()
+    await page.getByTestId('bulk-count').getByText('55 selected').waitFor()
+    assert.isTrue(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'no sideways scroll with the bar open')
+
+    await page.getByTestId('bulk-action').selectOption('delete')
+    await page.getByTestId('bulk-apply').click()
+    await page.getByTestId('bulk-confirm').getByText('Delete contacts: 55').waitFor()
+    await page.getByTestId('bulk-confirm-delete').click()
+    await page.getByTestId('bulk-result').getByText('55 contacts deleted').waitFor()
+    await page.getByTestId('contacts-count').getByText('0 contacts').waitFor()
+    assert.equal(await CrmContact.query().where('workspace_id', workspace.id).whereNull('crm_deleted_by').count('* as n').then(([row]) => Number(row.$extras.n)), 1)
+
+    await page.getByTestId('bulk-undo').click()
+    await page.getByTestId('bulk-result').getByText('55 contacts restored').waitFor()
+    await page.getByTestId('contacts-count').getByText('55 contacts').waitFor()
+  })
+
+  test('sets a field and exports the checked rows; merges a suggested duplicate and sees it on the timeline', async ({ browserContext, assert }) => {
+    const { user, workspace } = await crmWorkspace()
+    await fieldIn(workspace, { key: 'plan', label: 'Plan', type: 'select', options: ['free', 'pro'] })
+    await user.merge({ fullName: 'Olga Owner' }).save()
+    const anna = await contactIn(workspace, { name: 'Anna', email: 'anna@example.com' })
+    const annaToo = await contactIn(workspace, { name: 'Anna Petrova', email: 'ANNA@example.com' })
+    await contactIn(workspace, { name: 'Boris' })
+
+    await browserContext.loginAs(user)
+    const page = await browserContext.newPage()
+    await page.goto(`/w/${workspace.slug}/crm/contacts`)
+    await page.getByTestId('contacts-count').getByText('3 contacts').waitFor()
+    await page.getByRole('checkbox', { name: 'Select Anna Petrova' }).check()
+    await page.getByRole('checkbox', { name: 'Select Boris' }).check()
+    await page.getByTestId('bulk-count').getByText('2 selected').waitFor()
+    // "Set a field" offers the field's own input: a select's options.
+    await page.getByTestId('bulk-action').selectOption('set_field')
+    await page.getByTestId('bulk-field').selectOption({ label: 'Plan' })
+    await page.getByTestId('bulk-value').selectOption('pro')
+    await page.getByTestId('bulk-apply').click()
+    await page.getByTestId('bulk-result').getByText('Field set on 2 contacts').waitFor()
+    assert.deepEqual((await CrmContact.findOrFail(annaToo.id)).attributes, { plan: 'pro' })
+    await page.getByRole('checkbox', { name: 'Select Anna Petrova' }).check()
+    await page.getByRole('checkbox', { name: 'Select Boris' }).check()
+    await page.getByTestId('bulk-export').click()
+    await page.waitForURL(/\/crm\/exports\/\d+$/)
+    const contactExport = await ContactExport.query().where('workspace_id', workspace.id).firstOrFail()
+    assert.sameMembers(contactExport.query.ids!, [annaToo.id, (await CrmContact.findByOrFail('name', 'Boris')).id])
+
+    await page.goto(`/w/${workspace.slug}/crm/contacts`)
+    await page.getByTestId('contacts-duplicates').click()
+    await page.getByText('Same e-mail: anna@example.com').waitFor()
+    await page.getByTestId('merge-link').click()
+    await page.getByTestId('merge-form').waitFor()
+    await page.locator('[data-merge-field="name"]').getByLabel('Anna Petrova').check()
+    await page.getByTestId('merge-submit').click()
+    await page.waitForURL(new RegExp(`/crm/contacts/${anna.id}$`))
+    await page.getByTestId('timeline').getByText(`Olga Owner merged Anna Petrova (${annaToo.phone}) into this contact`).waitFor()
+    assert.equal((await CrmContact.findOrFail(anna.id)).name, 'Anna Petrova')
+    assert.isNull(await CrmContact.find(annaToo.id))
   })
 })

@@ -26,7 +26,11 @@ hooks.tap('crm.timeline', { plugin: 'core' }, (entries, { workspaceId, contactId
 )
 
 test.group('CRM: the contact card', (group) => {
-  group.each.setup(() => testUtils.db().withGlobalTransaction())
+  // The hooks' taps see every spec file's announcements (ids repeat after another file's truncation): each test starts empty.
+  group.each.setup(() => {
+    announced.length = 0
+    return testUtils.db().withGlobalTransaction()
+  })
 
   test('shows profile, custom fields, tags, consent and a timeline with conversations and plugins’ entries', async ({ client, assert }) => {
     const { workspace, user, channel } = await inboxWorkspace()

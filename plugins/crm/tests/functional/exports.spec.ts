@@ -1,24 +1,13 @@
 import { test } from '@japa/runner'
 import { parse } from 'csv-parse/sync'
 import drive from '@adonisjs/drive/services/main'
-import { jobs } from '#jobs/registry'
-import { truncateTables } from '#tests/helpers/database'
 import { addMember } from '#database/factories/index'
 import ContactExport from '#crm/models/contact_export'
 import ContactImport from '#crm/models/contact_import'
 import CrmContact from '#crm/models/crm_contact'
 import Segment from '#crm/models/segment'
 import { readImportFile } from '#crm/services/import_file'
-import { contactIn, crmWorkspace, fieldIn, tagIn, tagged } from '#crm/tests/support'
-
-async function waitFor<T extends { finished: boolean }>(load: () => Promise<T>) {
-  for (let i = 0; i < 200; i++) {
-    const found = await load()
-    if (found.finished) return found
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-  throw new Error('the job did not finish')
-}
+import { contactIn, crmWorkspace, fieldIn, onWorker, tagIn, tagged, untilFinished } from '#crm/tests/support'
 
 const rowsOf = async (file: Buffer) => {
   const rows: string[][] = []
@@ -28,14 +17,7 @@ const rowsOf = async (file: Buffer) => {
 }
 
 test.group('CRM: export', (group) => {
-  group.setup(async () => {
-    await truncateTables()
-    const workers = jobs.startWorkers(1)
-    return async () => {
-      await Promise.all(workers.map((worker) => worker.close()))
-    }
-  })
-  group.each.setup(() => () => truncateTables())
+  onWorker(group)
 
   test('a filtered list exports to CSV (UTF-8 with a BOM) with its tags and custom fields, and imports back the same', async ({ client, assert }) => {
     const { user, base, workspace } = await crmWorkspace()
@@ -49,7 +31,7 @@ test.group('CRM: export', (group) => {
     const started = await client.post(`${base}/exports`).form({ format: 'csv', filter }).loginAs(user).withCsrfToken().redirects(0)
     started.assertStatus(302)
     const id = Number(started.header('location')!.split('/').pop())
-    const done = await waitFor(() => ContactExport.findOrFail(id))
+    const done = await untilFinished(() => ContactExport.findOrFail(id))
     assert.deepEqual([done.status, done.total, done.processed], ['done', 2, 2])
     const page = await client.get(`${base}/exports/${id}`).loginAs(user)
     assert.include(page.text(), `${base}/exports/${id}/download`)
@@ -74,7 +56,7 @@ test.group('CRM: export', (group) => {
     assert.deepEqual(draft.options.mapping, ['name', 'phone', 'email', '', 'tags', '', '', '', '', 'cf.city'])
     const mapping = Object.fromEntries(draft.options.mapping!.map((target, index) => [`mapping[${index}]`, target]))
     await client.post(`${other.base}/imports/${draft.id}/start`).form({ ...mapping, policy: 'update' }).loginAs(other.user).withCsrfToken().redirects(0)
-    assert.equal((await waitFor(() => ContactImport.findOrFail(draft.id))).status, 'done')
+    assert.equal((await untilFinished(() => ContactImport.findOrFail(draft.id))).status, 'done')
     const copies = await CrmContact.query().where('workspace_id', other.workspace.id).orderBy('phone')
     assert.deepEqual(copies.map((c) => [c.name, c.phone, c.email, c.attributes.city ?? null]), [
       ['Анна Петрова', '+79001112201', 'anna@example.ru', 'Москва'],
@@ -91,7 +73,7 @@ test.group('CRM: export', (group) => {
     const started = await client.post(`${base}/exports`).form({ format: 'xlsx', segment: String(segment.id), sort: 'name' }).header('hx-request', 'true').loginAs(user).withCsrfToken()
     started.assertStatus(204)
     const id = Number(started.header('hx-redirect')!.split('/').pop())
-    const done = await waitFor(() => ContactExport.findOrFail(id))
+    const done = await untilFinished(() => ContactExport.findOrFail(id))
     assert.equal(done.status, 'done')
     const download = await client.get(`${base}/exports/${id}/download`).loginAs(user)
     download.assertStatus(200)
@@ -112,7 +94,7 @@ test.group('CRM: export', (group) => {
 
     const started = await client.post(`${base}/exports`).form({ format: 'csv' }).loginAs(user).withCsrfToken().redirects(0)
     const id = Number(started.header('location')!.split('/').pop())
-    await waitFor(() => ContactExport.findOrFail(id))
+    await untilFinished(() => ContactExport.findOrFail(id))
     const other = await crmWorkspace()
     ;(await client.get(`${other.base}/exports/${id}`).loginAs(other.user)).assertStatus(404)
     ;(await client.get(`${other.base}/exports/${id}/download`).loginAs(other.user)).assertStatus(404)

@@ -4,14 +4,12 @@ import type { ApiClient } from '@japa/api-client'
 import drive from '@adonisjs/drive/services/main'
 import db from '@adonisjs/lucid/services/db'
 import { parse } from 'csv-parse/sync'
-import { jobs } from '#jobs/registry'
 import { hooks } from '#hooks/bus'
-import { truncateTables } from '#tests/helpers/database'
 import { addMember } from '#database/factories/index'
 import type User from '#auth/models/user'
 import ContactImport from '#crm/models/contact_import'
 import CrmContact from '#crm/models/crm_contact'
-import { contactIn, crmWorkspace, fieldIn, tagIn } from '#crm/tests/support'
+import { contactIn, crmWorkspace, fieldIn, onWorker, tagIn, untilFinished } from '#crm/tests/support'
 
 // Taps stay for the run (the bus cannot remove them): each test reads what its own import announced.
 const announced: { hook: string; payload: any }[] = []
@@ -28,14 +26,7 @@ async function upload(client: ApiClient, base: string, user: User, name: string,
   return request
 }
 
-async function waitForImport(id: number) {
-  for (let i = 0; i < 200; i++) {
-    const found = await ContactImport.findOrFail(id)
-    if (found.finished) return found
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-  throw new Error(`import ${id} did not finish`)
-}
+const waitForImport = (id: number) => untilFinished(() => ContactImport.findOrFail(id))
 
 /** Upload, confirm the mapping (the guessed one unless given), and wait for the job. */
 async function importFile(client: ApiClient, base: string, user: User, name: string, form: Record<string, string> = {}) {
@@ -57,17 +48,7 @@ async function reportRows(contactImport: ContactImport) {
 }
 
 test.group('CRM: import', (group) => {
-  group.setup(async () => {
-    await truncateTables()
-    const workers = jobs.startWorkers(1)
-    return async () => {
-      await Promise.all(workers.map((worker) => worker.close()))
-    }
-  })
-  group.each.setup(() => {
-    announced.length = 0
-    return () => truncateTables()
-  })
+  onWorker(group, () => (announced.length = 0))
 
   test('a UTF-8 file with a BOM and Russian headers: mapping guessed, national numbers read in the default country, tags applied', async ({ client, assert }) => {
     const { user, base, workspace } = await crmWorkspace()

@@ -9,6 +9,7 @@ import Conversation from '#messaging/models/conversation'
 import Message from '#messaging/models/message'
 import router from '@adonisjs/core/services/router'
 import { storeMedia } from '#messaging/services/media_store'
+import { pluginEnablement } from '#plugins/enablement'
 import { apiWorkspace } from '#messaging/tests/support'
 
 const cloud = {
@@ -154,23 +155,36 @@ test.group('API v1: contacts and conversations', (group) => {
     const conversation = await Conversation.create({ workspaceId: theirs.workspace.id, contactId: contact.id, channelId: channel.id, status: 'open', lastActivityAt: DateTime.now(), unreadCount: 0 })
 
     const media = await storeMedia({ workspaceId: theirs.workspace.id, bytes: Buffer.from('x'), mime: 'text/plain', filename: 'x.txt' })
+    // The CRM's API (/api/v1/crm/…) on in both, with their tag, segment and import, and a token of mine that may use it.
+    for (const side of [mine, theirs]) await pluginEnablement.enable(side.workspace, 'crm', side.user.id)
+    const crmToken = (await issueApiToken(mine.user, mine.workspace, 'crm', ['crm.view', 'crm.edit', 'crm.manage', 'crm.delete', 'crm.import'])).secret
+    const now = new Date()
+    const [tag] = await db.table('crm_tags').insert({ workspace_id: theirs.workspace.id, name: 'VIP', color: '#cc0000', created_at: now, updated_at: now }).returning('id')
+    const [segment] = await db.table('crm_segments').insert({ workspace_id: theirs.workspace.id, name: 'All', filter: JSON.stringify({ match: 'all', rules: [] }), created_at: now, updated_at: now }).returning('id')
+    const [contactImport] = await db
+      .table('crm_imports')
+      .insert({ workspace_id: theirs.workspace.id, status: 'done', filename: 'a.csv', path: 'x', format: 'csv', headers: '[]', created_at: now, updated_at: now })
+      .returning('id')
     // Every /api/v1 route with an :id, generated from the router: a route added later is covered too.
-    const ids: Record<string, number> = { channels: channel.id, contacts: contact.id, conversations: conversation.id, media: media.id }
+    const ids: Record<string, number> = { channels: channel.id, contacts: contact.id, conversations: conversation.id, media: media.id, tags: tag.id, segments: segment.id, imports: contactImport.id }
     router.commit()
     const routes = Object.values(router.toJSON() as Record<string, { pattern: string; methods: string[] }[]>)
       .flat()
       .filter((route) => route.pattern.startsWith('/api/v1/') && route.pattern.includes('/:id'))
     assert.isAtLeast(routes.length, 12)
     for (const route of routes) {
-      const resource = route.pattern.split('/')[3]
+      // A plugin's routes sit under its name (/api/v1/crm/contacts/:id): the resource is the segment before the id.
+      const segments = route.pattern.split('/')
+      const resource = segments[segments.indexOf(':id') - 1]
       assert.property(ids, resource, `a record of "${resource}" for ${route.pattern}`)
-      const url = route.pattern.replace(':id', String(ids[resource]))
+      const url = route.pattern.replace(':id', String(ids[resource])).replace(':tagId', String(tag.id))
+      const token = route.pattern.startsWith('/api/v1/crm/') ? crmToken : mine.token
       for (const method of route.methods.filter((m) => m !== 'HEAD')) {
-        const response = await client.request(url, method as any).bearerToken(mine.token).json({})
+        const response = await client.request(url, method as any).bearerToken(token).json({})
         assert.equal(response.status(), 404, `${method} ${url}`)
         // Ids no row can have are 404 too, never a database error.
         for (const bad of ['99999999999999999999', 'abc']) {
-          const odd = await client.request(route.pattern.replace(':id', bad), method as any).bearerToken(mine.token).json({})
+          const odd = await client.request(route.pattern.replace(':id', bad).replace(':tagId', '1'), method as any).bearerToken(token).json({})
           assert.equal(odd.status(), 404, `${method} ${route.pattern} with id ${bad}`)
         }
       }
