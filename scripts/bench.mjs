@@ -10,6 +10,7 @@
  *   npm run bench inbox      the inbox on 100,000 conversations and 1,000,000 messages
  *   npm run bench bots       1,000 bot sessions through a 5-node flow; the editor with 200 nodes
  *   npm run bench sandbox    a marketplace tap through the sandbox runner process vs. in-process
+ *   npm run bench crm        the CRM on 1,000,000 contacts: list, search, counts, import, export
  *
  * Environment: BENCH_DURATION (seconds per measured run, default 10), BENCH_WARMUP
  * (seconds of discarded warm-up per target, default 2), BENCH_CONNECTIONS (default 50;
@@ -30,9 +31,10 @@ import * as send from './bench/send.mjs'
 import * as inbox from './bench/inbox.mjs'
 import * as bots from './bench/bots.mjs'
 import * as sandbox from './bench/sandbox.mjs'
+import * as crm from './bench/crm.mjs'
 import { printColumns } from './bench/support.mjs'
 
-const SCENARIOS = { pages, hooks, ingest, send, inbox, bots, sandbox }
+const SCENARIOS = { pages, hooks, ingest, send, inbox, bots, sandbox, crm }
 
 function usage() {
   return [
@@ -168,6 +170,8 @@ async function main() {
         budget: r.budget,
         pass: r.pass,
         ...(r.reference ? { reference: true } : {}),
+        ...(r.figure ? { figure: r.figure } : {}),
+        ...(r.baseline ? { baseline: r.baseline } : {}),
         ...(r.details ? { details: r.details } : {}),
       })),
       ...(notes.length ? { notes } : {}),

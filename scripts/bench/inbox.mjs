@@ -7,13 +7,13 @@
  */
 import { createHmac, randomBytes } from 'node:crypto'
 import { join } from 'node:path'
-import { Readable } from 'node:stream'
-import { pipeline } from 'node:stream/promises'
-import { from as copyFrom } from 'pg-copy-streams'
 import {
   BenchError,
+  FIRST,
   HOST,
+  LAST,
   benchPool,
+  copyRows,
   envNumber,
   fixed,
   flushBenchRedis,
@@ -24,6 +24,8 @@ import {
   jsonCall,
   log,
   percentile,
+  phoneOf,
+  pick,
   prng,
   prepareApp,
   seedWorkspace,
@@ -31,6 +33,7 @@ import {
   startWebApp,
   startWorker,
   stopChild,
+  timedLoad,
   waitForOk,
 } from './support.mjs'
 
@@ -39,35 +42,7 @@ export const BUDGETS = { list: 50, conversation: 50, search: 100, live: 250 }
 
 export const description = 'the inbox list, a conversation and searches on 100,000 conversations / 1,000,000 messages'
 
-const FIRST = ['Анна', 'Иван', 'Мария', 'Ольга', 'Дмитрий', 'Sofia', 'Lucas', 'Amira', 'Kenji', 'Olga', 'Пётр', 'Елена', 'Chen', 'Fatima', 'Noah']
-const LAST = ['Иванова', 'Петров', 'Смирнова', 'Kuznetsov', 'Silva', 'Haddad', 'Tanaka', 'Novak', 'Соколов', 'Wang', 'Garcia', 'Попова']
 const WORDS = ['hello', 'order', 'delivery', 'привет', 'заказ', 'доставка', 'when', 'price', 'спасибо', 'thanks', 'tomorrow', 'адрес', 'payment', 'size', 'return']
-
-const pick = (random, list) => list[Math.floor(random() * list.length)]
-const phoneOf = (i) => `+7900${String(i).padStart(7, '0')}`
-/** COPY's text format: tab-separated, \N for null, backslash, tab and newline escaped. */
-const copyField = (value) => (value === null ? '\\N' : String(value).replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n'))
-
-async function copyRows(pool, table, columns, count, row) {
-  const client = await pool.connect()
-  try {
-    const stream = client.query(copyFrom(`copy ${table} (${columns.join(', ')}) from stdin`))
-    async function* lines() {
-      let chunk = ''
-      for (let i = 1; i <= count; i++) {
-        chunk += `${row(i).map(copyField).join('\t')}\n`
-        if (chunk.length > 1 << 16) {
-          yield chunk
-          chunk = ''
-        }
-      }
-      if (chunk) yield chunk
-    }
-    await pipeline(Readable.from(lines()), stream)
-  } finally {
-    client.release()
-  }
-}
 
 /**
  * Empties the bench database's messaging tables (earlier runs' data) and COPYs the workspace's
@@ -134,47 +109,6 @@ async function seedInbox(pool, { workspaceId, channelId, userId, conversations, 
   await pool.query('vacuum analyze contacts, conversations, messages')
   log(`  vacuum analyze in ${((performance.now() - started) / 1000).toFixed(1)}s`)
   return { messages }
-}
-
-/**
- * `concurrency` loops, each requesting the next of `urls` as soon as its last answered, for
- * `seconds`; every request's latency is kept (performance.now()), so percentiles are exact.
- */
-async function timedLoad({ urls, headers = {}, concurrency, seconds, check }) {
-  const latencies = []
-  let non2xx = 0
-  let errors = 0
-  let next = 0
-  const deadline = performance.now() + seconds * 1000
-  const started = performance.now()
-  async function loop() {
-    while (performance.now() < deadline) {
-      const url = urls[next++ % urls.length]
-      const t0 = performance.now()
-      try {
-        const response = await fetch(url, { headers, redirect: 'manual' })
-        const text = await response.text()
-        latencies.push(performance.now() - t0)
-        if (response.status < 200 || response.status > 299) non2xx++
-        else if (check && !check(text)) non2xx++
-      } catch {
-        errors++
-      }
-    }
-  }
-  await Promise.all(Array.from({ length: concurrency }, loop))
-  const elapsed = (performance.now() - started) / 1000
-  latencies.sort((a, b) => a - b)
-  return {
-    rps: latencies.length / elapsed,
-    p50: percentile(latencies, 0.5),
-    p95: percentile(latencies, 0.95),
-    p99: percentile(latencies, 0.99),
-    non2xx,
-    errors,
-    timeouts: 0,
-    requests: latencies.length,
-  }
 }
 
 export async function run({ root, duration, warmup, connections, connectionsSet }) {

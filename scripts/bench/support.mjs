@@ -11,8 +11,11 @@ import net from 'node:net'
 import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
+import { Readable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
 import { pathToFileURL } from 'node:url'
 import autocannon from 'autocannon'
+import { from as copyFrom } from 'pg-copy-streams'
 import { generateAppKey, loadConfig } from '../lib/env.mjs'
 import { checkRedis, ensurePostgresDatabase } from '../lib/services.mjs'
 
@@ -276,6 +279,8 @@ export function percentile(sorted, fraction) {
   if (!sorted.length) return NaN
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(fraction * sorted.length) - 1))]
 }
+
+export const pick = (random, list) => list[Math.floor(random() * list.length)]
 
 export const fixed = (value, digits) => (Number.isFinite(value) ? value.toFixed(digits) : '—')
 
@@ -691,6 +696,95 @@ export function postgresCpuDelta(before, after) {
   let total = 0
   for (const [pid, ms] of after) total += ms - (before.get(pid) ?? 0)
   return total
+}
+
+/* ---------------------------------------------------------------- seeding and closed-loop load */
+
+/** Names of seeded contacts (Cyrillic and Latin), and their phones: +7900 and seven digits. */
+export const FIRST = ['Анна', 'Иван', 'Мария', 'Ольга', 'Дмитрий', 'Sofia', 'Lucas', 'Amira', 'Kenji', 'Olga', 'Пётр', 'Елена', 'Chen', 'Fatima', 'Noah']
+export const LAST = ['Иванова', 'Петров', 'Смирнова', 'Kuznetsov', 'Silva', 'Haddad', 'Tanaka', 'Novak', 'Соколов', 'Wang', 'Garcia', 'Попова']
+export const phoneOf = (i) => `+7900${String(i).padStart(7, '0')}`
+
+/** COPY's text format: tab-separated, \N for null, backslash, tab and newline escaped. */
+const copyField = (value) => (value === null ? '\\N' : String(value).replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n'))
+
+/**
+ * COPYs rows 1 … count (`row(i)` → the values of `columns`) into `table`, through a pool (a
+ * connection of its own) or a client (e.g. inside the caller's transaction).
+ */
+export async function copyRows(db, table, columns, count, row) {
+  const pooled = 'totalCount' in db
+  const client = pooled ? await db.connect() : db
+  try {
+    const stream = client.query(copyFrom(`copy ${table} (${columns.join(', ')}) from stdin`))
+    async function* lines() {
+      let chunk = ''
+      for (let i = 1; i <= count; i++) {
+        chunk += `${row(i).map(copyField).join('\t')}\n`
+        if (chunk.length > 1 << 16) {
+          yield chunk
+          chunk = ''
+        }
+      }
+      if (chunk) yield chunk
+    }
+    await pipeline(Readable.from(lines()), stream)
+  } finally {
+    if (pooled) client.release()
+  }
+}
+
+/**
+ * `concurrency` loops, each calling `call(n)` (n: 0, 1, 2 … across the loops) as soon as its last
+ * call settled, for `seconds`; every call's latency is kept (performance.now()), so percentiles
+ * are exact. `call` resolves true when the answer is what was expected (counted as non-2xx
+ * otherwise); a rejection is an error.
+ */
+export async function timedCalls({ concurrency, seconds, call }) {
+  const latencies = []
+  let non2xx = 0
+  let errors = 0
+  let next = 0
+  const deadline = performance.now() + seconds * 1000
+  const started = performance.now()
+  async function loop() {
+    while (performance.now() < deadline) {
+      const t0 = performance.now()
+      try {
+        const ok = await call(next++)
+        latencies.push(performance.now() - t0)
+        if (!ok) non2xx++
+      } catch {
+        errors++
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: concurrency }, loop))
+  const elapsed = (performance.now() - started) / 1000
+  latencies.sort((a, b) => a - b)
+  return {
+    rps: latencies.length / elapsed,
+    p50: percentile(latencies, 0.5),
+    p95: percentile(latencies, 0.95),
+    p99: percentile(latencies, 0.99),
+    non2xx,
+    errors,
+    timeouts: 0,
+    requests: latencies.length,
+  }
+}
+
+/** timedCalls over HTTP: each loop GETs the next of `urls`; `check(body)` may reject a 2xx answer. */
+export function timedLoad({ urls, headers = {}, concurrency, seconds, check }) {
+  return timedCalls({
+    concurrency,
+    seconds,
+    async call(n) {
+      const response = await fetch(urls[n % urls.length], { headers, redirect: 'manual' })
+      const text = await response.text()
+      return response.status >= 200 && response.status <= 299 && (!check || check(text))
+    },
+  })
 }
 
 /* ---------------------------------------------------------------- tables */

@@ -3,7 +3,7 @@ import { wantsFragment } from '#ui/htmx'
 import { listContactsValidator, columnsValidator, timelineValidator } from '#crm/validators/contact'
 import { loadFilterContext } from '#crm/services/filter_context'
 import { contactRows, contactsPage, resolveFilter } from '#crm/services/contacts_page'
-import { countContacts } from '#crm/services/contact_list'
+import { shownCount } from '#crm/services/contact_list'
 import { saveColumns } from '#crm/services/list_columns'
 import { contactCard } from '#crm/services/contact_card'
 import { contactTimeline } from '#crm/services/timeline'
@@ -32,8 +32,7 @@ export default class ContactsController {
     const params = await ctx.request.validateUsing(listContactsValidator, { data: queryOf(ctx), messagesProvider: labelled(ctx) })
     const context = await loadFilterContext(ctx.tenant.workspace.id, ctx.tenant.workspace.timezone)
     const { filter } = await resolveFilter(ctx, params)
-    const count = await countContacts(ctx.tenant.workspace.id, context, { q: params.q, filter })
-    return ctx.view.render('crm::partials/count', { count })
+    return ctx.view.render('crm::partials/count', await shownCount(ctx.tenant.workspace.id, context, { q: params.q, filter }))
   }
 
   /** POST /contacts/columns: the member's columns, then back to the list. */

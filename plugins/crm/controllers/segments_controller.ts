@@ -1,7 +1,7 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import Segment from '#crm/models/segment'
 import { saveSegment } from '#crm/actions/save_segment'
-import { countSegment, segmentsOf } from '#crm/services/segments'
+import { segmentSize, segmentsOf } from '#crm/services/segments'
 import { loadFilterContext } from '#crm/services/filter_context'
 import { storeSegmentValidator } from '#crm/validators/segment'
 import { parseFilter } from '#crm/validators/filter'
@@ -26,8 +26,7 @@ export default class SegmentsController {
 
   /** GET …/:id/count: the number of contacts in it now. */
   async count(ctx: HttpContext) {
-    const count = await countSegment(ctx.tenant.workspace.id, ctx.params.id)
-    return ctx.view.render('crm::partials/count', { count })
+    return ctx.view.render('crm::partials/count', await segmentSize(ctx.tenant.workspace.id, ctx.params.id))
   }
 
   async destroy(ctx: HttpContext) {

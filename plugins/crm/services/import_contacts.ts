@@ -12,13 +12,14 @@ import Field from '#crm/models/field'
 import Tag from '#crm/models/tag'
 import type { FieldChange } from '#crm/hooks'
 import { readImportFile, ImportFileError } from '#crm/services/import_file'
-import { RowChecker, type ImportedContact } from '#crm/services/import_rows'
+import { RowChecker, contactsByPhone, type ImportedContact } from '#crm/services/import_rows'
 import { saveProgress, starterI18n } from '#crm/services/transfer_progress'
 
 /**
  * The import job's work: read the file again, check every row, write 500 rows at a time with a
  * handful of multi-row statements (insert the new contacts, update the existing ones per the
- * policy, tag them, record the timeline), report progress after each batch, and at the end
+ * policy, tag them, record the timeline) while the next 500 are read and checked, report
+ * progress after each batch, and at the end
  * write the report of the rows that failed and why. A failure mid-way records where it stopped
  * in the report and on the import: what was written before stays, and says so.
  */
@@ -63,17 +64,30 @@ export async function runImport(contactImport: ContactImport) {
     const file = await readImportFile(Buffer.from(await drive.use().getBytes(contactImport.path)))
     await progress('running')
     let batch: Pending[] = []
+    let writing: Promise<void> = Promise.resolve()
+    // The next rows are read and checked while a batch is written (the worker's CPU and the
+    // database's at once); batches are written one at a time, in order. A failed write surfaces
+    // at the next flush or at drain().
     const flush = async () => {
-      const counts = await writeBatch(batch)
-      contactImport.merge({
-        processed: contactImport.processed + batch.length,
-        createdCount: contactImport.createdCount + counts.created,
-        updatedCount: contactImport.updatedCount + counts.updated,
-        skippedCount: contactImport.skippedCount + counts.skipped,
-        failedCount: failures.length,
-      })
+      const rows = batch
       batch = []
-      await progress('running')
+      await writing
+      writing = (async () => {
+        const counts = await writeBatch(rows)
+        contactImport.merge({
+          processed: contactImport.processed + rows.length,
+          createdCount: contactImport.createdCount + counts.created,
+          updatedCount: contactImport.updatedCount + counts.updated,
+          skippedCount: contactImport.skippedCount + counts.skipped,
+          failedCount: failures.length,
+        })
+        await progress('running')
+      })()
+      writing.catch(() => {}) // handled where it is awaited
+    }
+    const drain = async () => {
+      await flush()
+      await writing
     }
 
     const writeBatch = async (rows: Pending[]) => {
@@ -87,35 +101,23 @@ export async function runImport(contactImport: ContactImport) {
 
     const writeRows = async (trx: TransactionClientContract, rows: Pending[], out: Announcements) => {
       const phones = rows.map((row) => row.contact.phone)
-      const existing = new Map<string, { id: number; name: string | null; email: string | null; attributes: Record<string, unknown> }>()
-      if (rows.length) {
-        const found = await trx.from('contacts').where('workspace_id', workspaceId).whereIn('phone', phones).select('id', 'phone', 'name', 'email', 'attributes').forUpdate()
-        for (const row of found) existing.set(row.phone, row)
-      }
+      type Existing = { id: number; phone: string; name: string | null; email: string | null; attributes: Record<string, unknown> }
+      const existing = new Map<string, Existing>()
+      for (const row of await contactsByPhone<Existing>(trx, workspaceId, phones, ['id', 'phone', 'name', 'email', 'attributes'], true)) existing.set(row.phone, row)
       let skipped = 0
       const toTag: { contactId: number; names: string[] }[] = []
 
       const fresh = rows.filter((row) => !existing.has(row.contact.phone))
       if (fresh.length) {
-        const inserted = await trx
-          .insertQuery()
-          .table('contacts')
-          .knexQuery.insert(
-            fresh.map(({ contact }) => ({
-              workspace_id: workspaceId,
-              phone: contact.phone,
-              wa_id: waIdOf(contact.phone),
-              name: contact.name ?? null,
-              email: contact.email ?? null,
-              attributes: JSON.stringify(contact.attributes),
-              created_at: new Date(),
-              updated_at: new Date(),
-            }))
-          )
-          .onConflict(['workspace_id', 'phone'])
-          .ignore()
-          .returning(['id', 'phone'])
-        const ids = new Map<string, number>(inserted.map((row: { id: number; phone: string }) => [row.phone, Number(row.id)]))
+        // The rows as one JSON parameter: one statement, no thousands of bindings to compile.
+        const { rows: inserted } = await trx.rawQuery(
+          `insert into contacts (workspace_id, phone, wa_id, name, email, attributes, created_at, updated_at)
+           select ?, x.phone, x.wa_id, x.name, x.email, x.attributes, now(), now()
+           from jsonb_to_recordset(?::jsonb) as x(phone text, wa_id text, name text, email text, attributes jsonb)
+           on conflict (workspace_id, phone) do nothing returning id, phone`,
+          [workspaceId, JSON.stringify(fresh.map(({ contact }) => ({ phone: contact.phone, wa_id: waIdOf(contact.phone), name: contact.name ?? null, email: contact.email ?? null, attributes: contact.attributes })))]
+        )
+        const ids = new Map<string, number>(inserted.map((row: { id: string; phone: string }) => [row.phone, Number(row.id)]))
         for (const row of fresh) {
           const id = ids.get(row.contact.phone)
           // Created meanwhile (a first message from that number while the batch ran): left as it is.
@@ -128,7 +130,7 @@ export async function runImport(contactImport: ContactImport) {
       }
 
       const changed: { id: number; name: string | null; email: string | null; attributes: Record<string, unknown> }[] = []
-      const events: object[] = []
+      const events: { contact_id: number; kind: 'field' | 'tag'; data: object }[] = []
       for (const row of rows) {
         const current = existing.get(row.contact.phone)
         if (!current) continue
@@ -160,7 +162,7 @@ export async function runImport(contactImport: ContactImport) {
         changed.push(next)
         out.updated.push({ contactId: current.id, changes: changes.map(({ field, from, to }) => ({ field, from, to })) })
         for (const { field, label, from, to } of changes) {
-          events.push({ workspace_id: workspaceId, contact_id: current.id, actor_id: contactImport.userId, kind: 'field', data: JSON.stringify({ kind: 'field', field, label, from, to }), created_at: new Date() })
+          events.push({ contact_id: current.id, kind: 'field', data: { kind: 'field', field, label, from, to } })
         }
       }
       if (changed.length) {
@@ -174,10 +176,16 @@ export async function runImport(contactImport: ContactImport) {
 
       const tagged = await applyTags(trx, toTag)
       for (const { contactId, tag } of tagged) {
-        events.push({ workspace_id: workspaceId, contact_id: contactId, actor_id: contactImport.userId, kind: 'tag', data: JSON.stringify({ kind: 'tag', tagId: tag.id, name: tag.name, added: true }), created_at: new Date() })
+        events.push({ contact_id: contactId, kind: 'tag', data: { kind: 'tag', tagId: tag.id, name: tag.name, added: true } })
         out.tagged.push({ contactId, tagId: tag.id, tag: tag.name })
       }
-      if (events.length) await trx.table('crm_contact_events').multiInsert(events)
+      if (events.length) {
+        await trx.rawQuery(
+          `insert into crm_contact_events (workspace_id, contact_id, actor_id, kind, data, created_at)
+           select ?, e.contact_id, nullif(?, '')::int, e.kind, e.data, now() from jsonb_to_recordset(?::jsonb) as e(contact_id bigint, kind text, data jsonb)`,
+          [workspaceId, String(contactImport.userId ?? ''), JSON.stringify(events)]
+        )
+      }
       return { created: out.created.length, updated: changed.length, skipped }
     }
 
@@ -214,7 +222,7 @@ export async function runImport(contactImport: ContactImport) {
       await readRows()
     } catch (error) {
       // The file breaks off (a ragged line): the good rows before it are imported, as the message says.
-      if (error instanceof ImportFileError) await flush()
+      if (error instanceof ImportFileError) await drain()
       throw error
     }
     async function readRows() {
@@ -237,7 +245,7 @@ export async function runImport(contactImport: ContactImport) {
         if (batch.length >= BATCH_SIZE) await flush()
       }
     }
-    await flush()
+    await drain()
     contactImport.failedCount = failures.length
     contactImport.reportPath = await writeReport(contactImport, failures, i18n)
     await progress('done')
@@ -254,7 +262,8 @@ export async function runImport(contactImport: ContactImport) {
 /** The failed rows as they were in the file, with the line and the reasons first (UTF-8 with a BOM, for Excel). */
 async function writeReport(contactImport: ContactImport, failures: Failure[], i18n: I18n, stopped?: string) {
   const rows = [[i18n.t('crm.import.report.row'), i18n.t('crm.import.report.reason'), ...contactImport.headers]]
-  for (const failure of failures) rows.push([String(failure.line), failure.reasons.join('; '), ...failure.record])
+  // In file order: a batch's "already exists" rows are found after later rows were read.
+  for (const failure of failures.sort((a, b) => a.line - b.line)) rows.push([String(failure.line), failure.reasons.join('; '), ...failure.record])
   if (stopped) rows.push(['', stopped])
   const path = `workspaces/${contactImport.workspaceId}/crm/imports/report-${contactImport.id}-${randomUUID()}.csv`
   await drive.use().put(path, '\ufeff' + stringify(rows, { record_delimiter: 'windows' }), { contentType: 'text/csv' })

@@ -6,7 +6,7 @@ import type ContactImport from '#crm/models/contact_import'
 import type { ImportOptions } from '#crm/models/contact_import'
 import Field from '#crm/models/field'
 import { readImportFile } from '#crm/services/import_file'
-import { RowChecker } from '#crm/services/import_rows'
+import { RowChecker, contactsByPhone } from '#crm/services/import_rows'
 
 const PREVIEW_ROWS = 10
 
@@ -31,6 +31,7 @@ export async function previewImport(contactImport: ContactImport, options: Impor
     if (rows.length >= PREVIEW_ROWS) break
   }
   const phones = rows.flatMap((row) => (row.phone ? [row.phone] : []))
-  const known = phones.length ? new Set((await db.from('contacts').where('workspace_id', contactImport.workspaceId).whereIn('phone', phones).select('phone')).map((row) => row.phone)) : new Set()
+  const found = await db.transaction((trx) => contactsByPhone<{ phone: string }>(trx, contactImport.workspaceId, phones, ['phone']))
+  const known = new Set(found.map((row) => row.phone))
   return { fields, rows: rows.map(({ phone, ...row }) => ({ ...row, exists: !!phone && known.has(phone) })) }
 }

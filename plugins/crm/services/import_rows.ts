@@ -1,5 +1,7 @@
 import vine, { errors } from '@vinejs/vine'
+import type { MessagesProviderContact } from '@vinejs/vine/types'
 import type { I18n } from '@adonisjs/i18n'
+import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import type { CountryCode } from 'libphonenumber-js'
 import { toE164 } from '#messaging/services/phone'
 import type Field from '#crm/models/field'
@@ -73,14 +75,16 @@ function fieldInput(field: Field, raw: string): unknown {
 
 export class RowChecker {
   #fields: Map<string, Field>
+  #messages: MessagesProviderContact
 
   constructor(
     private mapping: ImportTarget[],
-    fields: Field[],
+    private fields: Field[],
     private country: CountryCode | undefined,
     private i18n: I18n
   ) {
     this.#fields = new Map(fields.map((field) => [field.key, field]))
+    this.#messages = i18n.createMessagesProvider()
   }
 
   async check(record: string[]): Promise<CheckedRow> {
@@ -113,7 +117,8 @@ export class RowChecker {
     }
     if (Object.keys(custom).length) {
       try {
-        const values = await validateFieldValues([...this.#fields.values()], custom, { partial: true, messagesProvider: this.i18n.createMessagesProvider() })
+        // The same fields array every row: its compiled validators are reused.
+        const values = await validateFieldValues(this.fields, custom, { partial: true, messagesProvider: this.#messages })
         for (const [key, value] of Object.entries(values)) if (value !== null) contact.attributes[key] = value
       } catch (error) {
         if (!(error instanceof errors.E_VALIDATION_ERROR)) throw error
@@ -122,4 +127,20 @@ export class RowChecker {
     }
     return problems.length ? { contact: null, problems } : { contact, problems: [] }
   }
+}
+
+/**
+ * The workspace's contacts with these phones (`columns` of `contacts`), inside the caller's
+ * transaction. Bitmap scans are off for this one statement: with a list of phones the planner
+ * prices the phone trigram index below the unique (workspace_id, phone) btree, and the trigram
+ * index reads the whole base for every "+7900…" phone (2 s per 500 phones on 50,000 contacts,
+ * against a millisecond through the btree).
+ */
+export async function contactsByPhone<Row>(trx: TransactionClientContract, workspaceId: number, phones: string[], columns: string[], lock = false): Promise<Row[]> {
+  if (!phones.length) return []
+  await trx.rawQuery('set local enable_bitmapscan = off')
+  const query = trx.from('contacts').where('workspace_id', workspaceId).whereIn('phone', phones).select(columns)
+  const rows = await (lock ? query.forUpdate() : query)
+  await trx.rawQuery('reset enable_bitmapscan')
+  return rows
 }

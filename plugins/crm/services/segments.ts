@@ -1,6 +1,6 @@
 import Segment from '#crm/models/segment'
 import { loadFilterContext } from '#crm/services/filter_context'
-import { contactBatches, countContacts } from '#crm/services/contact_list'
+import { contactBatches, countContacts, shownCount } from '#crm/services/contact_list'
 
 /**
  * The CRM's exported service for other plugins (campaigns, automations): a segment's members,
@@ -9,10 +9,16 @@ import { contactBatches, countContacts } from '#crm/services/contact_list'
  * tag it names was deleted) is a 422 (E_VALIDATION_ERROR).
  */
 
-/** How many contacts are in the segment now. */
+/** How many contacts are in the segment now, exactly. */
 export async function countSegment(workspaceId: number, segmentId: number) {
   const segment = await Segment.findInWorkspace(workspaceId, segmentId)
   return countContacts(workspaceId, await loadFilterContext(workspaceId), { filter: segment.filter })
+}
+
+/** The segment's size as the segments page shows it: exact up to 1,000, else an estimate (`shownCount`). */
+export async function segmentSize(workspaceId: number, segmentId: number) {
+  const segment = await Segment.findInWorkspace(workspaceId, segmentId)
+  return shownCount(workspaceId, await loadFilterContext(workspaceId), { filter: segment.filter })
 }
 
 /**

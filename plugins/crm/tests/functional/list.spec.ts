@@ -54,6 +54,18 @@ test.group('CRM: the contacts list', (group) => {
     assert.deepEqual(await search('100%'), [])
   })
 
+  test('a search that starts with + is the start of a phone number', async ({ client, assert }) => {
+    const { user, base, workspace } = await crmWorkspace()
+    const moscow = await contactIn(workspace, { name: 'Moscow', phone: '+79001234567' })
+    // Its digits hold "79001" too, but not at the start.
+    const london = await contactIn(workspace, { name: 'London', phone: '+447900123456' })
+
+    const search = async (q: string) => idsIn((await client.get(`${base}/contacts?q=${encodeURIComponent(q)}`).header('hx-request', 'true').loginAs(user)).text())
+    assert.deepEqual(await search('+7 (900) 12'), [moscow.id])
+    assert.deepEqual(await search('+7900'), [moscow.id])
+    assert.sameMembers(await search('7900'), [moscow.id, london.id], 'without +: digits anywhere')
+  })
+
   test('sorts by name, last seen and created, both ways', async ({ client, assert }) => {
     const { user, base, workspace } = await crmWorkspace()
     const b = await contactIn(workspace, { name: 'bravo', lastSeenDaysAgo: 1, createdDaysAgo: 5 })

@@ -1,8 +1,10 @@
 import { test } from '@japa/runner'
 import testUtils from '@adonisjs/core/services/test_utils'
+import db from '@adonisjs/lucid/services/db'
 import { addMember } from '#database/factories/index'
 import Segment from '#crm/models/segment'
 import { countSegment, segmentContactIds } from '#crm/services/segments'
+import { EXACT_COUNT_UP_TO } from '#crm/services/contact_list'
 import { contactIn, crmWorkspace, tagIn, tagged } from '#crm/tests/support'
 
 const idsIn = (html: string) => [...html.matchAll(/data-contact="(\d+)"/g)].map((match) => Number(match[1]))
@@ -103,5 +105,29 @@ test.group('CRM: segments', (group) => {
     assert.deepEqual(batches.map((batch) => batch.length), [2, 2])
     assert.deepEqual(batches.flat(), members.sort((a, b) => a - b))
     await assert.rejects(() => countSegment(other.workspace.id, segment.id))
+  })
+
+  test('past 1,000 members the size shown is an estimate (≈), below it exact; countSegment stays exact', async ({ client, assert }) => {
+    const { user, base, workspace } = await crmWorkspace()
+    const many = EXACT_COUNT_UP_TO + 200
+    await db.rawQuery(
+      `insert into contacts (workspace_id, phone, wa_id, profile_name, created_at, updated_at)
+       select ?, '+7901' || lpad(n::text, 7, '0'), '7901' || lpad(n::text, 7, '0'), 'Bulk ' || n, now(), now() from generate_series(1, ?) as n`,
+      [workspace.id, many]
+    )
+    await contactIn(workspace, { name: 'Zed' })
+    const segment = async (name: string, rules: object[]) => Segment.create({ workspaceId: workspace.id, name, filter: { match: 'all', rules } as any, createdById: user.id })
+    const bulk = await segment('Bulk', [{ field: 'name', op: 'starts_with', value: 'Bulk' }])
+    const zed = await segment('Zed', [{ field: 'name', op: 'equals', value: 'Zed' }])
+
+    const shown = (await client.get(`${base}/segments/${bulk.id}/count`).loginAs(user)).text()
+    assert.include(shown, 'data-estimate')
+    assert.include(shown, '≈')
+    assert.isAbove(Number(/data-count="(\d+)"/.exec(shown)?.[1]), EXACT_COUNT_UP_TO)
+    assert.equal(await countSegment(workspace.id, bulk.id), many)
+
+    const exact = (await client.get(`${base}/segments/${zed.id}/count`).loginAs(user)).text()
+    assert.include(exact, 'data-count="1"')
+    assert.notInclude(exact, 'data-estimate')
   })
 })
