@@ -1,5 +1,5 @@
 import db from '@adonisjs/lucid/services/db'
-import { orContactMatches, escapeLike } from '#messaging/services/contact_search'
+import { orContactMatches, escapeLike, phonePrefixPattern } from '#messaging/services/contact_search'
 import { compileFilter, type ContactFilter, type FilterContext } from '#crm/services/contact_filter'
 
 /**
@@ -18,12 +18,6 @@ export type SortKey = keyof typeof SORTS
 export const SORT_KEYS = Object.keys(SORTS) as SortKey[]
 
 const PAGE_SIZE = 50
-
-/**
- * "+7 900 12…": the start of a phone number in the international format, searched as a prefix of
- * the E.164 phone (a btree range, docs/crm-performance.md) rather than as text anywhere.
- */
-const PHONE_PREFIX = /^\+[\d\s().-]*\d[\d\s().-]*$/
 
 export interface ContactQuery {
   /** Free text: name or profile name, phone digits, e-mail, or any custom field's value. */
@@ -51,8 +45,9 @@ export function matchingContacts(workspaceId: number, context: FilterContext, { 
     const condition = compileFilter(filter, context)
     query.whereRaw(condition.sql, condition.bindings)
   }
-  if (q && PHONE_PREFIX.test(q)) {
-    query.whereLike('ct.phone', `+${q.replace(/\D/g, '')}%`)
+  const prefix = q ? phonePrefixPattern(q) : null
+  if (prefix) {
+    query.whereLike('ct.phone', prefix)
   } else if (q) {
     const like = `%${escapeLike(q)}%`
     query.where((match) => {
