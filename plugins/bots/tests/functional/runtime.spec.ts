@@ -125,7 +125,7 @@ test.group('Bots: the runtime, node by node', (group) => {
     assert.deepEqual(saved.attributes.tags, ['size-xl'])
   })
 
-  test('HTTP request: response fields into variables; an error status, a timeout and a private address take the error exit', async ({ assert, cleanup }) => {
+  test('HTTP request: response fields into variables; an error status, a timeout, a private address and a name resolving to one take the error exit', async ({ assert, cleanup }) => {
     const server: Server = createServer((request, response) => {
       if (request.url === '/slow') return void setTimeout(() => response.end('{}'), 1000)
       if (request.url === '/fail') return void response.writeHead(500).end('no')
@@ -153,6 +153,10 @@ test.group('Bots: the runtime, node by node', (group) => {
       assert.equal(await run(`${base}/fail`, true), 'failed: HTTP 500')
       assert.equal(await run(`${base}/slow`, true, 200), 'failed: timed out after 200 ms')
       assert.equal(await run(`${base}/orders`, false), 'failed: 127.0.0.1 is a private address')
+      // Checked where the socket connects (its lookup), not before the request: no DNS-rebinding window.
+      const byName = base.replace('127.0.0.1', 'localhost')
+      assert.equal(await run(`${byName}/orders`, false), 'failed: localhost is a private address')
+      assert.equal(await run(`${byName}/orders`, true), 'order 77 Bearer Jürgen')
     } finally {
       httpPolicy.allowPrivate = false
     }
