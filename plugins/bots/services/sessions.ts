@@ -6,9 +6,8 @@ import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import type { InboundClaim } from '#messaging/hooks'
 import Conversation from '#messaging/models/conversation'
-import BotSession, { LIVE_STATUSES } from '#bots/models/bot_session'
 import FlowVersion from '#bots/models/flow_version'
-import { advance, botSettings, startSession } from '#bots/services/runtime'
+import { answerInConversation, botSettings, startSession } from '#bots/services/runtime'
 import { flowFor } from '#bots/services/triggers'
 import { countNodes } from '#bots/services/stats'
 
@@ -18,16 +17,9 @@ import { countNodes } from '#bots/services/stats'
  * one, a trigger may start a flow, but never in a conversation a human is assigned to.
  */
 export async function claimInbound(claim: InboundClaim): Promise<{ plugin: string } | undefined> {
-  const live = await BotSession.query()
-    .where('workspace_id', claim.workspaceId)
-    .where('conversation_id', claim.conversationId)
-    .whereIn('status', LIVE_STATUSES)
-    .first()
-  if (live && live.expiresAt > DateTime.now()) {
-    if (live.status !== 'active') return undefined
-    await advance(live, { kind: 'answer', type: claim.type, content: claim.content })
-    return { plugin: 'bots' }
-  }
+  const { session: live, found } = await answerInConversation(claim.workspaceId, claim.conversationId, { kind: 'answer', type: claim.type, content: claim.content })
+  if (found === 'active') return { plugin: 'bots' }
+  if (found === 'held') return undefined
   // Past its idle time (the sweeper had not come by yet): it ends, and triggers may start anew.
   if (live) await expireSessions(live.id)
 
@@ -35,7 +27,8 @@ export async function claimInbound(claim: InboundClaim): Promise<{ plugin: strin
   if (!conversation || conversation.assigneeId !== null) return undefined
   const flow = await flowFor(claim)
   if (!flow) return undefined
-  const version = await FlowVersion.query().where('workspace_id', flow.workspaceId).where('flow_id', flow.id).where('state', 'published').firstOrFail()
+  const version = await FlowVersion.published(flow)
+  if (!version) return undefined
   const started = await startSession({ flow, version, conversation, trigger: flow.trigger.type })
   return started === null ? undefined : { plugin: 'bots' }
 }
