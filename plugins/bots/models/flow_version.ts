@@ -81,6 +81,12 @@ export default class FlowVersion extends BaseModel {
     await publishedByFlow.forgetRow(version, version.flowId)
   }
 
+  /** The version an export means: `id` (of this flow), else the published one, else the draft. */
+  static exported(flow: { id: number; workspaceId: number }, id: number | null) {
+    const versions = this.query().where('workspace_id', flow.workspaceId).where('flow_id', flow.id)
+    return id ? versions.where('id', id).firstOrFail() : versions.whereIn('state', ['published', 'draft']).orderByRaw(`state = 'published' desc`).firstOrFail()
+  }
+
   /** The version the editor opens and the test chat runs: the draft, else the published one. */
   static workingOf(flow: { id: number; workspaceId: number }) {
     return this.query().where('workspace_id', flow.workspaceId).where('flow_id', flow.id).whereIn('state', ['draft', 'published']).orderByRaw(`state = 'draft' desc`).firstOrFail()
