@@ -38,6 +38,7 @@ import { performRequest, pick } from '#bots/services/http_request'
 import { changeTag, setContactField } from '#bots/services/contact_fields'
 import { resumeSession } from '#bots/jobs/resume_session'
 import { countNodes } from '#bots/services/stats'
+import { markBotHandled } from '#bots/services/conversation_status'
 
 /** A flow that loops without waiting is cut off after this many nodes in one step. */
 const MAX_NODES_PER_STEP = 100
@@ -510,6 +511,11 @@ function finish(step: Step, outcome: Outcome) {
   session.variables = step.scope.variables
   session.expiresAt = now.plus({ minutes: step.idleMinutes })
   if (session.testState) keepTestState(step, session.testState, outcome)
+  const conversation = step.conversation
+  const handled = 'wait' in outcome
+  if (conversation && conversation.status === (handled ? 'open' : 'pending')) {
+    step.announce(() => markBotHandled(session.workspaceId, conversation.id, handled))
+  }
   if ('wait' in outcome) {
     session.waiting = outcome.wait
     session.wakeAt = outcome.wait === 'delay' ? outcome.until : null

@@ -10,6 +10,7 @@ import FlowVersion from '#bots/models/flow_version'
 import { answerInConversation, botSettings, startSession } from '#bots/services/runtime'
 import { flowFor } from '#bots/services/triggers'
 import { countNodes } from '#bots/services/stats'
+import { markBotHandled } from '#bots/services/conversation_status'
 
 /**
  * Does the bot handle this message? A live session answers for its conversation: an active one
@@ -46,6 +47,7 @@ export async function pauseInConversation(workspaceId: number, conversationId: n
       'node_id',
     ])
   await countDrops(paused.map((row) => ({ ...row, workspace_id: workspaceId })))
+  if (paused.length) await markBotHandled(workspaceId, conversationId, false)
 }
 
 /**
@@ -60,10 +62,13 @@ export async function expireSessions(sessionId?: number) {
               where status in ('active', 'paused', 'handed_off') and expires_at <= ? ${sessionId ? 'and id = ?' : ''}
               for update skip locked) old
       where s.id = old.id
-      returning s.workspace_id, s.flow_id, s.node_id, old.status as previous`,
+      returning s.workspace_id, s.flow_id, s.node_id, s.conversation_id, old.status as previous`,
     [now, now, now, ...(sessionId ? [sessionId] : [])]
   )
-  await countDrops(rows.filter((row: { previous: string }) => row.previous === 'active'))
+  const active = rows.filter((row: { previous: string }) => row.previous === 'active')
+  await countDrops(active)
+  // Test sessions have no conversation.
+  for (const row of active) if (row.conversation_id) await markBotHandled(row.workspace_id, Number(row.conversation_id), false)
   return rows.length
 }
 
