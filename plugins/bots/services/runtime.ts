@@ -214,7 +214,7 @@ async function move(target: Target, input: StepInput, known?: BotSettings) {
   const result = { session, found: found as Found }
   if (!step || !session) return result
   const { outbox, after, conversation } = step as Step
-  const delivered = !conversation || (await deliver(session, conversation, outbox))
+  const delivered = !conversation || (await deliver(session, conversation, (step as Step).scope.contact, outbox))
   // Counted once the answer is queued: in the step, every session at a node would queue on its counter's row lock.
   await recordEntries(step)
   if (!delivered) return result
@@ -226,10 +226,11 @@ async function move(target: Target, input: StepInput, known?: BotSettings) {
  * Queues the step's messages in order. A refusal (the 24-hour window closed and no template)
  * fails the session at the node that spoke, and nothing of the step is announced.
  */
-async function deliver(session: BotSession, conversation: Conversation, outbox: Step['outbox']) {
+async function deliver(session: BotSession, conversation: Conversation, contact: Contact, outbox: Step['outbox']) {
   for (const { nodeId, input } of outbox) {
     try {
-      await sendMessage({ conversation, input, author: { type: 'bot', id: session.flowId } })
+      // The contact as the step left it (committed): sendMessage need not read it again.
+      await sendMessage({ conversation, contact, input, author: { type: 'bot', id: session.flowId } })
     } catch (error) {
       if (!(error instanceof Refusal)) throw error
       const now = DateTime.now()
