@@ -3,11 +3,9 @@
  * within its workspace. Records and messages belong to kernel plugins (the core imports no
  * plugin), so the CRM and messaging register their bindings here from their `setup()`.
  */
-import { lookup } from 'node:dns/promises'
 import http from 'node:http'
 import https from 'node:https'
-import { BlockList, isIP } from 'node:net'
-import type { LookupFunction } from 'node:net'
+import { guardedLookup, isForbiddenAddress, literalAddress } from '#core/address_guard'
 import { DEFAULT_LIMITS, type Capability, type Manifest } from '#marketplace/manifest'
 import { CapabilityError, type CallBudget } from '#sandbox/protocol'
 
@@ -55,25 +53,6 @@ export interface HostOptions {
 
 const MAX_RESPONSE_BYTES = DEFAULT_LIMITS.payloadBytes
 const MAX_REDIRECTS = 3
-
-/** Loopback, private, link-local, CGNAT, metadata and unspecified ranges: never reached by a script. */
-const forbidden = new BlockList()
-for (const [net, prefix] of [['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12], ['192.168.0.0', 16], ['224.0.0.0', 3]] as const) {
-  forbidden.addSubnet(net, prefix, 'ipv4')
-}
-for (const [net, prefix] of [['::', 127], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8]] as const) forbidden.addSubnet(net, prefix, 'ipv6')
-
-export function isForbiddenAddress(address: string) {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)
-  if (mapped) return forbidden.check(mapped[1], 'ipv4')
-  // The URL parser writes a mapped address in hex (http://[::ffff:127.0.0.1] → [::ffff:7f00:1]).
-  const hex = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/i.exec(address)
-  if (hex) {
-    const [high, low] = [Number.parseInt(hex[1], 16), Number.parseInt(hex[2], 16)]
-    return forbidden.check(`${high >> 8}.${high & 255}.${low >> 8}.${low & 255}`, 'ipv4')
-  }
-  return forbidden.check(address, isIP(address) === 6 ? 'ipv6' : 'ipv4')
-}
 
 export class CapabilityHost {
   constructor(
@@ -188,22 +167,12 @@ export class CapabilityHost {
 
   #request(url: URL, method: string, headers: Record<string, string>, body: string | undefined, budget: CallBudget) {
     const allowInternal = this.options.allowInternalHosts?.includes(url.hostname) ?? false
-    const guardedLookup: LookupFunction = (hostname, options, callback) => {
-      lookup(hostname, { all: true })
-        .then((addresses) => {
-          const bad = addresses.find((address) => isForbiddenAddress(address.address))
-          if (bad && !allowInternal) return callback(new CapabilityError(`http.fetch: ${hostname} resolves to a private address`), '', 4)
-          const first = addresses[0]
-          if ((options as { all?: boolean }).all) return (callback as any)(null, addresses)
-          callback(null, first.address, first.family)
-        })
-        .catch((error) => callback(error, '', 4))
-    }
-    const literal = url.hostname.replace(/^\[|\]$/g, '')
-    if (isIP(literal) && isForbiddenAddress(literal) && !allowInternal) throw new CapabilityError(`http.fetch: ${url.hostname} is a private address`)
+    const literal = literalAddress(url)
+    if (literal && isForbiddenAddress(literal) && !allowInternal) throw new CapabilityError(`http.fetch: ${url.hostname} is a private address`)
+    const lookup = allowInternal ? undefined : guardedLookup((hostname) => new CapabilityError(`http.fetch: ${hostname} resolves to a private address`))
     const timeout = Math.max(1, budget.deadline - performance.now())
     return new Promise<{ status: number; location?: string; headers: Record<string, string>; body: string }>((resolve, reject) => {
-      const request = (url.protocol === 'https:' ? https : http).request(url, { method, headers, lookup: guardedLookup, timeout }, (response) => {
+      const request = (url.protocol === 'https:' ? https : http).request(url, { method, headers, lookup, timeout }, (response) => {
         const chunks: Buffer[] = []
         let size = 0
         response.on('data', (chunk: Buffer) => {

@@ -5,6 +5,7 @@ const FlowsController = () => import('#bots/controllers/flows_controller')
 const EditorController = () => import('#bots/controllers/editor_controller')
 const TestChatsController = () => import('#bots/controllers/test_chats_controller')
 const ApiSessionsController = () => import('#bots/controllers/api_sessions_controller')
+const ApiFlowsController = () => import('#bots/controllers/api_flows_controller')
 
 /**
  * Under /w/:workspace/bots (signed-in members; 404 where the bots are off). Reading and
@@ -42,8 +43,22 @@ export default definePluginRoutes({
       .prefix('/flows/:id')
       .where('id', rowId)
   },
-  /** /api/v1/bots (openapi.ts): starting a flow from another system. */
+  /** /api/v1/bots (openapi.ts): the flows as JSON documents, and starting one, for other systems. */
   api(router) {
-    router.post('/sessions', [ApiSessionsController, 'store']).as('sessions.store').use(middleware.can('bots.manage'))
+    const view = middleware.can('bots.view')
+    const manage = middleware.can('bots.manage')
+    router.post('/sessions', [ApiSessionsController, 'store']).as('sessions.store').use(manage)
+    router.get('/flows', [ApiFlowsController, 'index']).as('flows.index').use(view)
+    router.post('/flows', [ApiFlowsController, 'store']).as('flows.store').use(manage)
+    router
+      .group(() => {
+        router.get('/', [ApiFlowsController, 'show']).as('flows.show').use(view)
+        router.put('/draft', [ApiFlowsController, 'draft']).as('flows.draft').use(manage)
+        router.get('/export', [ApiFlowsController, 'export']).as('flows.export').use(view)
+        router.post('/publish', [ApiFlowsController, 'publish']).as('flows.publish').use(manage)
+        router.get('/stats', [ApiFlowsController, 'stats']).as('flows.stats').use(view)
+      })
+      .prefix('/flows/:id')
+      .where('id', rowId)
   },
 })

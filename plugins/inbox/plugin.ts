@@ -4,6 +4,7 @@ import { wakeSnoozed } from '#inbox/jobs/wake_snoozed'
 import { tapLiveUpdates } from '#inbox/services/live'
 import { autoAssign, tapAutoAssignment } from '#inbox/jobs/auto_assign'
 import { tapTeamMembers, tapTeamRouting } from '#inbox/services/teams'
+import { tapStatusRequests } from '#inbox/services/status_requests'
 
 declare module '#plugins/define_plugin' {
   interface SlotCatalogue {
@@ -41,7 +42,7 @@ export default definePlugin({
   jobs: [wakeSnoozed, autoAssign],
   hooks: {
     provides: ['conversation.resolved', 'conversation.statusChanged', 'note.created', 'note.updated', 'note.deleted'],
-    taps: ['message.received', 'message.sent', 'message.statusChanged', 'conversation.opened', 'conversation.assigned', 'conversation.statusChanged', 'note.created', 'note.updated', 'note.deleted', 'member.removed', 'conversation.teams', 'conversation.assign'],
+    taps: ['message.received', 'message.sent', 'message.statusChanged', 'conversation.opened', 'conversation.assigned', 'conversation.statusChanged', 'note.created', 'note.updated', 'note.deleted', 'member.removed', 'conversation.teams', 'conversation.assign', 'conversation.setStatus'],
   },
   // "Remove data": the notes, teams and quick replies (conversations and messages are messaging's).
   data: { tables: ['inbox_notes', 'inbox_quick_replies', 'inbox_conversation_teams', 'inbox_team_members', 'inbox_teams'] },
@@ -51,5 +52,6 @@ export default definePlugin({
     tapAutoAssignment(host.plugin.name)
     tapTeamMembers(host.plugin.name)
     tapTeamRouting(host.plugin.name)
+    tapStatusRequests(host.plugin.name)
   },
 })

@@ -1,5 +1,6 @@
 import { hooks } from '#hooks/bus'
 import type { MessageStatus, MessageType } from '#messaging/models/message'
+import type { ConversationStatus } from '#messaging/models/conversation'
 
 /** What `message.beforeSend` filters may change (or cancel) before the message is queued. */
 export interface OutgoingDraft {
@@ -39,6 +40,7 @@ declare module '#hooks/catalogue' {
     'message.claim': BailHook<InboundClaim, { plugin: string }>
     'conversation.teams': BailHook<{ workspaceId: number }, { id: number; name: string }[]>
     'conversation.assign': BailHook<{ workspaceId: number; conversationId: number; assigneeId?: number | null; teamId?: number | null; actorId: number | null }, { assigneeId: number | null; teamId: number | null }>
+    'conversation.setStatus': BailHook<{ workspaceId: number; conversationId: number; from: ConversationStatus; to: 'open' | 'pending'; actorId: number | null }, { status: ConversationStatus }>
   }
 }
 
@@ -57,4 +59,6 @@ export function defineMessagingHooks() {
   // Teams belong to a feature plugin (the inbox); others (a bot's handoff) reach them through these two.
   hooks.define('conversation.teams', { kind: 'bail', plugin, description: 'The teams a conversation can be given to ({ id, name }, by name), from the plugin that has teams (the inbox); no answer: no teams.' })
   hooks.define('conversation.assign', { kind: 'bail', plugin, description: 'Give a conversation to a member and/or a team through the plugin that has teams (the inbox), which checks, writes and announces it; no answer: nobody routes by team here.' })
+  // A bot marks the conversations it handles pending and opens them again when it stops; the inbox keeps statuses and shows them live.
+  hooks.define('conversation.setStatus', { kind: 'bail', plugin, description: 'Move a conversation from one status to open or pending (only while it is still in `from`) through the plugin that keeps statuses (the inbox), which writes and announces it; answers the status it has now. No answer: the caller writes the column.' })
 }

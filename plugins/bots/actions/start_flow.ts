@@ -12,7 +12,7 @@ import { startSession } from '#bots/services/runtime'
 export async function startFlow(options: { workspaceId: number; flowId: number; conversationId: number; variables?: Record<string, unknown> }) {
   const flow = await Flow.findInWorkspace(options.workspaceId, options.flowId)
   const conversation = await Conversation.findInWorkspace(options.workspaceId, options.conversationId)
-  const version = await FlowVersion.query().where('workspace_id', flow.workspaceId).where('flow_id', flow.id).where('state', 'published').first()
+  const version = await FlowVersion.published(flow)
   if (!version) throw new Refusal('The flow has no published version', 'flowId')
   const sessionId = await startSession({ flow, version, conversation, trigger: 'manual', variables: options.variables })
   if (sessionId === null) throw new Refusal('A bot session is running in this conversation already', 'conversationId')

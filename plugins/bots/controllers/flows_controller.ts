@@ -68,11 +68,7 @@ export default class FlowsController {
   /** GET /:id/export?version=<id>: the JSON of a version (default: the published one, else the draft). */
   async export(ctx: HttpContext) {
     const flow = await findFlow(ctx)
-    const versions = FlowVersion.query().where('workspace_id', flow.workspaceId).where('flow_id', flow.id)
-    const versionId = Number(ctx.request.qs().version) || null
-    const version = versionId
-      ? await versions.where('id', versionId).firstOrFail()
-      : await versions.whereIn('state', ['published', 'draft']).orderByRaw(`state = 'published' desc`).firstOrFail()
+    const version = await FlowVersion.exported(flow, Number(ctx.request.qs().version) || null)
     const file = `${flow.name.replace(/[^\p{L}\p{N}]+/gu, '-').toLowerCase() || 'flow'}-v${version.number}.json`
     ctx.response.header('content-type', 'application/json; charset=utf-8')
     ctx.response.header('content-disposition', `attachment; filename="${encodeURIComponent(file)}"`)

@@ -27,9 +27,9 @@ import Conversation from '#messaging/models/conversation'
 import { sendMessage } from '#messaging/actions/send_message'
 import { Refusal } from '#messaging/services/refusal'
 import type { SendMessageInput } from '#messaging/validators/message'
-import BotSession, { type TestEntry, type TestState } from '#bots/models/bot_session'
+import BotSession, { LIVE_STATUSES, type TestEntry, type TestState } from '#bots/models/bot_session'
 import Flow from '#bots/models/flow'
-import FlowVersion from '#bots/models/flow_version'
+import FlowVersion, { type RunnableVersion } from '#bots/models/flow_version'
 import type { FlowDefinition, FlowNode, NodeData } from '#bots/services/flow_schema'
 import { render, type Scope } from '#bots/services/scope'
 import { chooseBranch } from '#bots/services/conditions'
@@ -38,6 +38,7 @@ import { performRequest, pick } from '#bots/services/http_request'
 import { changeTag, setContactField } from '#bots/services/contact_fields'
 import { resumeSession } from '#bots/jobs/resume_session'
 import { countNodes } from '#bots/services/stats'
+import { markBotHandled } from '#bots/services/conversation_status'
 
 /** A flow that loops without waiting is cut off after this many nodes in one step. */
 const MAX_NODES_PER_STEP = 100
@@ -100,7 +101,8 @@ class Step {
   }
 
   async load(versionId: number) {
-    const version = await FlowVersion.query({ client: this.trx }).where('workspace_id', this.session.workspaceId).where('id', versionId).firstOrFail()
+    const version = await FlowVersion.runnable(this.session.workspaceId, versionId, this.trx)
+    if (!version) throw new Error(`bot session ${this.session.id}: version ${versionId} does not exist`)
     this.definition = version.definition
     this.byId = new Map(version.definition.nodes.map((node) => [node.id, node]))
   }
@@ -122,7 +124,7 @@ type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K>
 type Outcome = { next: string | undefined } | { wait: 'answer' } | { wait: 'delay'; until: DateTime } | { end: 'completed' | 'handed_off' | 'failed'; error?: string }
 
 /** Starts a flow's published (or given) version in a conversation; null when a live session holds it. */
-export async function startSession(options: { flow: Flow; version: FlowVersion; conversation: Conversation; trigger: string; variables?: Record<string, unknown> }) {
+export async function startSession(options: { flow: Flow; version: RunnableVersion; conversation: Conversation; trigger: string; variables?: Record<string, unknown> }) {
   const { flow, version, conversation } = options
   const settings = await botSettings(flow.workspaceId)
   const now = DateTime.now()
@@ -147,11 +149,18 @@ export async function startSession(options: { flow: Flow; version: FlowVersion; 
   )
   if (!rows.length) return null
   const sessionId = Number(rows[0].id)
-  await db.from('bot_flows').where('id', flow.id).increment('sessions_started', 1)
   await hooks.emit('bot.sessionStarted', { workspaceId: flow.workspaceId, sessionId, flowId: flow.id, conversationId: conversation.id, trigger: options.trigger })
   await advance({ id: sessionId, workspaceId: flow.workspaceId }, { kind: 'start' }, settings)
+  // After the first answer: every new session of a flow updates this one row.
+  await db.from('bot_flows').where('id', flow.id).increment('sessions_started', 1)
   return sessionId
 }
+
+/** A session by id, or the live one of a conversation (a customer's answer: found and locked in one query). */
+type Target = { workspaceId: number } & ({ id: number } | { conversationId: number })
+
+/** What a step found under the lock: an active session, a paused or handed-off one, one past its idle time. */
+export type Found = 'active' | 'held' | 'expired' | null
 
 /**
  * Moves a session on: from its start, with the customer's answer, or when its delay is over.
@@ -160,11 +169,30 @@ export async function startSession(options: { flow: Flow; version: FlowVersion; 
  * settings, when the caller has just read them.
  */
 export async function advance(target: { id: number; workspaceId: number }, input: StepInput, known?: BotSettings) {
+  return (await move(target, input, known)).session
+}
+
+/** A customer's message to the live session of their conversation, if any; a session past its idle time is left alone (`expired`). */
+export function answerInConversation(workspaceId: number, conversationId: number, input: StepInput) {
+  return move({ workspaceId, conversationId }, input)
+}
+
+async function move(target: Target, input: StepInput, known?: BotSettings) {
   const settings = known ?? (await botSettings(target.workspaceId))
   let step: Step | null = null
+  let found: Found = null
   const session = await db.transaction(async (trx) => {
-    const session = await BotSession.query({ client: trx }).where('workspace_id', target.workspaceId).where('id', target.id).forUpdate().first()
-    if (!session || session.status !== 'active') return session
+    const query = BotSession.query({ client: trx }).where('workspace_id', target.workspaceId)
+    if ('id' in target) query.where('id', target.id)
+    else query.where('conversation_id', target.conversationId).whereIn('status', LIVE_STATUSES)
+    const session = await query.forUpdate().first()
+    if (!session) return session
+    if ('conversationId' in target && session.expiresAt <= DateTime.now()) {
+      found = 'expired'
+      return session
+    }
+    found = session.status === 'active' ? 'active' : 'held'
+    if (session.status !== 'active') return session
     if (input.kind === 'answer' && session.waiting !== 'answer') return session
     if (input.kind === 'wake' && (session.waiting !== 'delay' || !session.wakeAt || session.wakeAt > DateTime.now())) return session
     if (input.kind === 'start' && session.waiting !== null) return session
@@ -181,24 +209,28 @@ export async function advance(target: { id: number; workspaceId: number }, input
     if (outcome === null || 'next' in outcome) outcome = await run(step, nodeId)
     finish(step, outcome)
     await session.useTransaction(trx).save()
-    await recordEntries(step)
     return session
   })
-  if (!step || !session) return session
+  const result = { session, found: found as Found }
+  if (!step || !session) return result
   const { outbox, after, conversation } = step as Step
-  if (conversation && !(await deliver(session, conversation, outbox))) return session
+  const delivered = !conversation || (await deliver(session, conversation, (step as Step).scope.contact, outbox))
+  // Counted once the answer is queued: in the step, every session at a node would queue on its counter's row lock.
+  await recordEntries(step)
+  if (!delivered) return result
   for (const fire of after) await fire()
-  return session
+  return result
 }
 
 /**
  * Queues the step's messages in order. A refusal (the 24-hour window closed and no template)
  * fails the session at the node that spoke, and nothing of the step is announced.
  */
-async function deliver(session: BotSession, conversation: Conversation, outbox: Step['outbox']) {
+async function deliver(session: BotSession, conversation: Conversation, contact: Contact, outbox: Step['outbox']) {
   for (const { nodeId, input } of outbox) {
     try {
-      await sendMessage({ conversation, input, author: { type: 'bot', id: session.flowId } })
+      // The contact as the step left it (committed): sendMessage need not read it again.
+      await sendMessage({ conversation, contact, input, author: { type: 'bot', id: session.flowId } })
     } catch (error) {
       if (!(error instanceof Refusal)) throw error
       const now = DateTime.now()
@@ -387,11 +419,7 @@ async function execute(step: Step, node: FlowNode): Promise<Outcome> {
     }
     case 'jump': {
       const data = node.data as NodeData<'jump'>
-      const target = await FlowVersion.query({ client: step.trx })
-        .where('workspace_id', session.workspaceId)
-        .where('flow_id', data.flowId)
-        .where('state', 'published')
-        .first()
+      const target = await FlowVersion.published({ id: data.flowId, workspaceId: session.workspaceId }, step.trx)
       if (!target) return { end: 'failed', error: `node ${node.id}: flow ${data.flowId} has no published version` }
       // The session goes on in the other flow: counted as completed here, started there.
       if (!step.test) {
@@ -484,6 +512,11 @@ function finish(step: Step, outcome: Outcome) {
   session.variables = step.scope.variables
   session.expiresAt = now.plus({ minutes: step.idleMinutes })
   if (session.testState) keepTestState(step, session.testState, outcome)
+  const conversation = step.conversation
+  const handled = 'wait' in outcome
+  if (conversation && conversation.status === (handled ? 'open' : 'pending')) {
+    step.announce(() => markBotHandled(session.workspaceId, conversation.id, handled))
+  }
   if ('wait' in outcome) {
     session.waiting = outcome.wait
     session.wakeAt = outcome.wait === 'delay' ? outcome.until : null
@@ -533,5 +566,5 @@ export function scheduleWake(session: { id: number; workspaceId: number; wakeAt:
 function recordEntries(step: Step) {
   if (step.test) return
   const { workspaceId, flowId } = step.session
-  return countNodes(step.trx, 'entered', step.entered.map((nodeId) => ({ workspaceId, flowId, nodeId })))
+  return countNodes(db.connection(), 'entered', step.entered.map((nodeId) => ({ workspaceId, flowId, nodeId })))
 }

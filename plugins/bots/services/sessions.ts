@@ -6,11 +6,11 @@ import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import type { InboundClaim } from '#messaging/hooks'
 import Conversation from '#messaging/models/conversation'
-import BotSession, { LIVE_STATUSES } from '#bots/models/bot_session'
 import FlowVersion from '#bots/models/flow_version'
-import { advance, botSettings, startSession } from '#bots/services/runtime'
+import { answerInConversation, botSettings, startSession } from '#bots/services/runtime'
 import { flowFor } from '#bots/services/triggers'
 import { countNodes } from '#bots/services/stats'
+import { markBotHandled } from '#bots/services/conversation_status'
 
 /**
  * Does the bot handle this message? A live session answers for its conversation: an active one
@@ -18,16 +18,9 @@ import { countNodes } from '#bots/services/stats'
  * one, a trigger may start a flow, but never in a conversation a human is assigned to.
  */
 export async function claimInbound(claim: InboundClaim): Promise<{ plugin: string } | undefined> {
-  const live = await BotSession.query()
-    .where('workspace_id', claim.workspaceId)
-    .where('conversation_id', claim.conversationId)
-    .whereIn('status', LIVE_STATUSES)
-    .first()
-  if (live && live.expiresAt > DateTime.now()) {
-    if (live.status !== 'active') return undefined
-    await advance(live, { kind: 'answer', type: claim.type, content: claim.content })
-    return { plugin: 'bots' }
-  }
+  const { session: live, found } = await answerInConversation(claim.workspaceId, claim.conversationId, { kind: 'answer', type: claim.type, content: claim.content })
+  if (found === 'active') return { plugin: 'bots' }
+  if (found === 'held') return undefined
   // Past its idle time (the sweeper had not come by yet): it ends, and triggers may start anew.
   if (live) await expireSessions(live.id)
 
@@ -35,7 +28,8 @@ export async function claimInbound(claim: InboundClaim): Promise<{ plugin: strin
   if (!conversation || conversation.assigneeId !== null) return undefined
   const flow = await flowFor(claim)
   if (!flow) return undefined
-  const version = await FlowVersion.query().where('workspace_id', flow.workspaceId).where('flow_id', flow.id).where('state', 'published').firstOrFail()
+  const version = await FlowVersion.published(flow)
+  if (!version) return undefined
   const started = await startSession({ flow, version, conversation, trigger: flow.trigger.type })
   return started === null ? undefined : { plugin: 'bots' }
 }
@@ -53,6 +47,7 @@ export async function pauseInConversation(workspaceId: number, conversationId: n
       'node_id',
     ])
   await countDrops(paused.map((row) => ({ ...row, workspace_id: workspaceId })))
+  if (paused.length) await markBotHandled(workspaceId, conversationId, false)
 }
 
 /**
@@ -67,10 +62,13 @@ export async function expireSessions(sessionId?: number) {
               where status in ('active', 'paused', 'handed_off') and expires_at <= ? ${sessionId ? 'and id = ?' : ''}
               for update skip locked) old
       where s.id = old.id
-      returning s.workspace_id, s.flow_id, s.node_id, old.status as previous`,
+      returning s.workspace_id, s.flow_id, s.node_id, s.conversation_id, old.status as previous`,
     [now, now, now, ...(sessionId ? [sessionId] : [])]
   )
-  await countDrops(rows.filter((row: { previous: string }) => row.previous === 'active'))
+  const active = rows.filter((row: { previous: string }) => row.previous === 'active')
+  await countDrops(active)
+  // Test sessions have no conversation.
+  for (const row of active) if (row.conversation_id) await markBotHandled(row.workspace_id, Number(row.conversation_id), false)
   return rows.length
 }
 

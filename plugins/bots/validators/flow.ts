@@ -40,3 +40,20 @@ export const testAnswerValidator = vine.compile(
     reply: vine.object({ id: vine.string().maxLength(256), title: vine.string().maxLength(24), kind: vine.enum(['button', 'list']) }).optional(),
   })
 )
+
+/** API: the flows' page. */
+export const apiFlowListValidator = vine.compile(
+  vine.object({ page: vine.number().withoutDecimals().min(1).max(100_000).optional(), perPage: vine.number().withoutDecimals().min(1).max(100).optional() })
+)
+
+/** API: a flow's document (docs/bot-flow-schema.md) as JSON, checked node by node by services/flow_schema.ts. */
+const flowDocument = () => vine.object({}).allowUnknownProperties()
+
+/** API: a new flow from a document; `name` when the document has none (or to rename it). */
+export const apiImportValidator = vine.compile(vine.object({ name: vine.string().trim().minLength(1).maxLength(120).optional(), document: flowDocument() }))
+
+/** API: the document becomes the flow's draft. */
+export const apiDraftValidator = vine.compile(vine.object({ document: flowDocument() }))
+
+/** API: which version to export (an id of the flow's). */
+export const apiExportValidator = vine.compile(vine.object({ version: vine.number().positive().withoutDecimals().max(Number.MAX_SAFE_INTEGER).optional() }))

@@ -9,8 +9,10 @@ export interface ChangeStatusOptions {
   status: ConversationStatus
   /** For `snoozed`: a local date and time ("2025-01-31T09:00") in `timezone`. */
   snoozedUntil?: string
-  timezone: string
-  actorId: number
+  /** For `snoozed`: the workspace's time zone. */
+  timezone?: string
+  /** Null: the platform (a bot, through `conversation.setStatus`). */
+  actorId: number | null
 }
 
 /**
@@ -22,7 +24,7 @@ export interface ChangeStatusOptions {
 export async function changeConversationStatus({ conversation, status, snoozedUntil, timezone, actorId }: ChangeStatusOptions) {
   let until: DateTime | null = null
   if (status === 'snoozed') {
-    until = DateTime.fromISO(snoozedUntil ?? '', { zone: timezone })
+    until = DateTime.fromISO(snoozedUntil ?? '', { zone: timezone ?? 'UTC' })
     if (!until.isValid || until <= DateTime.now()) throw new Refusal('Choose a time in the future', 'snoozedUntil')
   }
   const previousStatus = conversation.status

@@ -16,6 +16,8 @@ export interface SendMessageOptions {
   conversation: Conversation
   input: SendMessageInput
   author: { type: MessageAuthor; id: string | number | null }
+  /** The conversation's contact when the caller has just read it (a bot's step): one query less. */
+  contact?: Contact
 }
 
 /**
@@ -105,10 +107,13 @@ async function draft({ conversation, input, author }: SendMessageOptions, contac
  * conversations move up the inbox, and each channel's sender is woken once.
  */
 export async function sendMessages(items: SendMessageOptions[]): Promise<SendOutcome[]> {
-  const contactIds = [...new Set(items.map(({ conversation }) => conversation.contactId))]
-  const workspaceIds = [...new Set(items.map(({ conversation }) => conversation.workspaceId))]
-  const contacts = contactIds.length ? await Contact.query().whereIn('workspace_id', workspaceIds).whereIn('id', contactIds) : []
-  const contactById = new Map(contacts.map((contact) => [contact.id, contact]))
+  const contactById = new Map(items.flatMap(({ contact }) => (contact ? [[contact.id, contact] as const] : [])))
+  const missing = items.filter(({ conversation }) => !contactById.has(conversation.contactId)).map(({ conversation }) => conversation)
+  if (missing.length) {
+    const contactIds = [...new Set(missing.map((conversation) => conversation.contactId))]
+    const workspaceIds = [...new Set(missing.map((conversation) => conversation.workspaceId))]
+    for (const contact of await Contact.query().whereIn('workspace_id', workspaceIds).whereIn('id', contactIds)) contactById.set(contact.id, contact)
+  }
 
   const outcomes: (SendOutcome | null)[] = []
   const rows: object[] = []

@@ -22,7 +22,7 @@ const sessionOf = (conversation: Conversation) => BotSession.query().where('conv
 const tap = (id: string, title: string) => ({ type: 'interactive' as const, content: { type: 'button_reply', button_reply: { id, title } } })
 
 const events: { hook: string; payload: any }[] = []
-for (const hook of ['bot.sessionStarted', 'bot.completed', 'bot.handoff', 'conversation.assigned'] as const) {
+for (const hook of ['bot.sessionStarted', 'bot.completed', 'bot.handoff', 'conversation.assigned', 'conversation.statusChanged'] as const) {
   hooks.tap(hook, { plugin: 'core' }, (payload: any) => void events.push({ hook, payload }))
 }
 
@@ -125,7 +125,7 @@ test.group('Bots: the runtime, node by node', (group) => {
     assert.deepEqual(saved.attributes.tags, ['size-xl'])
   })
 
-  test('HTTP request: response fields into variables; an error status, a timeout and a private address take the error exit', async ({ assert, cleanup }) => {
+  test('HTTP request: response fields into variables; an error status, a timeout, a private address and a name resolving to one take the error exit', async ({ assert, cleanup }) => {
     const server: Server = createServer((request, response) => {
       if (request.url === '/slow') return void setTimeout(() => response.end('{}'), 1000)
       if (request.url === '/fail') return void response.writeHead(500).end('no')
@@ -153,6 +153,10 @@ test.group('Bots: the runtime, node by node', (group) => {
       assert.equal(await run(`${base}/fail`, true), 'failed: HTTP 500')
       assert.equal(await run(`${base}/slow`, true, 200), 'failed: timed out after 200 ms')
       assert.equal(await run(`${base}/orders`, false), 'failed: 127.0.0.1 is a private address')
+      // Checked where the socket connects (its lookup), not before the request: no DNS-rebinding window.
+      const byName = base.replace('127.0.0.1', 'localhost')
+      assert.equal(await run(`${byName}/orders`, false), 'failed: localhost is a private address')
+      assert.equal(await run(`${byName}/orders`, true), 'order 77 Bearer Jürgen')
     } finally {
       httpPolicy.allowPrivate = false
     }
@@ -306,6 +310,64 @@ test.group('Bots: the runtime, node by node', (group) => {
     assert.equal((await sessionOf(conversation)).status, 'active')
     await hooks.emit('conversation.assigned', { workspaceId: workspace.id, conversationId: conversation.id, assigneeId: user.id, previousAssigneeId: null, actorId: user.id })
     assert.equal((await sessionOf(conversation)).status, 'paused')
+  })
+
+  test("while a bot answers, the conversation is pending (out of the inbox's open list); a handoff, a person's reply or assignment, or the end open it again", async ({ assert, client }) => {
+    const { workspace, user, conversation } = await botWorkspace()
+    await pluginEnablement.enable(workspace, 'inbox', user.id)
+    await liveFlow(workspace.id, [
+      { id: 'q', type: 'question', data: { text: 'Your name?', kind: 'text', saveTo: 'vars.name', next: 'h' } },
+      { id: 'h', type: 'handoff', data: { message: 'A colleague will answer, {{vars.name}}.' } },
+    ])
+    const statusOf = async (c: Conversation) => (await Conversation.findOrFail(c.id)).status
+    const listed = async (status: string) => (await client.get(`/w/${workspace.slug}/inbox`).qs({ status }).loginAs(user)).text().includes('Jürgen')
+
+    await customerSays(conversation, 'hi')
+    assert.equal(await statusOf(conversation), 'pending')
+    assert.deepInclude(events.find((e) => e.hook === 'conversation.statusChanged')!.payload, { status: 'pending', previousStatus: 'open', actorId: null })
+    assert.isFalse(await listed('open'))
+    assert.isTrue(await listed('pending'))
+
+    // The handoff: open again, unassigned (the flow names nobody), for people.
+    await customerSays(conversation, 'Anna')
+    assert.equal((await sessionOf(conversation)).status, 'handed_off')
+    const opened = await Conversation.findOrFail(conversation.id)
+    assert.equal(opened.status, 'open')
+    assert.isNull(opened.assigneeId)
+    assert.isTrue(await listed('open'))
+
+    // A person's reply, and a person's assignment, pause the bot and open the conversation.
+    const replied = await botWorkspace()
+    await pluginEnablement.enable(replied.workspace, 'inbox', replied.user.id)
+    await liveFlow(replied.workspace.id, [{ id: 'q', type: 'question', data: { text: 'Your name?', kind: 'text', next: 'e' } }, { id: 'e', type: 'end', data: {} }])
+    await customerSays(replied.conversation, 'hi')
+    assert.equal(await statusOf(replied.conversation), 'pending')
+    await sendMessage({ conversation: replied.conversation, input: { type: 'text', text: { body: 'Human here' } } as any, author: { type: 'agent', id: replied.user.id } })
+    assert.equal((await sessionOf(replied.conversation)).status, 'paused')
+    assert.equal(await statusOf(replied.conversation), 'open')
+
+    const assigned = await botWorkspace()
+    await liveFlow(assigned.workspace.id, [{ id: 'q', type: 'question', data: { text: 'Your name?', kind: 'text', next: 'e' } }, { id: 'e', type: 'end', data: {} }])
+    await customerSays(assigned.conversation, 'hi')
+    // Where the inbox is off the bot writes the column itself.
+    assert.equal(await statusOf(assigned.conversation), 'pending')
+    const { workspace: ws, user: person, conversation: held } = assigned
+    await hooks.emit('conversation.assigned', { workspaceId: ws.id, conversationId: held.id, assigneeId: person.id, previousAssigneeId: null, actorId: person.id })
+    assert.equal((await sessionOf(held)).status, 'paused')
+    assert.equal(await statusOf(held), 'open')
+
+    // The end opens it too; a person's own status meanwhile stands.
+    const ended = await botWorkspace()
+    await liveFlow(ended.workspace.id, [{ id: 'q', type: 'question', data: { text: 'Your name?', kind: 'text', next: 'e' } }, { id: 'e', type: 'end', data: { message: 'Bye' } }])
+    await customerSays(ended.conversation, 'hi')
+    await customerSays(ended.conversation, 'Anna')
+    assert.equal((await sessionOf(ended.conversation)).status, 'completed')
+    assert.equal(await statusOf(ended.conversation), 'open')
+    await customerSays(ended.conversation, 'hi')
+    assert.equal(await statusOf(ended.conversation), 'pending')
+    await Conversation.query().where('id', ended.conversation.id).update({ status: 'resolved' })
+    await customerSays(ended.conversation, 'Anna')
+    assert.equal(await statusOf(ended.conversation), 'resolved')
   })
 
   test('where the bots are switched off the message is left to people', async ({ assert }) => {

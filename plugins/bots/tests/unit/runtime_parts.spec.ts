@@ -3,7 +3,7 @@ import { DateTime } from 'luxon'
 import Contact from '#messaging/models/contact'
 import { answerOf, parseAnswer, pickOption } from '#bots/services/answers'
 import { chooseBranch, holds } from '#bots/services/conditions'
-import { isPrivateAddress } from '#bots/services/http_request'
+import { isForbiddenAddress } from '#core/address_guard'
 import { isBusinessHours, render, type Scope } from '#bots/services/scope'
 
 function scope(variables: Record<string, unknown> = {}): Scope {
@@ -78,8 +78,8 @@ test.group('Bots: variables, answers, conditions, addresses', () => {
 
   test('private, loopback, link-local and carrier-NAT addresses are recognized; public ones are not', ({ assert }) => {
     for (const address of ['127.0.0.1', '10.1.2.3', '172.20.0.1', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '::1', 'fd00::1', 'fe80::1', '::ffff:127.0.0.1']) {
-      assert.isTrue(isPrivateAddress(address), address)
+      assert.isTrue(isForbiddenAddress(address), address)
     }
-    for (const address of ['8.8.8.8', '172.32.0.1', '2606:4700::1111', '100.128.0.1']) assert.isFalse(isPrivateAddress(address), address)
+    for (const address of ['8.8.8.8', '172.32.0.1', '2606:4700::1111', '100.128.0.1']) assert.isFalse(isForbiddenAddress(address), address)
   })
 })
