@@ -155,10 +155,14 @@ test.group('API v1: contacts and conversations', (group) => {
     const conversation = await Conversation.create({ workspaceId: theirs.workspace.id, contactId: contact.id, channelId: channel.id, status: 'open', lastActivityAt: DateTime.now(), unreadCount: 0 })
 
     const media = await storeMedia({ workspaceId: theirs.workspace.id, bytes: Buffer.from('x'), mime: 'text/plain', filename: 'x.txt' })
-    // The CRM's API (/api/v1/crm/…) on in both, with their tag, segment and import, and a token of mine that may use it.
-    for (const side of [mine, theirs]) await pluginEnablement.enable(side.workspace, 'crm', side.user.id)
-    const crmToken = (await issueApiToken(mine.user, mine.workspace, 'crm', ['crm.view', 'crm.edit', 'crm.manage', 'crm.delete', 'crm.import'])).secret
+    // The CRM's and the bots' APIs (/api/v1/crm/…, /api/v1/bots/…) on in both, with their tag, segment, import and flow, and tokens of mine that may use them.
+    for (const side of [mine, theirs]) for (const plugin of ['crm', 'bots']) await pluginEnablement.enable(side.workspace, plugin, side.user.id)
+    const pluginTokens: Record<string, string> = {
+      crm: (await issueApiToken(mine.user, mine.workspace, 'crm', ['crm.view', 'crm.edit', 'crm.manage', 'crm.delete', 'crm.import'])).secret,
+      bots: (await issueApiToken(mine.user, mine.workspace, 'bots', ['bots.view', 'bots.manage'])).secret,
+    }
     const now = new Date()
+    const [flow] = await db.table('bot_flows').insert({ workspace_id: theirs.workspace.id, name: 'Welcome', trigger: JSON.stringify({ type: 'keyword', keywords: ['hi'] }), created_at: now, updated_at: now }).returning('id')
     const [tag] = await db.table('crm_tags').insert({ workspace_id: theirs.workspace.id, name: 'VIP', color: '#cc0000', created_at: now, updated_at: now }).returning('id')
     const [segment] = await db.table('crm_segments').insert({ workspace_id: theirs.workspace.id, name: 'All', filter: JSON.stringify({ match: 'all', rules: [] }), created_at: now, updated_at: now }).returning('id')
     const [contactImport] = await db
@@ -166,7 +170,7 @@ test.group('API v1: contacts and conversations', (group) => {
       .insert({ workspace_id: theirs.workspace.id, status: 'done', filename: 'a.csv', path: 'x', format: 'csv', headers: '[]', created_at: now, updated_at: now })
       .returning('id')
     // Every /api/v1 route with an :id, generated from the router: a route added later is covered too.
-    const ids: Record<string, number> = { channels: channel.id, contacts: contact.id, conversations: conversation.id, media: media.id, tags: tag.id, segments: segment.id, imports: contactImport.id }
+    const ids: Record<string, number> = { channels: channel.id, contacts: contact.id, conversations: conversation.id, media: media.id, tags: tag.id, segments: segment.id, imports: contactImport.id, flows: flow.id }
     router.commit()
     const routes = Object.values(router.toJSON() as Record<string, { pattern: string; methods: string[] }[]>)
       .flat()
@@ -178,7 +182,7 @@ test.group('API v1: contacts and conversations', (group) => {
       const resource = segments[segments.indexOf(':id') - 1]
       assert.property(ids, resource, `a record of "${resource}" for ${route.pattern}`)
       const url = route.pattern.replace(':id', String(ids[resource])).replace(':tagId', String(tag.id))
-      const token = route.pattern.startsWith('/api/v1/crm/') ? crmToken : mine.token
+      const token = pluginTokens[route.pattern.split('/')[3]] ?? mine.token
       for (const method of route.methods.filter((m) => m !== 'HEAD')) {
         const response = await client.request(url, method as any).bearerToken(token).json({})
         assert.equal(response.status(), 404, `${method} ${url}`)
