@@ -38,6 +38,7 @@ const ApiWorkspaceController = () => import('#tenancy/controllers/api_workspace_
 const OpenApiController = () => import('#core/openapi_controller')
 const MarketplaceController = () => import('#marketplace/controllers/marketplace_controller')
 const TrustedKeysController = () => import('#marketplace/controllers/trusted_keys_controller')
+const MarketplaceLimitsController = () => import('#marketplace/controllers/limits_controller')
 const ApiMarketplaceController = () => import('#marketplace/controllers/api_marketplace_controller')
 const RegistryController = () => import('#marketplace/controllers/registry_controller')
 
@@ -124,7 +125,10 @@ router
         router.get('/marketplace/keys', [TrustedKeysController, 'index']).as('marketplace.keys.index').use(middleware.can('organization.manage'))
         router.post('/marketplace/keys', [TrustedKeysController, 'store']).as('marketplace.keys.store').use(middleware.can('organization.manage'))
         router.delete('/marketplace/keys/:id', [TrustedKeysController, 'destroy']).as('marketplace.keys.destroy').use(middleware.can('organization.manage'))
+        router.get('/marketplace/limits', [MarketplaceLimitsController, 'show']).as('marketplace.limits.show').use(middleware.can('organization.manage'))
+        router.put('/marketplace/limits', [MarketplaceLimitsController, 'update']).as('marketplace.limits.update').use(middleware.can('organization.manage'))
         router.get('/marketplace/:package', [MarketplaceController, 'show']).as('marketplace.show').use(middleware.can('marketplace.manage'))
+        router.get('/marketplace/:package/metrics', [MarketplaceController, 'metrics']).as('marketplace.metrics').use(middleware.can('marketplace.manage'))
         router.get('/marketplace/:package/install', [MarketplaceController, 'consent']).as('marketplace.consent').use(middleware.can('marketplace.manage'))
         router.post('/marketplace/:package/install', [MarketplaceController, 'install']).as('marketplace.install').use(middleware.can('marketplace.manage'))
         router.put('/marketplace/:package/settings', [MarketplaceController, 'updateSettings']).as('marketplace.settings').use(middleware.can('marketplace.manage'))

@@ -35,6 +35,7 @@ export const AUDIT_ACTIONS = [
   'marketplace.settings_changed',
   'marketplace.key_trusted',
   'marketplace.key_removed',
+  'marketplace.limits_changed',
 ] as const
 
 /** Actions plugins add (`registerAuditActions`), typed by declaration merging: `interface PluginAuditActions { 'channel.connected': true }`. */

@@ -2,7 +2,8 @@
  * Installed packages from the database into this process's runtime. Every load re-checks the
  * stored archive: its SHA-256 against the one recorded when it was stored, then verifyPackage
  * (signature by a key the organization trusts, every file's hash, engine range). A refusal never
- * loads the script: the installation is marked quarantined with the reason.
+ * loads the script: the installation is marked quarantined with the reason. It runs under its
+ * organization's per-call limits (organizations.marketplace_limits; none set: the defaults).
  *
  * Changes made by one process (install, settings, disable, block) are published on Redis; every
  * web and worker process reloads that one installation.
@@ -36,7 +37,7 @@ export async function loadInstallation(installation: MarketplaceInstallation): P
   }
   await installation.load('packageVersion')
   const stored = installation.packageVersion
-  const workspace = await Workspace.findOrFail(workspaceId)
+  const workspace = await Workspace.query().where('id', workspaceId).preload('organization').firstOrFail()
   try {
     if (createHash('sha256').update(stored.archive).digest('hex') !== stored.sha256) {
       throw new PackageRefused('tampered', 'The stored archive does not match the SHA-256 recorded when it was stored')
@@ -52,6 +53,7 @@ export async function loadInstallation(installation: MarketplaceInstallation): P
       settings: installation.settings,
       secrets: installation.secretValues(),
       allowInternalHosts: marketplaceConfig.allowInternalHosts,
+      limits: workspace.organization.marketplaceLimits ?? undefined,
     })
     return 'loaded'
   } catch (error) {

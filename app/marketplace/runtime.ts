@@ -49,6 +49,7 @@ export interface InstallState {
 export interface InstallMetrics {
   calls: number
   faults: number
+  lastFault: InstallState['lastFault']
   p50Ms: number | null
   p99Ms: number | null
   /** The warm isolate's heap now (bytes); 0 when it is not loaded. */
@@ -155,7 +156,7 @@ export class MarketplaceRuntime {
     if (!installed) return undefined
     const { heaps } = await this.runner.stats()
     const { timings, state } = installed
-    return { calls: timings.total, faults: state.faults, p50Ms: timings.percentile(0.5), p99Ms: timings.percentile(0.99), heapBytes: heaps[installed.key] ?? 0, logs: [...state.logs] }
+    return { calls: timings.total, faults: state.faults, lastFault: state.lastFault, p50Ms: timings.percentile(0.5), p99Ms: timings.percentile(0.99), heapBytes: heaps[installed.key] ?? 0, logs: [...state.logs] }
   }
 
   /** The hook gate's answer for `marketplace:<id>` taps (synchronous, no query). */

@@ -48,6 +48,7 @@ navigation
   .add({ key: 'plugins', label: 'nav.plugins', icon: 'puzzle', route: 'workspace.plugins.index', ability: 'plugins.manage', section: 'settings', order: 45 })
   .add({ key: 'marketplace', label: 'nav.marketplace', icon: 'puzzle', route: 'workspace.marketplace.index', ability: 'marketplace.manage', section: 'settings', order: 46 })
   .add({ key: 'marketplace_keys', label: 'nav.marketplace_keys', icon: 'key', route: 'workspace.marketplace.keys.index', ability: 'organization.manage', section: 'settings', order: 55 })
+  .add({ key: 'marketplace_limits', label: 'nav.marketplace_limits', icon: 'shield', route: 'workspace.marketplace.limits.show', ability: 'organization.manage', section: 'settings', order: 56 })
   .add({ key: 'branding', label: 'nav.branding', icon: 'palette', route: 'workspace.branding.show', ability: 'organization.manage', section: 'settings', order: 50 })
   .add({ key: 'hooks', label: 'nav.hooks', icon: 'queue', route: 'workspace.hooks.diagnostics', ability: 'diagnostics.view', section: 'settings', order: 70 })
   .add({ key: 'jobs', label: 'nav.jobs', icon: 'queue', route: 'workspace.jobs.index', ability: 'jobs.manage', section: 'settings', order: 60 })

@@ -1,6 +1,6 @@
 import { test } from '@japa/runner'
 import { truncateTables } from '#tests/helpers/database'
-import { workspaceWithMember } from '#database/factories/index'
+import { makeOrganizationStaff, workspaceWithMember } from '#database/factories/index'
 import { marketplace, PLUGIN_PREFIX } from '#marketplace/runtime'
 import { TEST_HOOK, defineTestHook, emitTestHook, manifestOf, published, trustAcme } from '#tests/helpers/marketplace'
 
@@ -46,8 +46,19 @@ export default { async '${TEST_HOOK}'(event) { log('saw', event.workspaceId, awa
 
     await emitTestHook({ workspaceId: workspace.id })
     await page.reload()
-    await page.getByText(`saw ${workspace.id} refund`).waitFor()
+    // The log and the metrics come into the page by HTMX after it loads.
+    await page.getByTestId('metrics-log').getByText(`saw ${workspace.id} refund`).waitFor()
+    assert.equal(await page.locator('[data-metric="calls"]').textContent(), '1')
     // Nothing spills sideways at phone width.
+    assert.isAtMost(await page.evaluate(() => document.documentElement.scrollWidth), 360)
+
+    // Organization staff set the limits of its plugins; a figure over the instance maximum is refused on the field.
+    await makeOrganizationStaff(workspace, user)
+    await page.goto(`/w/${workspace.slug}/marketplace/limits`)
+    await page.getByLabel('CPU time per call (ms)').fill('5000')
+    await page.evaluate(() => document.querySelector('[data-testid=limits]')!.setAttribute('novalidate', ''))
+    await page.getByRole('button', { name: 'Save' }).click()
+    await page.getByText('CPU time per call may be at most 1000: the maximum of this instance').waitFor()
     assert.isAtMost(await page.evaluate(() => document.documentElement.scrollWidth), 360)
   }).timeout(60_000)
 })

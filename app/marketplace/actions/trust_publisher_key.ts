@@ -32,12 +32,9 @@ export async function removePublisherKey(workspace: Workspace, id: number, actor
   if (!key) return false
   await key.delete()
   // What this key signed stops now, in every workspace of the organization (quarantined on reload).
-  const signed = await MarketplaceInstallation.query()
-    .join('workspaces', 'workspaces.id', 'marketplace_installations.workspace_id')
+  const signed = await MarketplaceInstallation.ofOrganization(workspace.organizationId)
     .join('marketplace_package_versions as v', 'v.id', 'marketplace_installations.package_version_id')
-    .where('workspaces.organization_id', workspace.organizationId)
     .where('v.key_id', key.keyId)
-    .select('marketplace_installations.*')
   for (const installation of signed) await installationChanged(installation.workspaceId, installation.packageId)
   await AuditLog.recordIn(workspace, 'marketplace.key_removed', actorId, { publisher: key.publisher, keyId: key.keyId }, ctx)
   return true

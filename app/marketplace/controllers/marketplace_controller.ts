@@ -40,8 +40,14 @@ export default class MarketplaceController {
       lines: consentLines(latest.manifest),
       trusted: trusted.has(latest.keyId),
       installation,
-      runtime: installation ? (marketplace.state(pkg.id, ctx.tenant.workspace.id) ?? null) : null,
     })
+  }
+
+  /** The installation's script as this process's runtime sees it (the page loads it by HTMX, so the page itself waits on no runner). */
+  async metrics(ctx: HttpContext) {
+    const installation = await installationOr404(ctx)
+    const metrics = await marketplace.metrics(installation.packageId, ctx.tenant.workspace.id)
+    return ctx.view.render('partials/marketplace/metrics', { metrics: metrics ?? null })
   }
 
   /** The consent screen: every permission in plain words; on an upgrade, what changes. */

@@ -58,6 +58,14 @@ export default class MarketplaceInstallation extends BaseModel {
   @column.dateTime({ autoCreate: true, autoUpdate: true })
   declare updatedAt: DateTime
 
+  /** Every installation in the workspaces of one organization. */
+  static ofOrganization(organizationId: number) {
+    return this.query()
+      .join('workspaces', 'workspaces.id', 'marketplace_installations.workspace_id')
+      .where('workspaces.organization_id', organizationId)
+      .select('marketplace_installations.*')
+  }
+
   secretValues(): Record<string, string> {
     return this.secrets ? (encryption.decrypt<Record<string, string>>(this.secrets) ?? {}) : {}
   }

@@ -1,5 +1,5 @@
 import vine from '@vinejs/vine'
-import { CATEGORIES, type Manifest } from '#marketplace/manifest'
+import { CATEGORIES, PLATFORM_LIMITS, type Manifest } from '#marketplace/manifest'
 
 export const browseValidator = vine.compile(
   vine.object({
@@ -25,6 +25,20 @@ export const trustedKeyValidator = vine.compile(
   vine.object({
     publisher: vine.string().trim().minLength(2).maxLength(120),
     publicKey: vine.string().trim().maxLength(2000),
+  })
+)
+
+/** A limit the organization may set: a whole number up to the instance maximum; empty = the default. */
+const limit = (min: number, max: number) => vine.number().withoutDecimals().min(min).max(max).nullable().optional()
+
+/** The organization's per-call limits (payload in KB on the form, bytes in the runtime). */
+export const organizationLimitsValidator = vine.compile(
+  vine.object({
+    memoryMb: limit(8, PLATFORM_LIMITS.memoryMb),
+    cpuMs: limit(1, PLATFORM_LIMITS.cpuMs),
+    wallMs: limit(1, PLATFORM_LIMITS.wallMs),
+    subrequests: limit(0, PLATFORM_LIMITS.subrequests),
+    payloadKb: limit(1, PLATFORM_LIMITS.payloadBytes / 1024),
   })
 )
 

@@ -3,6 +3,7 @@ import { BaseModel, column, hasMany, afterSave, afterDelete } from '@adonisjs/lu
 import { accessChanged } from '#tenancy/access_cache'
 import type { HasMany } from '@adonisjs/lucid/types/relations'
 import Workspace from '#tenancy/models/workspace'
+import type { Limits } from '#marketplace/manifest'
 import OrganizationMember from '#tenancy/models/organization_member'
 
 /** The agency or reseller: owns workspaces and, optionally, a white-label brand. */
@@ -36,6 +37,10 @@ export default class Organization extends BaseModel {
 
   @column()
   declare requireTwoFactor: boolean
+
+  /** Per-call limits of its marketplace scripts (only the figures it set); null: the defaults. */
+  @column({ prepare: (value: Partial<Limits> | null) => (value ? JSON.stringify(value) : null) })
+  declare marketplaceLimits: Partial<Limits> | null
 
   @hasMany(() => Workspace)
   declare workspaces: HasMany<typeof Workspace>
