@@ -75,17 +75,19 @@ export default class MarketplaceController {
   }
 
   async updateSettings(ctx: HttpContext) {
-    const installation = await installationOr404(ctx)
-    const settings = await ctx.request.validateUsing(settingsValidator(installation.packageVersion.manifest))
-    await saveInstallationSettings(ctx.tenant.workspace, installation, { settings }, ctx.auth.user!.id, ctx)
-    ctx.session.flash('success', ctx.i18n.t('settings.saved'))
-    return this.#toPackage(ctx, installation.packageId)
+    return this.#save(ctx, 'settings')
   }
 
   async updateSecrets(ctx: HttpContext) {
+    return this.#save(ctx, 'secrets')
+  }
+
+  /** The settings form or the (write-only) secrets form, each validated against the manifest. */
+  async #save(ctx: HttpContext, part: 'settings' | 'secrets') {
     const installation = await installationOr404(ctx)
-    const secrets = await ctx.request.validateUsing(secretsValidator(installation.packageVersion.manifest))
-    await saveInstallationSettings(ctx.tenant.workspace, installation, { secrets }, ctx.auth.user!.id, ctx)
+    const validator = (part === 'settings' ? settingsValidator : secretsValidator)(installation.packageVersion.manifest)
+    const values = await ctx.request.validateUsing(validator)
+    await saveInstallationSettings(ctx.tenant.workspace, installation, { [part]: values }, ctx.auth.user!.id, ctx)
     ctx.session.flash('success', ctx.i18n.t('settings.saved'))
     return this.#toPackage(ctx, installation.packageId)
   }
