@@ -46,13 +46,17 @@ async function processTogether(batch: Batch) {
     const events = await query
     batch.taken = events.map((event) => Number(event.id))
     if (!events.length) return
-    const channels = await Channel.query({ client: trx }).whereIn('id', [...new Set(events.map((event) => event.channel_id))])
-    const channelById = new Map(channels.map((channel) => [channel.id, channel]))
+    // From the process cache (as the webhook endpoint reads them): a query less per batch.
+    const channelIds = [...new Set(events.map((event) => Number(event.channel_id)))]
+    const channels = await Promise.all(channelIds.map((id) => Channel.cached(id)))
+    const channelById = new Map(channels.filter((channel) => channel !== null).map((channel) => [channel.id, channel]))
     const inbound: Inbound[] = []
     const opts: { channel: Channel; event: OptEvent }[] = []
     const statuses: StatusOfChannel[] = []
     for (const stored of events) {
-      const channel = channelById.get(stored.channel_id)!
+      // A channel deleted meanwhile takes its events with it (on delete cascade).
+      const channel = channelById.get(Number(stored.channel_id))
+      if (!channel) continue
       for (const event of withoutNul(providers.get(channel.provider).parseWebhook(JSON.parse(stored.body)))) {
         if (event.kind === 'message') inbound.push({ channel, event })
         else if (event.kind === 'opt') opts.push({ channel, event })
