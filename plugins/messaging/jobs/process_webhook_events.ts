@@ -8,7 +8,7 @@ import Channel from '#messaging/models/channel'
 import type { OptEvent } from '#messaging/services/channel_provider'
 import { providers } from '#messaging/services/providers'
 import { adoptOrphans, applyStatuses, type Orphan, type StatusOfChannel } from '#messaging/services/statuses'
-import { storeInbound, type Announcement, type Inbound } from '#messaging/services/inbound'
+import { announceAll, storeInbound, type Announcement, type Inbound } from '#messaging/services/inbound'
 import { withoutNul } from '#messaging/services/sanitize'
 import { toE164, waIdOf } from '#messaging/services/phone'
 
@@ -69,7 +69,7 @@ async function processTogether(batch: Batch) {
     announce.push(...(await storeInbound(trx, inbound)))
     if (statuses.length) {
       const applied = await applyStatuses(trx, statuses)
-      for (const moved of applied.moved) announce.push(() => hooks.emit('message.statusChanged', moved))
+      for (const moved of applied.moved) announce.push({ conversationId: moved.conversationId, fire: () => hooks.emit('message.statusChanged', moved) })
       orphans = applied.orphans
     }
     await trx
@@ -78,7 +78,7 @@ async function processTogether(batch: Batch) {
       .update({ processed_at: DateTime.now().toSQL(), attempts: trx.knexRawQuery('attempts + 1'), last_error: null })
   })
   // Statuses parked for a message whose send job stored its id meanwhile (see services/statuses.ts).
-  for (const moved of await adoptOrphans(orphans)) announce.push(() => hooks.emit('message.statusChanged', moved))
+  for (const moved of await adoptOrphans(orphans)) announce.push({ conversationId: moved.conversationId, fire: () => hooks.emit('message.statusChanged', moved) })
   return announce
 }
 
@@ -149,21 +149,18 @@ export const processWebhookEvents = defineJob<{ eventIds?: number[] }>({
   attempts: MAX_ATTEMPTS,
   async handle({ eventIds }) {
     const failed: number[] = []
-    const fireAll = async (announce: Announcement[]) => {
-      for (const fire of announce) await fire()
-    }
     if (eventIds) {
       const done = await processBatch({ ids: eventIds })
       if (done.error) throw done.error
       failed.push(...done.failed)
-      await fireAll(done.announce)
+      await announceAll(done.announce)
     } else {
       await lowerWakeFlag(WAKE_FLAG)
       for (let round = 0; round < BATCHES_PER_JOB; round++) {
         const done = await processBatch({ next: true })
         failed.push(...done.failed)
         if (done.taken.length === BATCH_SIZE) await wakeWebhookProcessing()
-        await fireAll(done.announce)
+        await announceAll(done.announce)
         if (done.error) throw done.error
         if (done.taken.length < BATCH_SIZE) break
       }

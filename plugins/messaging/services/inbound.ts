@@ -11,7 +11,35 @@ import { fetchMedia } from '#messaging/jobs/fetch_media'
 const WINDOW_HOURS = 24
 
 /** Something that happened in the transaction, announced on the hook bus once it committed. */
-export type Announcement = () => Promise<unknown>
+/**
+ * What a batch announces once it committed (hooks, jobs), in its conversation's lane: a lane's
+ * announcements run in order, lanes side by side (`announceAll`), so the customers whose
+ * messages shared a batch do not wait for each other's bot steps.
+ */
+export interface Announcement {
+  conversationId: number
+  fire: () => Promise<unknown>
+}
+
+/** Lanes at once: each may hold a pooled connection (a bot's step, say). */
+const LANES_AT_ONCE = 8
+
+/** Fires `announcements`: in order within a conversation, up to LANES_AT_ONCE conversations at once. */
+export async function announceAll(announcements: Announcement[]) {
+  const lanes = new Map<number, Announcement[]>()
+  for (const announcement of announcements) {
+    const lane = lanes.get(announcement.conversationId)
+    if (lane) lane.push(announcement)
+    else lanes.set(announcement.conversationId, [announcement])
+  }
+  const waiting = [...lanes.values()]
+  const runLanes = async () => {
+    for (let lane = waiting.shift(); lane; lane = waiting.shift()) {
+      for (const announcement of lane) await announcement.fire()
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(LANES_AT_ONCE, waiting.length) }, runLanes))
+}
 
 export interface Inbound {
   channel: Channel
@@ -239,20 +267,23 @@ export async function storeInbound(trx: TransactionClientContract, batch: Inboun
     const firstMessage = contacts.created.has(contactId) && !announcedContacts.has(contactId)
     if (firstMessage) {
       announcedContacts.add(contactId)
-      announce.push(() => hooks.emit('contact.created', { workspaceId, contactId, phone: item.phone, source: 'inbound' }))
+      announce.push({ conversationId: conversation.id, fire: () => hooks.emit('contact.created', { workspaceId, contactId, phone: item.phone, source: 'inbound' }) })
     }
     // A new conversation, or one reopened from snoozed / resolved.
     if (conversation.opened && !announcedConversations.has(conversation.id)) {
       announcedConversations.add(conversation.id)
-      announce.push(() => hooks.emit('conversation.opened', { ...ids, reopened: conversation.reopened }))
+      announce.push({ conversationId: conversation.id, fire: () => hooks.emit('conversation.opened', { ...ids, reopened: conversation.reopened }) })
     }
-    announce.push(async () => {
-      await hooks.ask('message.claim', { ...ids, messageId, type: item.event.type, content: item.event.content, firstMessage })
-      const text = item.event.type === 'text' ? String((item.event.content as { body?: unknown }).body ?? '') : null
-      await hooks.emit('message.received', { ...ids, messageId, type: item.event.type, text })
+    announce.push({
+      conversationId: conversation.id,
+      fire: async () => {
+        await hooks.ask('message.claim', { ...ids, messageId, type: item.event.type, content: item.event.content, firstMessage })
+        const text = item.event.type === 'text' ? String((item.event.content as { body?: unknown }).body ?? '') : null
+        await hooks.emit('message.received', { ...ids, messageId, type: item.event.type, text })
+      },
     })
     if ((MEDIA_TYPES as readonly string[]).includes(item.event.type)) {
-      announce.push(() => jobs.dispatch(fetchMedia, { workspaceId, messageId }, { jobId: `media-${messageId}`, removeOnComplete: true }))
+      announce.push({ conversationId: conversation.id, fire: () => jobs.dispatch(fetchMedia, { workspaceId, messageId }, { jobId: `media-${messageId}`, removeOnComplete: true }) })
     }
   }
   return announce
