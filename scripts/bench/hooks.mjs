@@ -7,11 +7,11 @@
  * The bus is TypeScript: it is bundled on the fly with esbuild into tmp/ (tapable stays an
  * external import, so the installed tapable is the one measured) and imported from there.
  */
-import { rmSync, mkdirSync } from 'node:fs'
+import { rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { performance } from 'node:perf_hooks'
-import { BenchError, log } from './support.mjs'
+import { BenchError, bundleSources, envNumber, fixed, log, percentile } from './support.mjs'
 
 const TAPS = 20
 /** Issue 3: the bus adds ≤ 50 µs at p99 per emit (p99 of the bus − p99 of the direct calls). */
@@ -20,40 +20,15 @@ export const BUDGET = { overheadP99MaxUs: 50 }
 export const description = 'one emit through 20 taps on the hook bus vs. the same 20 async functions called directly'
 
 async function loadBus(root) {
-  let build
+  const name = `bench-hooks-bus-${process.pid}`
+  const { [name]: outfile } = await bundleSources(root, { [name]: 'app/hooks/bus.ts' }, { outdir: join(root, 'tmp'), external: ['tapable', '@adonisjs/*'] })
   try {
-    ;({ build } = await import('esbuild'))
-  } catch (error) {
-    throw new BenchError(`esbuild is needed to compile app/hooks/bus.ts for the bench: ${error.message}`)
-  }
-  const dir = join(root, 'tmp')
-  mkdirSync(dir, { recursive: true })
-  const outfile = join(dir, `bench-hooks-bus-${process.pid}.mjs`)
-  try {
-    await build({
-      entryPoints: [join(root, 'app/hooks/bus.ts')],
-      outfile,
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      external: ['tapable', '@adonisjs/*'],
-      logLevel: 'error',
-    })
     const bus = await import(pathToFileURL(outfile).href)
     const { AsyncSeriesHook } = await import('tapable')
     return { ...bus, AsyncSeriesHook }
   } finally {
     rmSync(outfile, { force: true })
   }
-}
-
-function positiveInteger(name, fallback) {
-  const raw = process.env[name]
-  if (raw === undefined || raw === '') return fallback
-  const value = Number(raw)
-  if (!Number.isInteger(value) || value <= 0) throw new BenchError(`${name}=${raw} is not a positive whole number.`, 2)
-  return value
 }
 
 /** The four ways to run the same 20 functions. Each returns `() => Promise` doing one emit. */
@@ -98,12 +73,6 @@ function variants({ HookBus, AsyncSeriesHook }) {
   }
 }
 
-function percentile(sorted, fraction) {
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(fraction * sorted.length) - 1))]
-}
-
-const fixed = (value, digits) => (Number.isFinite(value) ? value.toFixed(digits) : '—')
-
 function printTable(rows) {
   const header = ['target', 'emits/s', 'p50 µs', 'p99 µs', 'mean µs', '+p50 µs', '+p99 µs', '× direct p99', 'budget', 'pass/fail']
   const cells = rows.map((r) => [
@@ -127,8 +96,8 @@ function printTable(rows) {
 }
 
 export async function run({ root }) {
-  const iterations = positiveInteger('BENCH_HOOKS_ITERATIONS', 200_000)
-  const warmupIterations = positiveInteger('BENCH_HOOKS_WARMUP', 20_000)
+  const iterations = envNumber('BENCH_HOOKS_ITERATIONS', 200_000, { integer: true })
+  const warmupIterations = envNumber('BENCH_HOOKS_WARMUP', 20_000, { integer: true })
   const chunk = Math.min(10_000, iterations)
 
   log('Compiling app/hooks/bus.ts (esbuild, into tmp/)...')

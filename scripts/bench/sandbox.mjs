@@ -20,11 +20,11 @@
  * flight when pipelined, default 256).
  */
 import { spawn } from 'node:child_process'
-import { mkdirSync, rmSync } from 'node:fs'
+import { rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { performance } from 'node:perf_hooks'
-import { BenchError, log } from './support.mjs'
+import { BenchError, bundleSources, envNumber, fixed, log, percentile } from './support.mjs'
 
 export const description = 'a marketplace tap through the sandbox runner process vs. the same tap in-process; cold start, idle heap, runner RSS'
 
@@ -41,41 +41,12 @@ const event = (n) => ({ workspaceId: 1, conversationId: 7, text: n % 2 ? 'what i
 /** The host side of capabilities: the benchmark tap makes none. */
 const noCapabilities = { invoke: () => undefined }
 
-function positiveInteger(name, fallback) {
-  const raw = process.env[name]
-  if (raw === undefined || raw === '') return fallback
-  const value = Number(raw)
-  if (!Number.isInteger(value) || value <= 0) throw new BenchError(`${name}=${raw} is not a positive whole number.`, 2)
-  return value
-}
-
 async function bundle(root) {
-  let build
-  try {
-    ;({ build } = await import('esbuild'))
-  } catch (error) {
-    throw new BenchError(`esbuild is needed to compile app/sandbox/*.ts for the bench: ${error.message}`)
-  }
   const dir = join(root, 'tmp', `bench-sandbox-${process.pid}`)
-  mkdirSync(dir, { recursive: true })
   // runner.mjs starts ./runner_main.mjs next to itself, as the built app does with .js.
-  await build({
-    entryPoints: { runner: join(root, 'app/sandbox/runner.ts'), runner_main: join(root, 'app/sandbox/runner_main.ts'), sandbox: join(root, 'app/sandbox/sandbox.ts') },
-    outdir: dir,
-    outExtension: { '.js': '.mjs' },
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    external: ['isolated-vm'],
-    logLevel: 'error',
-  })
-  const load = (name) => import(pathToFileURL(join(dir, `${name}.mjs`)).href)
+  const files = await bundleSources(root, { runner: 'app/sandbox/runner.ts', runner_main: 'app/sandbox/runner_main.ts', sandbox: 'app/sandbox/sandbox.ts' }, { outdir: dir, external: ['isolated-vm'] })
+  const load = (name) => import(pathToFileURL(files[name]).href)
   return { dir, runner: await load('runner'), sandbox: await load('sandbox') }
-}
-
-function percentile(sorted, fraction) {
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(fraction * sorted.length) - 1))]
 }
 
 function summary(samples, seconds) {
@@ -118,9 +89,9 @@ async function sequential(targets, iterations, warmup) {
 }
 
 export async function run({ root }) {
-  const iterations = positiveInteger('BENCH_SANDBOX_ITERATIONS', 20_000)
-  const pipelined = positiveInteger('BENCH_SANDBOX_PIPELINED', 100_000)
-  const window = positiveInteger('BENCH_SANDBOX_WINDOW', 256)
+  const iterations = envNumber('BENCH_SANDBOX_ITERATIONS', 20_000, { integer: true })
+  const pipelined = envNumber('BENCH_SANDBOX_PIPELINED', 100_000, { integer: true })
+  const window = envNumber('BENCH_SANDBOX_WINDOW', 256, { integer: true })
 
   log('Compiling app/sandbox/runner.ts, runner_main.ts, sandbox.ts (esbuild, into tmp/)...')
   const { dir, runner: runnerModule, sandbox: sandboxModule } = await bundle(root)
@@ -262,7 +233,6 @@ export async function run({ root }) {
   }
 }
 
-const fixed = (value, digits) => (Number.isFinite(value) ? value.toFixed(digits) : '—')
 
 function budgetText(budget) {
   if (!budget) return '(reference)'

@@ -6,7 +6,7 @@
  */
 import { execFileSync, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { existsSync, readdirSync, readFileSync, symlinkSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync } from 'node:fs'
 import net from 'node:net'
 import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
@@ -293,6 +293,33 @@ export function envNumber(name, fallback, { integer = false, min = 1, max = Infi
     throw new BenchError(`${name}=${raw} is not a valid ${integer ? 'whole ' : ''}number (${min}…${max}).`, 2)
   }
   return value
+}
+
+/**
+ * App sources compiled with esbuild (bundled ES modules, `external` left as imports) into
+ * `outdir`, for the scenarios that measure one module without building the app: the path of
+ * each entry's .mjs, by the entry's name.
+ */
+export async function bundleSources(root, entryPoints, { outdir, external = [] }) {
+  let build
+  try {
+    ;({ build } = await import('esbuild'))
+  } catch (error) {
+    throw new BenchError(`esbuild is needed to compile ${Object.values(entryPoints).join(', ')} for the bench: ${error.message}`)
+  }
+  mkdirSync(outdir, { recursive: true })
+  await build({
+    entryPoints: Object.fromEntries(Object.entries(entryPoints).map(([name, path]) => [name, join(root, path)])),
+    outdir,
+    outExtension: { '.js': '.mjs' },
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    external,
+    logLevel: 'error',
+  })
+  return Object.fromEntries(Object.keys(entryPoints).map((name) => [name, join(outdir, `${name}.mjs`)]))
 }
 
 /** One of `choices` from the environment (or `fallback`). */
