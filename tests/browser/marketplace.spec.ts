@@ -2,7 +2,7 @@ import { test } from '@japa/runner'
 import { truncateTables } from '#tests/helpers/database'
 import { makeOrganizationStaff, workspaceWithMember } from '#database/factories/index'
 import { marketplace, PLUGIN_PREFIX } from '#marketplace/runtime'
-import { TEST_HOOK, defineTestHook, emitTestHook, manifestOf, published, trustAcme } from '#tests/helpers/marketplace'
+import { TEST_HOOK, defineMarketplaceHook, emitTestHook, manifestOf, published, trustAcme } from '#tests/helpers/marketplace'
 
 /*
 | The path a workspace admin takes, in a real browser at phone width: find a package, read what
@@ -10,7 +10,7 @@ import { TEST_HOOK, defineTestHook, emitTestHook, manifestOf, published, trustAc
 */
 test.group('Browser: marketplace', (group) => {
   group.setup(() => {
-    defineTestHook()
+    defineMarketplaceHook()
     return () => marketplace.clear()
   })
   group.each.teardown(async () => {

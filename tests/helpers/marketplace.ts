@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import app from '@adonisjs/core/services/app'
 import redis from '@adonisjs/redis/services/main'
 import { hooks } from '#hooks/bus'
+import { defineTestHook } from '#tests/helpers/hooks'
 import { bundle, readPackageManifest } from '#marketplace/authoring'
 import type { Manifest } from '#marketplace/manifest'
 import { keyIdOf, packPackage } from '#marketplace/package'
@@ -16,11 +17,7 @@ import type Workspace from '#tenancy/models/workspace'
 /** A hook of the tests' own, so no plugin's tap runs beside the packages'. */
 export const TEST_HOOK = 'test.marketplaceFlow'
 
-export function defineTestHook() {
-  if (!hooks.definitions().some((definition) => definition.name === TEST_HOOK)) {
-    hooks.define(TEST_HOOK as never, { kind: 'action', description: 'A test event for installed packages.' } as never)
-  }
-}
+export const defineMarketplaceHook = () => defineTestHook(TEST_HOOK, 'A test event for installed packages.')
 
 export const emitTestHook = (payload: { workspaceId: number; [key: string]: unknown }) => hooks.emit(TEST_HOOK as never, payload as never)
 

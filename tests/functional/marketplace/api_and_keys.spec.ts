@@ -7,14 +7,14 @@ import MarketplaceTrustedKey from '#marketplace/models/trusted_key'
 import AuditLog from '#audit/audit_log'
 import { keyIdOf } from '#marketplace/package'
 import { makeOrganizationStaff, workspaceWithMember } from '#database/factories/index'
-import { acmeKey, defineTestHook, manifestOf, publicPem, published, trustAcme } from '#tests/helpers/marketplace'
+import { acmeKey, defineMarketplaceHook, manifestOf, publicPem, published, trustAcme } from '#tests/helpers/marketplace'
 
 const ID = manifestOf().id
 const PLUGIN = PLUGIN_PREFIX + ID
 
 test.group('Marketplace API (/api/v1/marketplace) and trusted publisher keys', (group) => {
   group.setup(() => {
-    defineTestHook()
+    defineMarketplaceHook()
     return () => marketplace.clear()
   })
   group.each.setup(() => testUtils.db().withGlobalTransaction())

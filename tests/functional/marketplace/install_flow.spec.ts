@@ -5,7 +5,7 @@ import { marketplace, PLUGIN_PREFIX, redisKv } from '#marketplace/runtime'
 import MarketplaceInstallation from '#marketplace/models/installation'
 import AuditLog from '#audit/audit_log'
 import { addMember, workspaceWithMember } from '#database/factories/index'
-import { defineTestHook, emitTestHook, manifestOf, published, trustAcme } from '#tests/helpers/marketplace'
+import { defineMarketplaceHook, emitTestHook, manifestOf, published, trustAcme } from '#tests/helpers/marketplace'
 
 const ID = manifestOf().id
 const PLUGIN = PLUGIN_PREFIX + ID
@@ -32,7 +32,7 @@ const actions = async (workspaceId: number) => (await AuditLog.query().where('wo
 
 test.group('Marketplace install flow (workspace admin pages)', (group) => {
   group.setup(() => {
-    defineTestHook()
+    defineMarketplaceHook()
     return () => marketplace.clear()
   })
   group.each.setup(() => testUtils.db().withGlobalTransaction())

@@ -10,7 +10,7 @@ import MarketplaceInstallation from '#marketplace/models/installation'
 import MarketplaceTrustedKey from '#marketplace/models/trusted_key'
 import { MarketplaceRefused } from '#marketplace/errors'
 import { workspaceWithMember } from '#database/factories/index'
-import { defineTestHook, emitTestHook, manifestOf, packOf, published, trustAcme } from '#tests/helpers/marketplace'
+import { defineMarketplaceHook, emitTestHook, manifestOf, packOf, published, trustAcme } from '#tests/helpers/marketplace'
 
 const PLUGIN = PLUGIN_PREFIX + manifestOf().id
 
@@ -24,7 +24,7 @@ async function installed() {
 
 test.group('Marketplace installations: persistence and load-time verification', (group) => {
   group.setup(() => {
-    defineTestHook()
+    defineMarketplaceHook()
     return () => marketplace.clear()
   })
   group.each.setup(() => testUtils.db().withGlobalTransaction())

@@ -7,7 +7,7 @@ import type Workspace from '#tenancy/models/workspace'
 import type User from '#auth/models/user'
 import { makeOrganizationStaff, workspaceWithMember } from '#database/factories/index'
 import { SandboxFault } from '#sandbox/protocol'
-import { defineTestHook, emitTestHook, manifestOf, published, TEST_HOOK, trustAcme } from '#tests/helpers/marketplace'
+import { defineMarketplaceHook, emitTestHook, manifestOf, published, TEST_HOOK, trustAcme } from '#tests/helpers/marketplace'
 
 const ID = manifestOf().id
 
@@ -25,7 +25,7 @@ async function installedBy(client: ApiClient, workspace: Workspace, user: User) 
 
 test.group('Marketplace plugin page and organization limits', (group) => {
   group.setup(() => {
-    defineTestHook()
+    defineMarketplaceHook()
     return () => marketplace.clear()
   })
   group.each.setup(() => testUtils.db().withGlobalTransaction())

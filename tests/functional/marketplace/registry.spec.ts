@@ -13,7 +13,7 @@ import MarketplaceInstallation from '#marketplace/models/installation'
 import { createPublisher } from '#marketplace/actions/create_publisher'
 import { keyIdOf } from '#marketplace/package'
 import { workspaceWithMember } from '#database/factories/index'
-import { acmeKey, acmePublisher, clearPublisherLimits, defineTestHook, manifestOf, packOf, publicPem, strangerKey, trustAcme } from '#tests/helpers/marketplace'
+import { acmeKey, acmePublisher, clearPublisherLimits, defineMarketplaceHook, manifestOf, packOf, publicPem, strangerKey, trustAcme } from '#tests/helpers/marketplace'
 
 const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex')
 
@@ -29,7 +29,7 @@ async function uploadRaw(archive: Buffer, token?: string) {
 
 test.group('Marketplace registry: index, download and the publisher API', (group) => {
   group.setup(() => {
-    defineTestHook()
+    defineMarketplaceHook()
     return () => marketplace.clear()
   })
   group.each.setup(() => testUtils.db().withGlobalTransaction())

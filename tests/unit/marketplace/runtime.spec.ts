@@ -1,5 +1,6 @@
 import { test } from '@japa/runner'
 import { hooks } from '#hooks/bus'
+import { defineTestHook } from '#tests/helpers/hooks'
 import { marketplace, PLUGIN_PREFIX } from '#marketplace/runtime'
 import { manifestOf } from './fixtures.js'
 
@@ -9,9 +10,7 @@ const emit = (payload: { workspaceId: number; boom?: boolean }) => hooks.emit(HO
 
 test.group('Marketplace runtime', (group) => {
   group.setup(() => {
-    if (!hooks.definitions().some((definition) => definition.name === HOOK)) {
-      hooks.define(HOOK as never, { kind: 'action', description: 'A test event for sandboxed taps.' } as never)
-    }
+    defineTestHook(HOOK, 'A test event for sandboxed taps.')
     return () => marketplace.clear()
   })
 

@@ -1,5 +1,6 @@
 import type { Group } from '@japa/runner/core'
 import { hooks } from '#hooks/bus'
+import { defineTestHook } from '#tests/helpers/hooks'
 import { requestedCapabilities, type Manifest } from '#marketplace/manifest'
 import { marketplace, type InstallOptions } from '#marketplace/runtime'
 import { manifestOf } from '../marketplace/fixtures.js'
@@ -10,9 +11,7 @@ export const HOOK = 'test.sandboxEvent'
 /** Defines HOOK once, and forgets the group's installations after it. */
 export function useSandboxHook(group: Group) {
   group.setup(() => {
-    if (!hooks.definitions().some((definition) => definition.name === HOOK)) {
-      hooks.define(HOOK as never, { kind: 'action', description: 'A test event for sandboxed taps.' } as never)
-    }
+    defineTestHook(HOOK, 'A test event for sandboxed taps.')
     return () => marketplace.clear()
   })
 }
