@@ -141,8 +141,8 @@ async function processBatch(batch: Batch) {
  * ids: the webhook endpoint raised the flag after its INSERT committed) takes the next events
  * nobody holds until none are left, and wakes a twin when it finds a full batch, so a backlog
  * spreads over the worker's slots; the sweeper names the stale events it queues again (those
- * whose job was lost, those that failed). The
- * hooks fire once their events committed; the job fails, to be retried, for events that failed.
+ * whose job was lost, those that failed). The hooks fire once their events committed; the job
+ * fails, to be retried, for events that failed.
  */
 export const processWebhookEvents = defineJob<{ eventIds?: number[] }>({
   name: 'messaging.process_webhook_events',
