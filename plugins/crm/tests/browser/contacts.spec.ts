@@ -134,6 +134,9 @@ test.group('Browser: CRM contacts', (group) => {
     await page.getByTestId('bulk-apply').click()
     await page.getByTestId('bulk-result').getByText('Field set on 2 contacts').waitFor()
     assert.deepEqual((await CrmContact.findOrFail(annaToo.id)).attributes, { plan: 'pro' })
+    // The list reloads after a bulk action and its new first page clears the selection: wait for
+    // that before checking rows again, or the reload would uncheck them.
+    await page.getByTestId('bulk-bar').waitFor({ state: 'hidden' })
     await page.getByRole('checkbox', { name: 'Select Anna Petrova' }).check()
     await page.getByRole('checkbox', { name: 'Select Boris' }).check()
     await page.getByTestId('bulk-export').click()
