@@ -31,16 +31,18 @@ export function autoAssignSoon(workspaceId: number) {
 }
 
 /**
- * When auto-assignment runs: a conversation opens, or an unassigned one gets a message (at
- * once, in the tap); an agent frees capacity (a resolution, a snooze, an agent's unassignment:
- * soon, in a job).
+ * When auto-assignment runs: an unassigned, open conversation gets a customer's message (at once,
+ * in the tap: after `message.claim`, so a bot that takes a new customer's first message gets the
+ * conversation before a person does), or a bot hands it back (pending → open); an agent frees
+ * capacity (a resolution, a snooze, an agent's unassignment: soon, in a job). Not when a business
+ * message opens a conversation: a campaign to thousands would hand every one to an agent.
  */
 export function tapAutoAssignment(plugin: string) {
   const now = ({ workspaceId, conversationId }: { workspaceId: number; conversationId: number }) => autoAssignConversation(workspaceId, conversationId).then(() => {})
-  hooks.tap('conversation.opened', { plugin }, now)
   hooks.tap('message.received', { plugin }, now)
-  hooks.tap('conversation.statusChanged', { plugin }, async ({ workspaceId, status }) => {
-    if (status === 'resolved' || status === 'snoozed') await autoAssignSoon(workspaceId)
+  hooks.tap('conversation.statusChanged', { plugin }, async (change) => {
+    if (change.status === 'open' && change.previousStatus === 'pending') await now(change)
+    if (change.status === 'resolved' || change.status === 'snoozed') await autoAssignSoon(change.workspaceId)
   })
   hooks.tap('conversation.assigned', { plugin }, async ({ workspaceId, previousAssigneeId, actorId }) => {
     if (previousAssigneeId !== null && actorId !== null) await autoAssignSoon(workspaceId)

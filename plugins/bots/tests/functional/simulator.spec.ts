@@ -1,4 +1,8 @@
 import { test } from '@japa/runner'
+import redis from '@adonisjs/redis/services/main'
+import { addMember } from '#database/factories/index'
+import { saveAutoAssignment } from '#inbox/services/auto_assignment'
+import { ping } from '#inbox/services/presence'
 import { pluginEnablement } from '#plugins/enablement'
 import Conversation from '#messaging/models/conversation'
 import Message from '#messaging/models/message'
@@ -63,5 +67,34 @@ test.group('Bots: a published flow answers a customer through the simulator', (g
     await until(async () => (await Message.query().where('conversation_id', conversation.id).where('direction', 'inbound')).length === 5, 'the last message stored')
     await new Promise((resolve) => setTimeout(resolve, 300))
     assert.lengthOf(sent(), 4)
+  })
+  test("with auto-assignment on and an agent online, the bot still gets a new customer's first message; its handoff goes to the agent", async ({ client, assert }) => {
+    const { workspace, user, token } = await apiWorkspace()
+    await pluginEnablement.enable(workspace, 'bots', user.id)
+    await pluginEnablement.enable(workspace, 'inbox', user.id)
+    const agent = await addMember(workspace, 'agent')
+    await redis.del(`inbox:online:${workspace.id}`, `inbox:auto-assign:last:${workspace.id}`)
+    await saveAutoAssignment(workspace, { enabled: true, capacity: 5, teamId: null }, user.id)
+    await ping(workspace.id, agent.id)
+    const { phoneNumberId } = await connectCloudChannel(client, token, rig.simulator)
+    await liveFlow(workspace.id, [
+      { id: 'q', type: 'question', data: { text: 'Your name?', kind: 'text', saveTo: 'vars.name', next: 'h' } },
+      { id: 'h', type: 'handoff', data: { message: 'Thank you, {{vars.name}}: a colleague will answer.' } },
+    ])
+
+    const sent = () => rig.simulator.received(phoneNumberId).filter((request) => request.kind === 'message').map((request) => (request.body as any).text.body)
+    const from = '4915187654321'
+    await rig.simulator.inject(phoneNumberId, { from, name: 'Anna', type: 'text', text: 'Hello' })
+    await until(() => sent().length === 1, 'the question at the phone')
+    const conversation = await Conversation.query().where('workspace_id', workspace.id).firstOrFail()
+    const held = await Conversation.findOrFail(conversation.id)
+    assert.equal(held.status, 'pending')
+    assert.isNull(held.assigneeId, 'the bot answers: nobody is assigned yet')
+
+    await rig.simulator.inject(phoneNumberId, { from, type: 'text', text: 'Anna' })
+    await until(() => sent().length === 2, 'the handoff message')
+    assert.equal(sent()[1], 'Thank you, Anna: a colleague will answer.')
+    await until(async () => (await Conversation.findOrFail(conversation.id)).assigneeId === agent.id, 'the assignment to the online agent')
+    assert.equal((await Conversation.findOrFail(conversation.id)).status, 'open')
   })
 })

@@ -28,6 +28,9 @@ async function rig(settings: { capacity?: number; teamId?: number | null; enable
 
 const online = (workspace: Workspace, users: User[]) => Promise.all(users.map((user) => ping(workspace.id, user.id)))
 const assigneeOf = async (conversation: Conversation) => (await Conversation.findOrFail(conversation.id)).assigneeId
+/** The customer writes (what messaging announces once no bot took the message). */
+const customerWrote = (conversation: Conversation) =>
+  hooks.emit('message.received', { workspaceId: conversation.workspaceId, conversationId: conversation.id, messageId: 1, contactId: conversation.contactId, channelId: conversation.channelId, type: 'text', text: 'hi' })
 
 test.group('Inbox: auto-assignment', (group) => {
   // Ids start again after a truncation: what an earlier test heard is forgotten.
@@ -40,8 +43,8 @@ test.group('Inbox: auto-assignment', (group) => {
     const { workspace, channel, user } = await inboxWorkspace('agent')
     await ping(workspace.id, user.id)
     assert.isFalse((await autoAssignmentOf(workspace.id)).enabled)
-    const { conversation, contact } = await conversationIn(channel)
-    await hooks.emit('conversation.opened', { workspaceId: workspace.id, conversationId: conversation.id, contactId: contact.id, channelId: channel.id, reopened: false })
+    const { conversation } = await conversationIn(channel)
+    await customerWrote(conversation)
     assert.isNull(await assigneeOf(conversation))
   })
 
@@ -53,8 +56,8 @@ test.group('Inbox: auto-assignment', (group) => {
     // The owner never pinged: offline.
     const order: (number | null)[] = []
     for (let i = 0; i < 4; i++) {
-      const { conversation, contact } = await conversationIn(channel)
-      await hooks.emit('conversation.opened', { workspaceId: workspace.id, conversationId: conversation.id, contactId: contact.id, channelId: channel.id, reopened: false })
+      const { conversation } = await conversationIn(channel)
+      await customerWrote(conversation)
       order.push(await assigneeOf(conversation))
     }
     assert.deepEqual(order, [a.id, b.id, c.id, a.id])
@@ -118,17 +121,28 @@ test.group('Inbox: auto-assignment', (group) => {
     assert.equal(await autoAssignConversation(setup.workspace.id, supportCase.id), c.id)
   })
 
-  test('a new inbound message to an unassigned conversation assigns it; an assigned, pending or resolved one is left alone', async ({ assert }) => {
+  test('a new inbound message to an unassigned conversation assigns it; an assigned, pending or resolved one is left alone; a business message opening one does not', async ({ assert }) => {
     const { workspace, channel, agents } = await rig({}, 1)
     await online(workspace, agents)
-    const received = async (conversation: Conversation, contactId: number) =>
-      hooks.emit('message.received', { workspaceId: workspace.id, conversationId: conversation.id, messageId: 1, contactId, channelId: channel.id, type: 'text' })
     const open = await conversationIn(channel)
     const pending = await conversationIn(channel, { status: 'pending' })
-    await received(open.conversation, open.contact.id)
-    await received(pending.conversation, pending.contact.id)
+    await customerWrote(open.conversation)
+    await customerWrote(pending.conversation)
     assert.equal(await assigneeOf(open.conversation), agents[0].id)
     assert.isNull(await assigneeOf(pending.conversation))
+
+    const { conversation: outbound, contact } = await conversationIn(channel)
+    await hooks.emit('conversation.opened', { workspaceId: workspace.id, conversationId: outbound.id, contactId: contact.id, channelId: channel.id, reopened: false })
+    assert.isNull(await assigneeOf(outbound))
+  })
+
+  test('a conversation a bot hands back (pending → open, unassigned) is assigned at once', async ({ assert }) => {
+    const { workspace, channel, agents } = await rig({}, 1)
+    await online(workspace, agents)
+    const { conversation } = await conversationIn(channel, { status: 'pending' })
+    await Conversation.query().where('id', conversation.id).update({ status: 'open' })
+    await hooks.emit('conversation.statusChanged', { workspaceId: workspace.id, conversationId: conversation.id, status: 'open', previousStatus: 'pending', actorId: null })
+    assert.equal(await assigneeOf(conversation), agents[0].id)
   })
 
   test('the settings form: owners and admins turn it on with a capacity and a team; bad input is a 422', async ({ client, assert }) => {
