@@ -128,6 +128,18 @@ export const botsApiDocs: ApiDocsFragment = {
         'x-ability': 'bots.view',
         responses: { 200: answer('The flow', dataOf(ref('BotFlow')), { data: FLOW(true) }), ...errorResponses(404) },
       },
+      patch: {
+        operationId: 'bots.flows.update',
+        tags: ['Bots'],
+        summary: 'Rename a flow',
+        description: 'A new `name`, unique in the workspace whatever its case (422 otherwise). Running sessions are not affected. Ability `bots.manage`.',
+        'x-ability': 'bots.manage',
+        requestBody: {
+          required: true,
+          content: json({ type: 'object', required: ['name'], properties: { name: { type: 'string', minLength: 1, maxLength: 120 } } }, { rename: { value: { name: 'Welcome (new)' } } }),
+        },
+        responses: { 200: answer('The renamed flow', dataOf(ref('BotFlow')), { data: FLOW(true) }), ...errorResponses(404, 422) },
+      },
     },
     '/bots/flows/{id}/draft': {
       parameters: [flowId],

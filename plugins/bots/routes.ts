@@ -33,6 +33,7 @@ export default definePluginRoutes({
         router.post('/import', [FlowsController, 'importDraft']).as('flows.import').use(manage)
         router.post('/publish', [FlowsController, 'publish']).as('flows.publish').use(manage)
         router.post('/enabled', [FlowsController, 'enabled']).as('flows.enabled').use(manage)
+        router.post('/name', [FlowsController, 'rename']).as('flows.rename').use(manage)
         router.get('/versions/:versionId', [FlowsController, 'version']).as('versions.show').use(view).where('versionId', rowId)
         router
           .post('/versions/:versionId/restore', [FlowsController, 'restore'])
@@ -53,6 +54,7 @@ export default definePluginRoutes({
     router
       .group(() => {
         router.get('/', [ApiFlowsController, 'show']).as('flows.show').use(view)
+        router.patch('/', [ApiFlowsController, 'update']).as('flows.update').use(manage)
         router.put('/draft', [ApiFlowsController, 'draft']).as('flows.draft').use(manage)
         router.get('/export', [ApiFlowsController, 'export']).as('flows.export').use(view)
         router.post('/publish', [ApiFlowsController, 'publish']).as('flows.publish').use(manage)

@@ -13,8 +13,7 @@ const FIRST_DRAFT: FlowDefinition = {
 
 /** A new flow, started by hand until its trigger is set, and its first draft. */
 export async function createFlow(workspaceId: number, name: string, userId: number) {
-  const taken = await Flow.query().where('workspace_id', workspaceId).whereRaw('lower(name) = lower(?)', [name]).first()
-  if (taken) throw new Refusal(`A flow named "${name}" exists already`, 'name')
+  if (await Flow.nameTaken(workspaceId, name)) throw new Refusal(`A flow named "${name}" exists already`, 'name')
   return db.transaction(async (trx) => {
     const flow = await Flow.create({ workspaceId, name, trigger: { type: 'manual' }, enabled: false }, { client: trx })
     await FlowVersion.create({ workspaceId, flowId: flow.id, number: 1, state: 'draft', definition: FIRST_DRAFT, createdById: userId }, { client: trx })

@@ -36,8 +36,7 @@ export async function importFlow(options: { workspaceId: number; json: string; u
   if (!flow) {
     const name = options.name?.trim() || doc.name
     if (!name) return { ok: false, errors: ['name: the flow needs a name (give one, or "name" in the JSON)'] }
-    const taken = await Flow.query().where('workspace_id', options.workspaceId).whereRaw('lower(name) = lower(?)', [name]).first()
-    if (taken) return { ok: false, errors: [`name: a flow named "${name}" exists already; import into it to make a new draft`] }
+    if (await Flow.nameTaken(options.workspaceId, name)) return { ok: false, errors: [`name: a flow named "${name}" exists already; import into it to make a new draft`] }
     flow = await Flow.create({ workspaceId: options.workspaceId, name, trigger: doc.trigger ?? DEFAULT_TRIGGER, enabled: false })
   } else if (doc.trigger) {
     await flow.merge({ trigger: doc.trigger }).save()

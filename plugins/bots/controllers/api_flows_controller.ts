@@ -3,10 +3,11 @@ import Flow from '#bots/models/flow'
 import FlowVersion from '#bots/models/flow_version'
 import { importFlow } from '#bots/actions/import_flow'
 import { publishFlow } from '#bots/actions/publish_flow'
+import { renameFlow } from '#bots/actions/rename_flow'
 import { flowStats } from '#bots/services/stats'
 import { exportFlow } from '#bots/services/flow_schema'
 import { flowJson } from '#bots/presenters'
-import { apiExportValidator, apiFlowListValidator, apiImportValidator, apiDraftValidator } from '#bots/validators/flow'
+import { apiExportValidator, apiFlowListValidator, apiImportValidator, apiDraftValidator, flowNameValidator } from '#bots/validators/flow'
 
 /** The flow of this workspace with its live and draft versions; any other id is 404. */
 async function findFlow(ctx: HttpContext) {
@@ -49,6 +50,14 @@ export default class ApiFlowsController {
     if (!result.ok) return refused(ctx, result.errors)
     ctx.params.id = result.flow.id
     return ctx.response.created({ data: flowJson(await findFlow(ctx), true) })
+  }
+
+  /** PATCH /:id: `{ name }`, unique in the workspace (422 otherwise). */
+  async update(ctx: HttpContext) {
+    const flow = await findFlow(ctx)
+    const { name } = await ctx.request.validateUsing(flowNameValidator)
+    await renameFlow(flow, name)
+    return ctx.response.json({ data: flowJson(flow, true) })
   }
 
   /** PUT /:id/draft: the document becomes the flow's draft (rewritten, or a new version number). */

@@ -7,7 +7,7 @@ import FlowVersion from '#bots/models/flow_version'
 import { createFlow } from '#bots/actions/create_flow'
 import { importFlow } from '#bots/actions/import_flow'
 import { exportFlow, NODE_TYPES, OPERATORS, QUESTION_KINDS } from '#bots/services/flow_schema'
-import { createFlowValidator, saveDraftValidator } from '#bots/validators/flow'
+import { flowNameValidator, saveDraftValidator } from '#bots/validators/flow'
 
 /** The editor's strings that its script writes (bots.editor.js.*). */
 const LABELS = ['exit_if', 'exit_else', 'exit_invalid', 'exit_error', 'start', 'draft', 'published', 'saved', 'refused', 'unsaved', 'failed']
@@ -24,7 +24,7 @@ const scriptJson = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u0
 export default class EditorController {
   /** POST /flows: a new flow with a one-node draft, opened in the editor. */
   async store(ctx: HttpContext) {
-    const { name } = await ctx.request.validateUsing(createFlowValidator, { messagesProvider: new LabelledMessages(ctx.i18n, 'bots.fields') })
+    const { name } = await ctx.request.validateUsing(flowNameValidator, { messagesProvider: new LabelledMessages(ctx.i18n, 'bots.fields') })
     const flow = await createFlow(ctx.tenant.workspace.id, name, ctx.auth.user!.id)
     return ctx.response.redirect().toRoute('bots.flows.edit', { workspace: ctx.tenant.workspace.slug, id: flow.id })
   }

@@ -7,9 +7,10 @@ import FlowVersion from '#bots/models/flow_version'
 import { importFlow } from '#bots/actions/import_flow'
 import { publishFlow } from '#bots/actions/publish_flow'
 import { restoreVersion } from '#bots/actions/restore_version'
+import { renameFlow } from '#bots/actions/rename_flow'
 import { exitsOf, exportFlow } from '#bots/services/flow_schema'
 import { flowStats } from '#bots/services/stats'
-import { flowEnabledValidator, flowListValidator, importFlowValidator } from '#bots/validators/flow'
+import { flowEnabledValidator, flowListValidator, flowNameValidator, importFlowValidator } from '#bots/validators/flow'
 
 const PER_PAGE = 25
 
@@ -112,6 +113,14 @@ export default class FlowsController {
     const { enabled } = await ctx.request.validateUsing(flowEnabledValidator, { messagesProvider: labelled(ctx) })
     await flow.merge({ enabled }).save()
     ctx.session.flash('success', ctx.i18n.t(enabled ? 'bots.flash.enabled' : 'bots.flash.disabled'))
+    return toFlow(ctx, flow)
+  }
+
+  async rename(ctx: HttpContext) {
+    const flow = await findFlow(ctx)
+    const { name } = await ctx.request.validateUsing(flowNameValidator, { messagesProvider: labelled(ctx) })
+    await renameFlow(flow, name)
+    ctx.session.flash('success', ctx.i18n.t('bots.flash.renamed'))
     return toFlow(ctx, flow)
   }
 

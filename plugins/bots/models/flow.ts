@@ -42,6 +42,13 @@ export default class Flow extends BaseModel {
   @column.dateTime({ autoCreate: true, autoUpdate: true })
   declare updatedAt: DateTime
 
+  /** Whether another flow of the workspace has this name (names are unique, whatever their case). */
+  static async nameTaken(workspaceId: number, name: string, exceptId?: number) {
+    const query = this.query().where('workspace_id', workspaceId).whereRaw('lower(name) = lower(?)', [name])
+    if (exceptId) query.whereNot('id', exceptId)
+    return !!(await query.select('id').first())
+  }
+
   /** The workspace's flow `id`; any other, or none, is 404. */
   static findInWorkspace(workspaceId: number, id: unknown) {
     return this.query().where('workspace_id', workspaceId).where('id', Number(id) || 0).firstOrFail()

@@ -27,8 +27,8 @@ export const startSessionValidator = vine.compile(
   })
 )
 
-/** A new, empty flow (opened in the editor). */
-export const createFlowValidator = vine.compile(vine.object({ name: vine.string().trim().minLength(1).maxLength(120) }))
+/** A new, empty flow (opened in the editor), or a flow's new name. */
+export const flowNameValidator = vine.compile(vine.object({ name: vine.string().trim().minLength(1).maxLength(120) }))
 
 /** The editor's save: the flow's JSON as text, checked like an import. */
 export const saveDraftValidator = vine.compile(vine.object({ json: vine.string().maxLength(1_000_000) }))

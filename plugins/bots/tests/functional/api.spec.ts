@@ -96,6 +96,16 @@ test.group('Bots: the flows through the API', (group) => {
     // The export imports unchanged.
     ;(await client.put(`${API}/${flow.id}/draft`).bearerToken(secret).json({ document: exported.body().data })).assertStatus(200)
 
+    const renamed = await client.patch(`${API}/${flow.id}`).bearerToken(secret).json({ name: 'Where is my order' })
+    renamed.assertStatus(200)
+    assert.equal(renamed.body().data.name, 'Where is my order')
+    ;(await client.patch(`${API}/${flow.id}`).bearerToken(secret).json({ name: ' ' })).assertStatus(422)
+    ;(await client.patch(`${API}/${flow.id}`).bearerToken(reader).json({ name: 'Mine' })).assertStatus(403)
+    await client.post(API).bearerToken(secret).json({ name: 'Returns', document: doc('Which order?') })
+    const clash = await client.patch(`${API}/${flow.id}`).bearerToken(secret).json({ name: 'RETURNS' })
+    clash.assertStatus(422)
+    assert.equal(clash.body().errors[0].field, 'name')
+
     const stats = await client.get(`${API}/${flow.id}/stats`).bearerToken(reader)
     assert.deepEqual(stats.body().data, { started: 0, completed: 0, handedOff: 0, nodes: [] })
 
@@ -103,9 +113,11 @@ test.group('Bots: the flows through the API', (group) => {
     const outsider = (await issueApiToken(other.user, other.workspace, 'tests', ['bots.manage', 'bots.view'])).secret
     for (const path of ['', '/export', '/stats']) (await client.get(`${API}/${flow.id}${path}`).bearerToken(outsider)).assertStatus(404)
     ;(await client.post(`${API}/${flow.id}/publish`).bearerToken(outsider)).assertStatus(404)
+    ;(await client.patch(`${API}/${flow.id}`).bearerToken(outsider).json({ name: 'Theirs' })).assertStatus(404)
     ;(await client.put(`${API}/${flow.id}/draft`).bearerToken(outsider).json({ document: doc('x') })).assertStatus(404)
     ;(await client.get(`${API}/99999999999999999999`).bearerToken(secret)).assertStatus(404)
     ;(await client.get(`${API}/${flow.id}/export`).qs({ version: 'x' }).bearerToken(secret)).assertStatus(422)
     assert.lengthOf((await client.get(API).bearerToken(outsider)).body().data, 0)
+    assert.equal((await client.get(`${API}/${flow.id}`).bearerToken(reader)).body().data.name, 'Where is my order')
   })
 })

@@ -115,4 +115,28 @@ test.group('Bots: the flows page', (group) => {
     const off = await workspaceWithMember('owner')
     ;(await client.get(`/w/${off.workspace.slug}/bots`).loginAs(off.user)).assertStatus(404)
   })
+  test('a manager renames a flow; a name another flow has, or none, is refused and nothing changes; a viewer may not', async ({ client, assert }) => {
+    const { workspace, user, base } = await botsOn()
+    await client.post(`${base}/import`).fields({ json: flowJson() }).loginAs(user).withCsrfToken().redirects(0)
+    await client.post(`${base}/import`).fields({ json: flowJson(), name: 'Returns' }).loginAs(user).withCsrfToken().redirects(0)
+    const flow = await Flow.query().where('workspace_id', workspace.id).where('name', 'Welcome').firstOrFail()
+    assert.include((await client.get(`${base}/flows/${flow.id}`).loginAs(user)).text(), 'data-testid="rename"')
+
+    const renamed = await client.post(`${base}/flows/${flow.id}/name`).form({ name: '  Greeting  ' }).loginAs(user).withCsrfToken().redirects(0)
+    renamed.assertStatus(302)
+    assert.equal(renamed.header('location'), `${base}/flows/${flow.id}`)
+    assert.equal((await Flow.findOrFail(flow.id)).name, 'Greeting')
+
+    const clash = await client.post(`${base}/flows/${flow.id}/name`).form({ name: 'returns' }).header('accept', 'application/json').loginAs(user).withCsrfToken()
+    clash.assertStatus(422)
+    assert.equal(clash.body().errors[0].field, 'name')
+    ;(await client.post(`${base}/flows/${flow.id}/name`).form({ name: '' }).header('accept', 'application/json').loginAs(user).withCsrfToken()).assertStatus(422)
+    assert.equal((await Flow.findOrFail(flow.id)).name, 'Greeting')
+
+    const viewer = await addMember(workspace, 'viewer')
+    ;(await client.post(`${base}/flows/${flow.id}/name`).form({ name: 'Mine' }).loginAs(viewer).withCsrfToken()).assertStatus(403)
+    assert.notInclude((await client.get(`${base}/flows/${flow.id}`).loginAs(viewer)).text(), 'data-testid="rename"')
+    const other = await botsOn()
+    ;(await client.post(`${other.base}/flows/${flow.id}/name`).form({ name: 'Theirs' }).loginAs(other.user).withCsrfToken()).assertStatus(404)
+  })
 })
