@@ -2,14 +2,15 @@
  * The flow runtime: runs a session from node to node until it waits (for an answer, for a
  * delay) or ends. Each step holds the session's row lock (SELECT … FOR UPDATE) for its whole
  * run, so two workers never move one session at once, and writes the session back in the same
- * transaction; its messages, hooks and the delay's wake-up job go out after the commit. Messages
- * go through messaging's `sendMessage` (24-hour window, `message.beforeSend`, rate-limited send
- * queue) with author "bot".
+ * transaction, with its answers: they go through messaging's `sendMessage` (24-hour window,
+ * `message.beforeSend`, rate-limited send queue) with author "bot", queued in that transaction,
+ * so a session never moves on without its answers queued, nor answers twice, and a step costs
+ * one commit (the senders are woken after it). Hooks and the delay's wake-up job go out after
+ * the commit.
  *
  * A step uses exactly one connection while it holds the lock (the transaction's): what needs
- * another (the settings, sendMessage) happens before or after. Otherwise, with as many steps
- * at once as the pool has connections, every step would wait for a second one that never
- * comes free.
+ * another (the settings) happens before or after. Otherwise, with as many steps at once as the
+ * pool has connections, every step would wait for a second one that never comes free.
  *
  * A test session (the editor's test chat) runs the same steps without a conversation: what it
  * would send is written to its transcript instead, its pretend contact lives in its row, and
@@ -181,6 +182,7 @@ async function move(target: Target, input: StepInput, known?: BotSettings) {
   const settings = known ?? (await botSettings(target.workspaceId))
   let step: Step | null = null
   let found: Found = null
+  let delivered = true
   const session = await db.transaction(async (trx) => {
     const query = BotSession.query({ client: trx }).where('workspace_id', target.workspaceId)
     if ('id' in target) query.where('id', target.id)
@@ -208,34 +210,32 @@ async function move(target: Target, input: StepInput, known?: BotSettings) {
     if (outcome && 'next' in outcome) nodeId = outcome.next
     if (outcome === null || 'next' in outcome) outcome = await run(step, nodeId)
     finish(step, outcome)
+    if (step.conversation) delivered = await deliver(trx, session, step.conversation, step.scope.contact, step.outbox)
     await session.useTransaction(trx).save()
     return session
   })
   const result = { session, found: found as Found }
   if (!step || !session) return result
-  const { outbox, after, conversation } = step as Step
-  const delivered = !conversation || (await deliver(session, conversation, (step as Step).scope.contact, outbox))
-  // Counted once the answer is queued: in the step, every session at a node would queue on its counter's row lock.
+  // Counted after the commit: in the step, every session at a node would queue on its counter's row lock.
   await recordEntries(step)
   if (!delivered) return result
-  for (const fire of after) await fire()
+  for (const fire of (step as Step).after) await fire()
   return result
 }
 
 /**
- * Queues the step's messages in order. A refusal (the 24-hour window closed and no template)
- * fails the session at the node that spoke, and nothing of the step is announced.
+ * Queues the step's messages in order, in its transaction. A refusal (the 24-hour window closed
+ * and no template) fails the session at the node that spoke (the messages before it stay
+ * queued), and nothing of the step is announced.
  */
-async function deliver(session: BotSession, conversation: Conversation, contact: Contact, outbox: Step['outbox']) {
+async function deliver(trx: TransactionClientContract, session: BotSession, conversation: Conversation, contact: Contact, outbox: Step['outbox']) {
   for (const { nodeId, input } of outbox) {
     try {
-      // The contact as the step left it (committed): sendMessage need not read it again.
-      await sendMessage({ conversation, contact, input, author: { type: 'bot', id: session.flowId } })
+      // The contact as the step left it: sendMessage need not read it again.
+      await sendMessage({ conversation, contact, input, author: { type: 'bot', id: session.flowId } }, trx)
     } catch (error) {
       if (!(error instanceof Refusal)) throw error
-      const now = DateTime.now()
-      session.merge({ status: 'failed', waiting: null, wakeAt: null, lastError: `node ${nodeId}: ${error.message}`, endedAt: now })
-      await session.save()
+      session.merge({ status: 'failed', waiting: null, wakeAt: null, lastError: `node ${nodeId}: ${error.message}`, endedAt: DateTime.now() })
       return false
     }
   }

@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
+import type { QueryClientContract, TransactionClientContract } from '@adonisjs/lucid/types/database'
 import { hooks } from '#hooks/bus'
 import type Conversation from '#messaging/models/conversation'
 import Contact from '#messaging/models/contact'
@@ -24,12 +25,12 @@ export interface SendMessageOptions {
  * The conversations move up the inbox; each written at most once a second, since a burst of sends
  * (a bot, a campaign) would otherwise queue on the conversation's row lock. One statement.
  */
-async function touchConversations(conversations: Conversation[]) {
+async function touchConversations(client: QueryClientContract, conversations: Conversation[]) {
   const now = DateTime.now()
   const stale = conversations.filter((conversation) => conversation.lastActivityAt <= now.minus({ seconds: 1 }))
   if (!stale.length) return
   for (const conversation of stale) conversation.lastActivityAt = now
-  await db
+  await client
     .from('conversations')
     .whereIn('workspace_id', [...new Set(stale.map((conversation) => conversation.workspaceId))])
     .whereIn('id', [...new Set(stale.map((conversation) => conversation.id))])
@@ -38,25 +39,25 @@ async function touchConversations(conversations: Conversation[]) {
 }
 
 /** The message of this conversation that `id` names, or a 422 naming the field. */
-async function messageOf(conversation: Conversation, id: number, field: string) {
-  const message = await Message.query().where('workspace_id', conversation.workspaceId).where('conversation_id', conversation.id).where('id', id).first()
+async function messageOf(client: QueryClientContract, conversation: Conversation, id: number, field: string) {
+  const message = await Message.query({ client }).where('workspace_id', conversation.workspaceId).where('conversation_id', conversation.id).where('id', id).first()
   if (!message) throw new Refusal(`${field}: no such message in this conversation`, field)
   return message
 }
 
 /** Checks what the content points at (our media, the reacted-to message, the synced template). */
-async function checkReferences(conversation: Conversation, input: SendMessageInput) {
+async function checkReferences(client: QueryClientContract, conversation: Conversation, input: SendMessageInput) {
   const content = (input as Record<string, any>)[input.type] as Record<string, any>
   if (content?.mediaId !== undefined) {
-    const media = await Media.query().where('workspace_id', conversation.workspaceId).where('id', content.mediaId).first()
+    const media = await Media.query({ client }).where('workspace_id', conversation.workspaceId).where('id', content.mediaId).first()
     if (!media) throw new Refusal(`${input.type}.mediaId: no such media in this workspace`, `${input.type}.mediaId`)
   }
   if (input.type === 'reaction') {
-    const target = await messageOf(conversation, content.messageId, 'reaction.messageId')
+    const target = await messageOf(client, conversation, content.messageId, 'reaction.messageId')
     if (!target.providerMessageId) throw new Refusal('reaction.messageId: that message has not reached WhatsApp yet', 'reaction.messageId')
   }
   if (input.type === 'template') {
-    const template = await MessageTemplate.named({ workspaceId: conversation.workspaceId, id: conversation.channelId }, content.name, content.language.code)
+    const template = await MessageTemplate.named({ workspaceId: conversation.workspaceId, id: conversation.channelId }, content.name, content.language.code, client)
     if (!template) throw new Refusal(`template.name: no approved template "${content.name}" (${content.language.code}) on this channel; sync the templates`, 'template.name')
     if (template.status.toUpperCase() !== 'APPROVED') throw new Refusal(`template.name: the template is ${template.status.toLowerCase()}`, 'template.name')
     for (const type of ['HEADER', 'BODY'] as const) {
@@ -67,19 +68,19 @@ async function checkReferences(conversation: Conversation, input: SendMessageInp
       }
     }
   }
-  if (input.replyToId) await messageOf(conversation, input.replyToId, 'replyToId')
+  if (input.replyToId) await messageOf(client, conversation, input.replyToId, 'replyToId')
 }
 
 /** What one message of a `sendMessages` batch became: queued, or refused with the reason. */
 export type SendOutcome = { message: Message; refusal?: undefined } | { message?: undefined; refusal: Refusal }
 
 /** Checks one message and runs the `message.beforeSend` filters: the row to insert, or a refusal. */
-async function draft({ conversation, input, author }: SendMessageOptions, contact: Contact | undefined) {
+async function draft(client: QueryClientContract, { conversation, input, author }: SendMessageOptions, contact: Contact | undefined) {
   if (!contact) throw new Refusal('This conversation has no contact')
   if (contact.blocked) throw new Refusal('This contact is blocked: unblock them to send messages')
   const windowOpen = !!conversation.windowExpiresAt && conversation.windowExpiresAt > DateTime.now()
   if (input.type !== 'template' && !windowOpen) throw new Refusal(FAILURE_REASONS.window_closed.text)
-  await checkReferences(conversation, input)
+  await checkReferences(client, conversation, input)
 
   const filtered = await hooks.filter(
     'message.beforeSend',
@@ -105,14 +106,18 @@ async function draft({ conversation, input, author }: SendMessageOptions, contac
  * `message.beforeSend` filters, which may change or cancel it — and a refused one is reported,
  * not written. The accepted ones are written `queued` in one INSERT, in the given order, their
  * conversations move up the inbox, and each channel's sender is woken once.
+ *
+ * `client`: a transaction the messages are queued in (a bot's step: its session moves on and its
+ * answers are queued in one commit). Every read and write then uses that one connection, and the
+ * senders are woken after the commit (a sender woken earlier would not see the rows yet).
  */
-export async function sendMessages(items: SendMessageOptions[]): Promise<SendOutcome[]> {
+export async function sendMessages(items: SendMessageOptions[], client: QueryClientContract = db.connection()): Promise<SendOutcome[]> {
   const contactById = new Map(items.flatMap(({ contact }) => (contact ? [[contact.id, contact] as const] : [])))
   const missing = items.filter(({ conversation }) => !contactById.has(conversation.contactId)).map(({ conversation }) => conversation)
   if (missing.length) {
     const contactIds = [...new Set(missing.map((conversation) => conversation.contactId))]
     const workspaceIds = [...new Set(missing.map((conversation) => conversation.workspaceId))]
-    for (const contact of await Contact.query().whereIn('workspace_id', workspaceIds).whereIn('id', contactIds)) contactById.set(contact.id, contact)
+    for (const contact of await Contact.query({ client }).whereIn('workspace_id', workspaceIds).whereIn('id', contactIds)) contactById.set(contact.id, contact)
   }
 
   const outcomes: (SendOutcome | null)[] = []
@@ -121,7 +126,7 @@ export async function sendMessages(items: SendMessageOptions[]): Promise<SendOut
   for (const item of items) {
     const contact = contactById.get(item.conversation.contactId)
     try {
-      rows.push(await draft(item, contact?.workspaceId === item.conversation.workspaceId ? contact : undefined))
+      rows.push(await draft(client, item, contact?.workspaceId === item.conversation.workspaceId ? contact : undefined))
       accepted.push(item.conversation)
       outcomes.push(null)
     } catch (error) {
@@ -133,7 +138,7 @@ export async function sendMessages(items: SendMessageOptions[]): Promise<SendOut
 
   const now = DateTime.now().toISO()!
   // Inserted in the given order (ord): ids, and so the send order, follow it.
-  const { rows: inserted } = await db.rawQuery(
+  const { rows: inserted } = await client.rawQuery(
     `insert into messages (workspace_id, conversation_id, channel_id, direction, type, content, status, reply_to_id, author_type, author_id,
                            attempts, next_attempt_at, created_at, updated_at)
      select v.workspace_id, v.conversation_id, v.channel_id, 'outbound', v.type, v.content, 'queued', v.reply_to_id, v.author_type, v.author_id,
@@ -148,15 +153,19 @@ export async function sendMessages(items: SendMessageOptions[]): Promise<SendOut
   let next = 0
   const result = outcomes.map((outcome) => outcome ?? { message: messages[next++] })
 
-  await touchConversations(accepted)
+  await touchConversations(client, accepted)
   const channels = new Map(messages.map((message) => [message.channelId, message.workspaceId]))
-  for (const [channelId, workspaceId] of channels) await wakeSender(workspaceId, channelId)
+  const wake = async () => {
+    for (const [channelId, workspaceId] of channels) await wakeSender(workspaceId, channelId)
+  }
+  if (client.isTransaction) (client as TransactionClientContract).after('commit', wake)
+  else await wake()
   return result
 }
 
 /** Queues one outbound message (see `sendMessages`); a refusal is thrown (422) and writes nothing. */
-export async function sendMessage(options: SendMessageOptions) {
-  const [outcome] = await sendMessages([options])
+export async function sendMessage(options: SendMessageOptions, client?: QueryClientContract) {
+  const [outcome] = await sendMessages([options], client)
   if (outcome.refusal) throw outcome.refusal
   return outcome.message!
 }

@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon'
 import { BaseModel, column } from '@adonisjs/lucid/orm'
+import type { QueryClientContract } from '@adonisjs/lucid/types/database'
 
 /** A template approved at the provider, as last synced for one channel. */
 export default class MessageTemplate extends BaseModel {
@@ -41,13 +42,13 @@ export default class MessageTemplate extends BaseModel {
   declare updatedAt: DateTime
 
   /** A channel's templates, by name then language. */
-  static ofChannel(channel: { workspaceId: number; id: number }) {
-    return this.query().where('workspace_id', channel.workspaceId).where('channel_id', channel.id).orderBy('name').orderBy('language')
+  static ofChannel(channel: { workspaceId: number; id: number }, client?: QueryClientContract) {
+    return this.query({ client }).where('workspace_id', channel.workspaceId).where('channel_id', channel.id).orderBy('name').orderBy('language')
   }
 
   /** The channel's template `name` in `language`, or null. */
-  static named(channel: { workspaceId: number; id: number }, name: string, language: string) {
-    return this.ofChannel(channel).where('name', name).where('language', language).first()
+  static named(channel: { workspaceId: number; id: number }, name: string, language: string, client?: QueryClientContract) {
+    return this.ofChannel(channel, client).where('name', name).where('language', language).first()
   }
 
   #component(type: string) {
