@@ -120,6 +120,8 @@ export class ChannelSender {
       .where('workspace_id', this.channel.workspaceId)
       .where('channel_id', this.channel.id)
       .where('status', 'queued')
+      // Says what the send queue's partial index holds (queued rows have a due time), so it is used.
+      .whereNotNull('next_attempt_at')
       .min('next_attempt_at as at')
       .first()
     return next?.at ? new Date(next.at) : null
