@@ -91,7 +91,7 @@ function flowEditor() {
       this.onKey = (event) => this.key(event)
       document.addEventListener('keydown', this.onKey)
       // A reload or a closed tab fires pagehide; a phone may drop a hidden tab without it.
-      this.onHide = () => document.visibilityState === 'hidden' && this.keepHistory()
+      this.onHide = (event) => (event.type === 'pagehide' || document.visibilityState === 'hidden') && this.keepHistory()
       window.addEventListener('pagehide', this.onHide)
       document.addEventListener('visibilitychange', this.onHide)
       this.onMouseUp = () => this.groupDragEnd()
@@ -158,7 +158,8 @@ function flowEditor() {
     /** Unsaved work survives a closed tab (the draft on the server may not validate yet). */
     remember(state) {
       try {
-        localStorage.setItem(this.backupKey(), JSON.stringify({ at: Date.now(), state }))
+        if (state === serverState) localStorage.removeItem(this.backupKey())
+        else localStorage.setItem(this.backupKey(), JSON.stringify({ at: Date.now(), state }))
       } catch {}
     },
 
@@ -178,8 +179,9 @@ function flowEditor() {
     moved() {
       const state = history.at(-1)
       this.restore(state)
-      this.dirty = true
-      this.status = this.labels.unsaved
+      this.dirty = state !== serverState
+      // Back at what the server holds: nothing to save.
+      this.status = this.dirty ? this.labels.unsaved : ''
       this.syncHistory()
       this.remember(state)
     },
@@ -596,6 +598,8 @@ function flowEditor() {
         window.removeEventListener('mouseup', up)
         box.remove()
         const r = corners(to)
+        // A shift + click on the background (no box) leaves the selection as it was.
+        if (r.right - r.left < 4 && r.bottom - r.top < 4) return
         const touched = this.flow.nodes.filter((node) => {
           const b = document.getElementById(`node-${dfOf.get(node.id)}`)?.getBoundingClientRect()
           return b && b.left < r.right && b.right > r.left && b.top < r.bottom && b.bottom > r.top
