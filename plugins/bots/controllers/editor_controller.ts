@@ -13,6 +13,9 @@ import { flowNameValidator, saveDraftValidator } from '#bots/validators/flow'
 const LABELS = ['exit_if', 'exit_else', 'exit_invalid', 'exit_error', 'start', 'draft', 'published', 'saved', 'refused', 'unsaved', 'failed']
 const UNITS = ['seconds', 'minutes', 'hours', 'days']
 
+/** Which state of a version the editor opened or saved: its undo history is kept for that one (resources/editor.js). */
+const revisionOf = (version: FlowVersion) => `${version.id}.${version.updatedAt.toMillis()}`
+
 /** JSON inside a <script> element: "</script>" and "<!--" cannot close or open anything there. */
 const scriptJson = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c')
 
@@ -53,6 +56,7 @@ export default class EditorController {
         units: Object.fromEntries(UNITS.map((unit) => [unit, t(`bots.editor.units.${unit}`)])),
       },
       version: { number: version.number, state: version.state },
+      revision: revisionOf(version),
       choices: { members, teams: teams ?? [], flows: flows.map(({ id, name }) => ({ id, name })) },
     }
     return ctx.view.render('bots::pages/editor', {
@@ -72,6 +76,6 @@ export default class EditorController {
     const { json } = await ctx.request.validateUsing(saveDraftValidator)
     const result = await importFlow({ workspaceId: flow.workspaceId, json, flow, userId: ctx.auth.user!.id })
     if (!result.ok) return ctx.response.unprocessableEntity({ errors: result.errors.map((message) => ({ field: 'json', message })) })
-    return { version: { number: result.version.number, state: result.version.state }, savedAt: result.version.updatedAt.toISO() }
+    return { version: { number: result.version.number, state: result.version.state }, savedAt: result.version.updatedAt.toISO(), revision: revisionOf(result.version) }
   }
 }

@@ -11,7 +11,10 @@ import './editor/editor.css'
 import { clone, defaultData, documentForSave, exitLabel, exitsOf, freshId, layeredLayout, problemsByNode, setPath, snap } from './editor/flow_model.ts'
 
 const HISTORY = 100
+// sessionStorage holds about 5 M characters per origin: the kept history stays well under it.
+const KEPT_HISTORY_CHARS = 2_000_000
 const NODE_WIDTH = 220
+const PASTE_OFFSET = 40
 
 const escape = (text) => String(text ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c])
 const typing = (target) => target.closest?.('input, textarea, select, [contenteditable]')
@@ -31,9 +34,16 @@ function flowEditor() {
   const signatures = new Map()
   let history = []
   let future = []
+  // The state the server holds at `revision` (the undo history is kept for that revision).
+  let serverState = null
+  let revision = null
+  // The history kept before a reload: the banner's restore takes it up with the unsaved work.
+  let keptSteps = null
   let clipboard = null
   let drawing = false
   let pending = false
+  // A drag of one node of a multiple selection: the others follow it.
+  let group = null
 
   return {
     flow: null,
@@ -42,7 +52,7 @@ function flowEditor() {
     urls: {},
     readOnly: true,
     version: null,
-    selectedId: null,
+    selection: [],
     problems: { byNode: {}, general: [] },
     dirty: false,
     saving: false,
@@ -62,6 +72,7 @@ function flowEditor() {
       this.choices = data.choices
       this.labels = data.labels
       this.version = data.version
+      revision = data.revision
       this.urls = { save: this.$el.dataset.saveUrl, test: this.$el.dataset.testUrl }
       this.readOnly = this.$el.dataset.readOnly === 'true'
 
@@ -74,22 +85,39 @@ function flowEditor() {
       this.listen()
       this.draw()
       history = [this.snapshot()]
+      serverState = history[0]
+      this.resumeHistory()
       this.offerBackup()
       this.onKey = (event) => this.key(event)
       document.addEventListener('keydown', this.onKey)
+      // A reload or a closed tab fires pagehide; a phone may drop a hidden tab without it.
+      this.onHide = (event) => (event.type === 'pagehide' || document.visibilityState === 'hidden') && this.keepHistory()
+      window.addEventListener('pagehide', this.onHide)
+      document.addEventListener('visibilitychange', this.onHide)
+      this.onMouseUp = () => this.groupDragEnd()
+      window.addEventListener('mouseup', this.onMouseUp)
       this.$el.dataset.ready = 'true'
       // The bench reads this (navigation → editor drawn).
       performance.mark('flow-editor-ready')
     },
 
     destroy() {
+      this.keepHistory()
       document.removeEventListener('keydown', this.onKey)
+      window.removeEventListener('pagehide', this.onHide)
+      document.removeEventListener('visibilitychange', this.onHide)
+      window.removeEventListener('mouseup', this.onMouseUp)
     },
 
     /* ------------------------------------------------------------ the model */
 
+    /** The node the side panel edits: the selection when it is one node. */
+    get selectedId() {
+      return this.selection.length === 1 ? this.selection[0] : null
+    },
+
     get node() {
-      return this.flow.nodes.find((node) => node.id === this.selectedId) ?? null
+      return this.selectedId ? (this.nodeById(this.selectedId) ?? null) : null
     },
 
     nodeById(id) {
@@ -102,6 +130,10 @@ function flowEditor() {
 
     backupKey() {
       return `bots-editor:${this.urls.save}`
+    },
+
+    historyKey() {
+      return `bots-editor-history:${this.urls.save}`
     },
 
     /** Something changed: one history entry per tick (a deletion reports several events). */
@@ -119,11 +151,16 @@ function flowEditor() {
         this.status = this.labels.unsaved
         this.syncHistory()
         this.drawMinimap()
-        // Unsaved work survives a closed tab (the draft on the server may not validate yet).
-        try {
-          localStorage.setItem(this.backupKey(), JSON.stringify({ at: Date.now(), state }))
-        } catch {}
+        this.remember(state)
       })
+    },
+
+    /** Unsaved work survives a closed tab (the draft on the server may not validate yet). */
+    remember(state) {
+      try {
+        if (state === serverState) localStorage.removeItem(this.backupKey())
+        else localStorage.setItem(this.backupKey(), JSON.stringify({ at: Date.now(), state }))
+      } catch {}
     },
 
     syncHistory() {
@@ -134,37 +171,106 @@ function flowEditor() {
     restore(state) {
       const { start, trigger, nodes } = JSON.parse(state)
       Object.assign(this.flow, { start, trigger, nodes })
-      if (!this.nodeById(this.selectedId)) this.selectedId = null
+      this.selection = this.selection.filter((id) => this.nodeById(id))
       this.draw()
+    },
+
+    /** History moved (undo, redo, a restored backup): the canvas and the kept work follow. */
+    moved() {
+      const state = history.at(-1)
+      this.restore(state)
+      this.dirty = state !== serverState
+      // Back at what the server holds: nothing to save.
+      this.status = this.dirty ? this.labels.unsaved : ''
+      this.syncHistory()
+      this.remember(state)
     },
 
     undo() {
       if (history.length < 2) return
       future.push(history.pop())
-      this.restore(history.at(-1))
-      this.dirty = true
-      this.syncHistory()
+      this.moved()
     },
 
     redo() {
       if (!future.length) return
       history.push(future.pop())
-      this.restore(history.at(-1))
-      this.dirty = true
+      this.moved()
+    },
+
+    /**
+     * The history kept in this tab (sessionStorage, per flow) before a reload, if the server's
+     * draft is still the revision it was kept for: nobody saved or published since. The steps
+     * before the server's state are undo steps, those after it (unsaved, or undone) redo steps;
+     * the banner's restore moves to the unsaved work with the history that led to it.
+     */
+    resumeHistory() {
+      if (this.readOnly) return
+      let kept = null
+      try {
+        kept = JSON.parse(sessionStorage.getItem(this.historyKey()) ?? 'null')
+      } catch {}
+      sessionStorage.removeItem(this.historyKey())
+      if (!kept || kept.revision !== revision || !Array.isArray(kept.steps)) return
+      keptSteps = kept.steps
+      // Undone past the saved state and edited since: only the unsaved work has a history.
+      if (!kept.steps[kept.at]) return
+      const nodesOf = (state) => {
+        const { start, nodes } = JSON.parse(state)
+        return JSON.stringify([start, nodes.map((node) => node.id)])
+      }
+      // The server normalises what it stores (empty fields go): the kept state is compared by its nodes.
+      if (nodesOf(kept.steps[kept.at]) !== nodesOf(serverState)) return
+      history = [...kept.steps.slice(0, kept.at), serverState]
+      future = kept.steps.slice(kept.at + 1).reverse()
       this.syncHistory()
+    },
+
+    /** Keeps the history in this tab for a reload: the steps furthest from the server's state go first when it is too large. */
+    keepHistory() {
+      if (this.readOnly || !revision) return
+      const key = this.historyKey()
+      const steps = [...history, ...[...future].reverse()]
+      let at = steps.lastIndexOf(serverState)
+      let size = steps.reduce((sum, state) => sum + state.length, 0)
+      while (size > KEPT_HISTORY_CHARS && at !== 0 && steps.length > 1) {
+        size -= steps.shift().length
+        at = Math.max(-1, at - 1)
+      }
+      while (size > KEPT_HISTORY_CHARS && steps.length > at + 1) size -= steps.pop().length
+      try {
+        if (steps.length < 2 || size > KEPT_HISTORY_CHARS) sessionStorage.removeItem(key)
+        else sessionStorage.setItem(key, JSON.stringify({ revision, at, steps }))
+      } catch {
+        sessionStorage.removeItem(key)
+      }
     },
 
     offerBackup() {
       try {
         const saved = JSON.parse(localStorage.getItem(this.backupKey()) ?? 'null')
-        if (saved && saved.state !== history[0]) this.backup = saved
+        if (saved && saved.state !== history.at(-1)) this.backup = saved
       } catch {}
     },
 
+    /** Back to the unsaved work: along the redo steps when the kept history has it. */
     restoreBackup() {
-      this.restore(this.backup.state)
+      const { state } = this.backup
       this.backup = null
-      this.commit()
+      const ahead = future.lastIndexOf(state)
+      const kept = keptSteps?.lastIndexOf(state) ?? -1
+      if (ahead >= 0) {
+        history.push(...future.splice(ahead).reverse())
+      } else if (kept >= 0) {
+        history = keptSteps.slice(0, kept + 1)
+        future = keptSteps.slice(kept + 1).reverse()
+      } else {
+        this.restore(state)
+        this.commit()
+        return
+      }
+      history.splice(0, Math.max(0, history.length - HISTORY))
+      this.moved()
     },
 
     discardBackup() {
@@ -303,7 +409,7 @@ function flowEditor() {
         port.title = label
       })
       element.classList.toggle('fe-invalid', !!this.problems.byNode[node.id])
-      element.classList.toggle('selected', node.id === this.selectedId)
+      element.classList.toggle('selected', this.selection.includes(node.id))
       signatures.set(node.id, this.signature(node))
     },
 
@@ -322,26 +428,28 @@ function flowEditor() {
     },
 
     listen() {
+      // Before Drawflow sees the press: shift / ctrl clicks and boxes select several nodes.
+      this.$refs.canvas.addEventListener('mousedown', (event) => this.press(event), { capture: true })
+      this.$refs.canvas.addEventListener('mousemove', () => this.groupDrag())
       // The panel's last edit may still wait for its debounce: the node it changed is redrawn now.
       df.on('nodeSelected', (id) => {
         if (this.node) this.changed()
-        this.selectedId = idOf.get(Number(id)) ?? null
+        if (!group) this.select([idOf.get(Number(id))].filter(Boolean))
       })
       df.on('nodeUnselected', () => {
         if (this.node) this.changed()
-        this.selectedId = null
+        if (!group) this.select([])
       })
       df.on('nodeMoved', (id) => {
-        const entry = df.drawflow.drawflow.Home.data[id]
         const node = this.nodeById(idOf.get(Number(id)))
-        if (!entry || !node) return
-        entry.pos_x = snap(entry.pos_x)
-        entry.pos_y = snap(entry.pos_y)
-        const element = document.getElementById(`node-${id}`)
-        element.style.left = `${entry.pos_x}px`
-        element.style.top = `${entry.pos_y}px`
+        if (!node) return
+        const at = this.dragged(id)
+        if (group?.id === node.id) {
+          this.groupDrop(at)
+          return
+        }
+        this.place(node, snap(at.x), snap(at.y))
         df.updateConnectionNodes(`node-${id}`)
-        node.position = { x: entry.pos_x, y: entry.pos_y }
         this.commit()
       })
       df.on('connectionCreated', ({ output_id, input_id, output_class }) => {
@@ -372,7 +480,7 @@ function flowEditor() {
         this.flow.nodes = this.flow.nodes.filter((node) => node.id !== removed)
         for (const node of this.flow.nodes) for (const exit of exitsOf(node)) if (exit.target === removed) setPath(node.data, exit.key, undefined)
         if (this.flow.start === removed) this.flow.start = this.flow.nodes[0]?.id
-        if (this.selectedId === removed) this.selectedId = null
+        this.selection = this.selection.filter((id) => id !== removed)
         this.commit()
       })
       df.on('zoom', (level) => {
@@ -401,8 +509,7 @@ function flowEditor() {
       const id = df.addNode(type, 1, exitsOf(node).length, node.position.x, node.position.y, `fe-${type}`, {}, this.nodeHtml(node))
       dfOf.set(node.id, id)
       idOf.set(id, node.id)
-      this.select(node.id)
-      this.decorate(node)
+      this.select([node.id])
       this.commit()
       return node
     },
@@ -420,18 +527,144 @@ function flowEditor() {
       this.addNode(type, point)
     },
 
-    select(id) {
-      const previous = this.selectedId
-      this.selectedId = id
-      for (const nodeId of [previous, id]) {
-        const node = nodeId && this.nodeById(nodeId)
+    /** The selected nodes (by flow id) become `ids`; they are marked on the canvas. */
+    select(ids) {
+      const previous = this.selection
+      this.selection = ids
+      for (const id of new Set([...previous, ...ids])) {
+        const node = this.nodeById(id)
         if (node) this.decorate(node)
       }
+      // Drawflow tracks one selected node; with several it tracks none (a click on any selects it).
+      df.node_selected = ids.length === 1 ? document.getElementById(`node-${dfOf.get(ids[0])}`) : null
+    },
+
+    /** A node moved on the canvas (its element, Drawflow's record and the model). */
+    place(node, x, y) {
+      const id = dfOf.get(node.id)
+      const entry = df.drawflow.drawflow.Home.data[id]
+      const element = document.getElementById(`node-${id}`)
+      entry.pos_x = x
+      entry.pos_y = y
+      element.style.left = `${x}px`
+      element.style.top = `${y}px`
+      node.position = { x, y }
+    },
+
+    /**
+     * A mouse press on the canvas, before Drawflow handles it: shift / ctrl / cmd + click adds a
+     * node to the selection or takes it out, shift + drag on the background draws a box that
+     * selects the nodes it touches, and a press on one of several selected nodes drags them all.
+     */
+    press(event) {
+      if (this.readOnly || event.button !== 0) return
+      const element = event.target.closest('.drawflow-node')
+      const onPort = event.target.closest('.input, .output')
+      const id = element && !onPort ? idOf.get(Number(element.id.slice('node-'.length))) : null
+      const background = event.target === this.$refs.canvas || event.target === df.precanvas
+      const stop = () => {
+        event.stopImmediatePropagation()
+        event.preventDefault()
+      }
+      if (id && (event.shiftKey || event.ctrlKey || event.metaKey)) {
+        stop()
+        if (this.node) this.changed()
+        this.select(this.selection.includes(id) ? this.selection.filter((other) => other !== id) : [...this.selection, id])
+      } else if (background && event.shiftKey) {
+        stop()
+        if (this.node) this.changed()
+        this.selectInBox(event)
+      } else if (id && this.selection.length > 1 && this.selection.includes(id)) {
+        group = { id, dropped: false, from: new Map(this.selection.map((other) => [other, { ...this.nodeById(other).position }])) }
+      } else if (this.selection.length > 1) {
+        this.select([])
+      }
+    },
+
+    /** Shift + drag on the background: a box; the nodes it touches are the selection. */
+    selectInBox(event) {
+      const host = this.$refs.canvas
+      const origin = host.getBoundingClientRect()
+      const box = document.createElement('div')
+      box.className = 'fe-marquee'
+      host.append(box)
+      const corners = (to) => ({ left: Math.min(event.clientX, to.clientX), top: Math.min(event.clientY, to.clientY), right: Math.max(event.clientX, to.clientX), bottom: Math.max(event.clientY, to.clientY) })
+      const move = (to) => {
+        const r = corners(to)
+        Object.assign(box.style, { left: `${r.left - origin.left}px`, top: `${r.top - origin.top}px`, width: `${r.right - r.left}px`, height: `${r.bottom - r.top}px` })
+      }
+      const up = (to) => {
+        window.removeEventListener('mousemove', move)
+        window.removeEventListener('mouseup', up)
+        box.remove()
+        const r = corners(to)
+        // A shift + click on the background (no box) leaves the selection as it was.
+        if (r.right - r.left < 4 && r.bottom - r.top < 4) return
+        const touched = this.flow.nodes.filter((node) => {
+          const b = document.getElementById(`node-${dfOf.get(node.id)}`)?.getBoundingClientRect()
+          return b && b.left < r.right && b.right > r.left && b.top < r.bottom && b.bottom > r.top
+        })
+        this.select(touched.map((node) => node.id))
+      }
+      move(event)
+      window.addEventListener('mousemove', move)
+      window.addEventListener('mouseup', up)
+    },
+
+    /**
+     * Where Drawflow's drag put a node: its element's place (Drawflow's record of it counts the
+     * last mouse step twice, reading the element's offset after moving it).
+     */
+    dragged(dfId) {
+      const element = document.getElementById(`node-${dfId}`)
+      return { x: parseFloat(element.style.left), y: parseFloat(element.style.top) }
+    },
+
+    /** Drawflow moved the pressed node: the rest of the selection follows it. */
+    groupDrag() {
+      if (!group || !df.drag) return
+      const at = this.dragged(dfOf.get(group.id))
+      const from = group.from.get(group.id)
+      const dx = at.x - from.x
+      const dy = at.y - from.y
+      for (const [id, start] of group.from) {
+        if (id === group.id) continue
+        const other = df.drawflow.drawflow.Home.data[dfOf.get(id)]
+        const element = document.getElementById(`node-${dfOf.get(id)}`)
+        other.pos_x = start.x + dx
+        other.pos_y = start.y + dy
+        element.style.left = `${other.pos_x}px`
+        element.style.top = `${other.pos_y}px`
+      }
+      cancelAnimationFrame(group.frame)
+      group.frame = requestAnimationFrame(() => this.drawConnections())
+    },
+
+    /** The drag ended: the pressed node snaps to the grid, the others keep their places beside it. */
+    groupDrop(at) {
+      const from = group.from.get(group.id)
+      const dx = snap(at.x) - from.x
+      const dy = snap(at.y) - from.y
+      for (const [id, start] of group.from) this.place(this.nodeById(id), start.x + dx, start.y + dy)
+      cancelAnimationFrame(group.frame)
+      this.drawConnections()
+      group.dropped = true
+      this.commit()
+    },
+
+    /** After Drawflow's mouseup: a press on one of several selected nodes that moved nothing selects that node. */
+    groupDragEnd() {
+      if (!group) return
+      const { id, dropped } = group
+      group = null
+      // Drawflow marked the pressed node as its one selected node: the whole selection again.
+      this.select(dropped ? [...this.selection] : [id])
     },
 
     removeSelected() {
       if (this.readOnly) return
-      if (this.selectedId) df.removeNodeId(`node-${dfOf.get(this.selectedId)}`)
+      // Each removal reports its node and connections; commit() makes them one undo step.
+      if (this.selection.length) for (const id of [...this.selection]) df.removeNodeId(`node-${dfOf.get(id)}`)
       else if (df.connection_selected) df.removeConnection()
     },
 
@@ -442,16 +675,29 @@ function flowEditor() {
     },
 
     copy() {
-      if (this.node) clipboard = clone(this.node)
+      const nodes = this.selection.map((id) => this.nodeById(id)).filter(Boolean)
+      if (nodes.length) clipboard = clone(nodes)
     },
 
-    /** A copy of the copied node, beside it, without its exits (they would point at the original's targets). */
+    /**
+     * Copies of the copied nodes, beside them, with new ids: links between them lead to the
+     * copies, exits to other nodes are left empty (they would share the originals' targets).
+     */
     paste() {
-      if (!clipboard) return
-      const data = clone(clipboard.data)
-      for (const exit of exitsOf({ type: clipboard.type, data })) setPath(data, exit.key, undefined)
-      this.addNode(clipboard.type, { x: clipboard.position.x + 40, y: clipboard.position.y + 40 }, data)
-      clipboard.position = { x: clipboard.position.x + 40, y: clipboard.position.y + 40 }
+      if (this.readOnly || !clipboard) return
+      const copies = []
+      const renamed = new Map()
+      for (const node of clipboard) {
+        node.position = { x: node.position.x + PASTE_OFFSET, y: node.position.y + PASTE_OFFSET }
+        const copy = { ...clone(node), id: freshId({ nodes: [...this.flow.nodes, ...copies] }, node.type) }
+        renamed.set(node.id, copy.id)
+        copies.push(copy)
+      }
+      for (const copy of copies) for (const exit of exitsOf(copy)) setPath(copy.data, exit.key, renamed.get(exit.target))
+      this.flow.nodes.push(...copies)
+      this.draw()
+      this.select(copies.map((copy) => copy.id))
+      this.commit()
     },
 
     autoLayout() {
@@ -473,8 +719,13 @@ function flowEditor() {
     centerOn(x, y) {
       const view = this.$refs.canvas.getBoundingClientRect()
       const rect = df.precanvas.getBoundingClientRect()
-      df.canvas_x += view.left + view.width / 2 - (rect.left + x * df.zoom)
-      df.canvas_y += view.top + view.height / 2 - (rect.top + y * df.zoom)
+      this.panBy(view.left + view.width / 2 - (rect.left + x * df.zoom), view.top + view.height / 2 - (rect.top + y * df.zoom))
+    },
+
+    /** Moves the canvas by (dx, dy) screen pixels. */
+    panBy(dx, dy) {
+      df.canvas_x += dx
+      df.canvas_y += dy
       df.precanvas.style.transform = `translate(${df.canvas_x}px, ${df.canvas_y}px) scale(${df.zoom})`
       this.drawMinimap()
     },
@@ -499,7 +750,7 @@ function flowEditor() {
       this.centerOn(box.x + box.w / 2, box.y + box.h / 2)
     },
 
-    /** The overview: every node, and the part of the flow in view; a click there pans. */
+    /** The overview: every node, and the part of the flow in view (its rectangle drags; a click elsewhere pans there). */
     drawMinimap() {
       const svg = this.$refs.minimap
       if (!svg || !df) return
@@ -515,13 +766,43 @@ function flowEditor() {
         `<rect x="${inView.x}" y="${inView.y}" width="${inView.w}" height="${inView.h}" class="fe-mini-view"/>`
     },
 
-    minimapClick(event) {
+    /** A point of the overview in canvas units (its viewBox is the canvas's). */
+    minimapPoint(event) {
       const svg = this.$refs.minimap
       const point = svg.createSVGPoint()
       point.x = event.clientX
       point.y = event.clientY
-      const at = point.matrixTransform(svg.getScreenCTM().inverse())
-      this.centerOn(at.x, at.y)
+      return point.matrixTransform(svg.getScreenCTM().inverse())
+    },
+
+    /**
+     * A press on the overview: outside the view's rectangle it centres the view there; then,
+     * until the button is released, the rectangle follows the pointer. A click on the
+     * rectangle itself centres the view on that point too.
+     */
+    minimapPress(event) {
+      if (event.button !== 0) return
+      const svg = this.$refs.minimap
+      const onView = event.target.classList.contains('fe-mini-view')
+      let last = this.minimapPoint(event)
+      let dragged = false
+      if (!onView) this.centerOn(last.x, last.y)
+      svg.setPointerCapture(event.pointerId)
+      const move = (to) => {
+        const at = this.minimapPoint(to)
+        this.panBy((last.x - at.x) * df.zoom, (last.y - at.y) * df.zoom)
+        last = at
+        dragged = true
+      }
+      const up = () => {
+        svg.removeEventListener('pointermove', move)
+        svg.removeEventListener('pointerup', up)
+        svg.removeEventListener('pointercancel', up)
+        if (onView && !dragged) this.centerOn(last.x, last.y)
+      }
+      svg.addEventListener('pointermove', move)
+      svg.addEventListener('pointerup', up)
+      svg.addEventListener('pointercancel', up)
     },
 
     key(event) {
@@ -536,6 +817,11 @@ function flowEditor() {
       } else if (event.key === 'Delete' || event.key === 'Backspace') {
         event.preventDefault()
         this.removeSelected()
+      } else if (event.key === 'Escape') {
+        this.select([])
+      } else if (mod && key === 'a') {
+        event.preventDefault()
+        this.select(this.flow.nodes.map((node) => node.id))
       } else if (mod && key === 'z' && !event.shiftKey) {
         event.preventDefault()
         this.undo()
@@ -555,6 +841,7 @@ function flowEditor() {
     async save() {
       if (this.readOnly || this.saving) return false
       this.saving = true
+      const sent = this.snapshot()
       try {
         const response = await fetch(this.urls.save, {
           method: 'PUT',
@@ -574,6 +861,9 @@ function flowEditor() {
         }
         const body = await response.json()
         this.version = body.version
+        // The history is kept for this revision: a later one on the server is someone else's.
+        revision = body.revision
+        serverState = sent
         this.problems = { byNode: {}, general: [] }
         this.dirty = false
         this.status = this.labels.saved.replace('{number}', body.version.number)

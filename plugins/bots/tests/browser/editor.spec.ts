@@ -1,12 +1,14 @@
 /// <reference lib="dom" />
 import { test } from '@japa/runner'
 import type { Page } from 'playwright-core'
+import { truncateTables } from '#tests/helpers/database'
 import { pluginEnablement } from '#plugins/enablement'
-import { addMember } from '#database/factories/index'
+import { addMember, workspaceWithMember } from '#database/factories/index'
 import { apiWorkspace, connectCloudChannel, until, useSimulatorAndWorkers } from '#messaging/tests/support'
 import Flow from '#bots/models/flow'
 import FlowVersion from '#bots/models/flow_version'
 import { createFlow } from '#bots/actions/create_flow'
+import { importFlow } from '#bots/actions/import_flow'
 
 /** A node on the canvas by its flow id (the card inside Drawflow's node carries it). */
 const nodeOf = (page: Page, id: string) => page.locator(`.drawflow-node:has([data-node="${id}"])`)
@@ -167,5 +169,184 @@ test.group('Browser: the bot flow editor', (group) => {
     assert.equal(await page.getByTestId('save').count(), 0)
     assert.isTrue(await page.locator('#fe-trigger').isDisabled())
     assert.isTrue(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'the editor fits the phone')
+  })
+})
+
+/** Three messages in a row (a → b → c → end) and the end below them, far from the canvas's edges. */
+const rowJson = JSON.stringify({
+  schemaVersion: 1,
+  name: 'Row',
+  trigger: { type: 'manual' },
+  start: 'a',
+  nodes: [
+    { id: 'a', type: 'message', position: { x: 100, y: 100 }, data: { text: 'One', next: 'b' } },
+    { id: 'b', type: 'message', position: { x: 400, y: 100 }, data: { text: 'Two', next: 'c' } },
+    { id: 'c', type: 'message', position: { x: 700, y: 100 }, data: { text: 'Three', next: 'd' } },
+    { id: 'd', type: 'end', position: { x: 100, y: 460 }, data: {} },
+  ],
+})
+
+/** A node's box relative to the canvas (the page around it may shift as the side panel changes). */
+async function boxOf(page: Page, id: string) {
+  const box = (await nodeOf(page, id).boundingBox())!
+  const canvas = (await page.getByTestId('canvas').boundingBox())!
+  return { ...box, x: box.x - canvas.x, y: box.y - canvas.y }
+}
+
+const selectedIds = (page: Page) => page.locator('.drawflow-node.selected [data-node]').evaluateAll((cards) => cards.map((card) => (card as HTMLElement).dataset.node).sort())
+
+/** A drag with the mouse from one point to another, with the given keys held. */
+async function drag(page: Page, from: { x: number; y: number }, to: { x: number; y: number }, keys: string[] = []) {
+  for (const key of keys) await page.keyboard.down(key)
+  await page.mouse.move(from.x, from.y)
+  await page.mouse.down()
+  await page.mouse.move(to.x, to.y, { steps: 8 })
+  await page.mouse.up()
+  for (const key of keys) await page.keyboard.up(key)
+}
+
+/*
+| The canvas's gestures: several nodes selected, moved, deleted, copied together; the overview's
+| rectangle dragged; the undo history kept across a reload of the page.
+*/
+test.group('Browser: the flow editor canvas', (group) => {
+  group.each.teardown(() => truncateTables())
+
+  async function openRow(browserContext: any, theme: 'dark' | 'light' = 'light') {
+    const { workspace, user } = await workspaceWithMember('owner')
+    await pluginEnablement.enable(workspace, 'bots', user.id)
+    user.theme = theme
+    await user.save()
+    const imported = await importFlow({ workspaceId: workspace.id, json: rowJson, userId: user.id })
+    if (!imported.ok) throw new Error(imported.errors.join('; '))
+    await browserContext.loginAs(user)
+    const page: Page = await browserContext.newPage()
+    await page.setViewportSize({ width: 1600, height: 1000 })
+    const url = `/w/${workspace.slug}/bots/flows/${imported.flow.id}/edit`
+    await page.goto(url)
+    await page.locator('[data-flow-editor][data-ready="true"]').waitFor()
+    return { page, flow: imported.flow, user, url }
+  }
+
+  test('in the dark theme a box selects three nodes; they move together, are deleted in one undo step, and are copied with their links', async ({ browserContext, assert }) => {
+    const { page } = await openRow(browserContext, 'dark')
+    const before = { a: await boxOf(page, 'a'), b: await boxOf(page, 'b'), c: await boxOf(page, 'c'), d: await boxOf(page, 'd') }
+
+    // Shift + drag on the background: a box around a, b and c (d is below it).
+    const [a, c] = [(await nodeOf(page, 'a').boundingBox())!, (await nodeOf(page, 'c').boundingBox())!]
+    await drag(page, { x: a.x - 30, y: a.y - 30 }, { x: c.x + c.width + 30, y: c.y + c.height + 30 }, ['Shift'])
+    assert.deepEqual(await selectedIds(page), ['a', 'b', 'c'])
+    await page.getByTestId('selection-count').getByText('3').waitFor()
+    // Marked, in the dark theme too: the selected nodes' outline is not the others'.
+    const outline = (id: string) => nodeOf(page, id).evaluate((element) => getComputedStyle(element).boxShadow + getComputedStyle(element).borderColor)
+    assert.notEqual(await outline('a'), await outline('d'))
+
+    // Dragging one of them moves all three by the same distance; d stays.
+    await drag(page, await centre(nodeOf(page, 'b')), { x: (await centre(nodeOf(page, 'b'))).x + 200, y: (await centre(nodeOf(page, 'b'))).y + 100 })
+    for (const id of ['a', 'b', 'c'] as const) {
+      const after = await boxOf(page, id)
+      assert.approximately(after.x - before[id].x, 200, 1, `${id} moved right`)
+      assert.approximately(after.y - before[id].y, 100, 1, `${id} moved down`)
+    }
+    assert.deepEqual(await boxOf(page, 'd'), before.d)
+    assert.deepEqual(await selectedIds(page), ['a', 'b', 'c'])
+
+    // Delete removes the three; one undo brings them back, with their links, where they were moved to.
+    await page.keyboard.press('Delete')
+    assert.equal(await page.locator('.drawflow-node').count(), 1)
+    assert.equal(await page.locator('.drawflow .connection').count(), 0)
+    await page.keyboard.press('Control+z')
+    assert.equal(await page.locator('.drawflow-node').count(), 4)
+    assert.equal(await page.locator('.drawflow .connection').count(), 3)
+    assert.approximately((await boxOf(page, 'a')).x - before.a.x, 200, 1)
+
+    // Esc clears the selection; click, shift + click and ctrl + click select three again.
+    await page.keyboard.press('Escape')
+    assert.deepEqual(await selectedIds(page), [])
+    await nodeOf(page, 'a').click()
+    await nodeOf(page, 'b').click({ modifiers: ['Shift'] })
+    await nodeOf(page, 'c').click({ modifiers: ['Control'] })
+    assert.deepEqual(await selectedIds(page), ['a', 'b', 'c'])
+    await nodeOf(page, 'b').click({ modifiers: ['Shift'] })
+    assert.deepEqual(await selectedIds(page), ['a', 'c'])
+    await nodeOf(page, 'b').click({ modifiers: ['Shift'] })
+
+    // Copy and paste: three new nodes beside them, selected, linked a' → b' → c' (c's exit to d is left empty).
+    await page.keyboard.press('Control+c')
+    await page.keyboard.press('Control+v')
+    assert.equal(await page.locator('.drawflow-node').count(), 7)
+    assert.deepEqual(await selectedIds(page), ['message_1', 'message_2', 'message_3'])
+    assert.equal(await page.locator('.drawflow .connection').count(), 5)
+    const copy = await boxOf(page, 'message_1')
+    const original = await boxOf(page, 'a')
+    assert.deepEqual([copy.x - original.x, copy.y - original.y], [40, 40])
+    await nodeOf(page, 'message_1').click()
+    assert.equal(await page.getByTestId('node-id').textContent(), 'message_1')
+    assert.equal(await page.locator('#fe-text').inputValue(), 'One')
+  })
+
+  test('dragging the overview\'s rectangle pans the canvas; a click on the overview still centres the view there', async ({ browserContext, assert }) => {
+    const { page } = await openRow(browserContext)
+    const view = page.locator('.fe-mini-view')
+    const minimap = (await page.getByTestId('minimap').boundingBox())!
+    const rect = (await view.boundingBox())!
+    // The part of the rectangle inside the overview (the view may be larger than the flow).
+    const left = Math.max(rect.x, minimap.x)
+    const top = Math.max(rect.y, minimap.y)
+    const grab = { x: (left + Math.min(rect.x + rect.width, minimap.x + minimap.width)) / 2, y: (top + Math.min(rect.y + rect.height, minimap.y + minimap.height)) / 2 }
+    const before = await boxOf(page, 'a')
+    const rectBefore = rect
+
+    // The rectangle goes left and up: the flow moves right and down in the view.
+    await drag(page, grab, { x: grab.x - 20, y: grab.y - 10 })
+    const after = await boxOf(page, 'a')
+    assert.isAbove(after.x - before.x, 20)
+    assert.isAbove(after.y - before.y, 10)
+    const rectAfter = (await view.boundingBox())!
+    assert.approximately(rectAfter.x - rectBefore.x, -20, 2)
+    assert.approximately(rectAfter.y - rectBefore.y, -10, 2)
+
+    // A click elsewhere on the overview centres the view on that point.
+    const d = (await page.locator('.fe-mini-node').nth(3).boundingBox())!
+    await page.mouse.click(d.x + d.width / 2, d.y + d.height / 2)
+    const canvas = (await page.getByTestId('canvas').boundingBox())!
+    const node = await centre(nodeOf(page, 'd'))
+    assert.approximately(node.x, canvas.x + canvas.width / 2, 3)
+    assert.approximately(node.y, canvas.y + canvas.height / 2, 3)
+  })
+
+  test('the undo history survives a reload: after a save, and along the unsaved work; someone else\'s save drops it', async ({ browserContext, assert }) => {
+    const { page, flow, user } = await openRow(browserContext)
+    const start = await boxOf(page, 'd')
+
+    // A move, saved; the page is reloaded: undo takes the move back.
+    await drag(page, await centre(nodeOf(page, 'd')), { x: (await centre(nodeOf(page, 'd'))).x + 300, y: (await centre(nodeOf(page, 'd'))).y })
+    await page.keyboard.press('Control+s')
+    await page.getByTestId('editor-status').getByText('Saved as draft v1').waitFor()
+    await page.reload()
+    await page.locator('[data-flow-editor][data-ready="true"]').waitFor()
+    assert.approximately((await boxOf(page, 'd')).x - start.x, 300, 1)
+    await page.keyboard.press('Control+z')
+    assert.approximately((await boxOf(page, 'd')).x, start.x, 1)
+    await page.getByTestId('editor-status').getByText('Unsaved changes').waitFor()
+
+    // An unsaved deletion, then a reload: the saved draft shows, the banner brings the deletion back, and undo takes it back.
+    await nodeOf(page, 'c').click()
+    await page.keyboard.press('Delete')
+    await page.reload()
+    await page.locator('[data-flow-editor][data-ready="true"]').waitFor()
+    assert.equal(await page.locator('.drawflow-node').count(), 4)
+    await page.getByTestId('backup').getByRole('button', { name: 'Restore them' }).click()
+    assert.equal(await page.locator('.drawflow-node').count(), 3)
+    await page.keyboard.press('Control+z')
+    assert.equal(await page.locator('.drawflow-node').count(), 4)
+    assert.approximately((await boxOf(page, 'd')).x, start.x, 1)
+
+    // Someone else saves the draft: the kept history is for an older revision and is dropped.
+    const other = await importFlow({ workspaceId: flow.workspaceId, json: rowJson, userId: user.id, flow })
+    assert.isTrue(other.ok)
+    await page.reload()
+    await page.locator('[data-flow-editor][data-ready="true"]').waitFor()
+    assert.isTrue(await page.getByRole('button', { name: 'Undo' }).isDisabled())
   })
 })

@@ -91,6 +91,12 @@ test.group('Bots: the editor', (group) => {
     ;(changed[4].data as { message: string }).message = 'Goodbye'
     const saved = await client.put(`${base}/flows/${flow.id}/draft`).json(doc(changed)).loginAs(user).withCsrfToken()
     assert.deepEqual(saved.body().version, { number: 2, state: 'draft' })
+    // The revision the editor keeps its undo history for: the page's and the save's agree, and a save makes a new one.
+    const revisionIn = (html: string) => html.match(/"revision":"([^"]+)"/)?.[1]
+    const opened = revisionIn(page.text())
+    assert.match(saved.body().revision, /^\d+\.\d+$/)
+    assert.notEqual(saved.body().revision, opened)
+    assert.equal(revisionIn((await client.get(`${base}/flows/${flow.id}/edit`).loginAs(user)).text()), saved.body().revision)
     const versions = await FlowVersion.query().where('flow_id', flow.id).orderBy('number')
     assert.deepEqual(versions.map((v) => v.state), ['published', 'draft'])
     assert.equal((versions[0].definition.nodes[4].data as { message: string }).message, 'See you')
