@@ -184,7 +184,7 @@ export async function dryRun(dir: string, events: FixtureEvent[], options: { sec
       // The bus records and skips a tap's fault: the installation's state tells.
       const result = await runFixture(event, { ...event.payload, workspaceId: DRY_RUN_WORKSPACE })
       logs.push(...state.logs)
-      outcomes.push(state.faults ? { hook: event.hook, ok: false, error: state.lastFault?.message } : { hook: event.hook, ok: true, result })
+      outcomes.push(state.faults ? { hook: event.hook, ok: false, error: state.lastFault?.message } : { hook: event.hook, ok: true, ...(result === undefined ? {} : { result }) })
     }
   } finally {
     marketplace.uninstall(manifest.id, DRY_RUN_WORKSPACE)
