@@ -74,4 +74,47 @@ declare module 'switchboard:api' {
 
   /** capabilities.sleep: waits up to the manifest's `maxMs` (counted in the call's wall-clock limit). */
   export function sleep(ms: number): Promise<void>
+
+  /** What a filter handler's `return cancel(reason)` gives back: the operation stops with `reason`. */
+  export interface Cancel {
+    $cancel: string
+  }
+
+  /**
+   * For filter hooks (`message.beforeSend`), always available: `return cancel('Outside opening
+   * hours')` stops the operation (the message is not sent; the reason is shown to its sender).
+   */
+  export function cancel(reason: string): Cancel
+
+  /** An outbound message before it is queued (`message.beforeSend`'s value). */
+  export interface OutgoingDraft {
+    type: string
+    /** For a text: `{ body, preview_url? }`; other types as the Cloud API shapes them. */
+    content: Record<string, Json>
+  }
+
+  /** `message.beforeSend`'s context: where the message goes and who wrote it. */
+  export interface BeforeSendContext {
+    workspaceId: number
+    conversationId: number
+    channelId: number
+    contactId: number
+    authorType: 'agent' | 'bot' | 'contact' | 'campaign' | 'plugin'
+  }
+
+  /** `message.claim`'s payload: a stored customer message looking for an automatic handler (`firstMessage`: it created the contact). */
+  export type InboundClaim = { workspaceId: number; messageId: number; conversationId: number; contactId: number; channelId: number; type: string; content: Record<string, Json>; firstMessage: boolean }
+
+  /**
+   * Handlers by hook name (the script's default export). Action hooks: the result is ignored.
+   * `message.beforeSend` (filter): nothing leaves the message unchanged; a text draft with a new
+   * `content.body` rewrites it (only a text's body may change); `cancel(reason)` stops it.
+   * `message.claim` (bail): `true` takes the message (bots and later handlers skip it); nothing leaves it.
+   * A throw, a timeout or another result is a fault and the message goes on unchanged.
+   */
+  export interface Handlers {
+    'message.beforeSend'?(draft: OutgoingDraft, context: BeforeSendContext): OutgoingDraft | Cancel | void | Promise<OutgoingDraft | Cancel | void>
+    'message.claim'?(claim: InboundClaim): boolean | void | Promise<boolean | void>
+    [hook: string]: ((...args: any[]) => unknown) | undefined
+  }
 }

@@ -47,6 +47,8 @@ export default await Env.create(new URL('../', import.meta.url), {
   // to private addresses (comma-separated)
   MARKETPLACE_REGISTRIES: Env.schema.string.optional(),
   MARKETPLACE_ALLOW_INTERNAL_HOSTS: Env.schema.string.optional(),
+  // Requests per minute per publisher token on the registry's publisher API (default 60)
+  MARKETPLACE_PUBLISHER_RATE_PER_MINUTE: Env.schema.number.optional(),
 
   // Media storage (config/drive.ts): local disk, or S3-compatible
   DRIVE_DISK: Env.schema.enum.optional(['fs', 's3'] as const),

@@ -39,4 +39,5 @@ export const middleware = router.named({
   can: () => import('#middleware/can_middleware'),
   api: () => import('#middleware/api_middleware'),
   pluginEnabled: () => import('#middleware/plugin_enabled_middleware'),
+  operator: () => import('#middleware/operator_middleware'),
 })

@@ -1,7 +1,8 @@
 /*
 | Rate limits. Login attempts count per account+IP (5 a minute, then locked for
 | 15 minutes) and per IP across accounts (30 a minute): 429 with Retry-After.
-| The API counts per token (API_RATE_PER_MINUTE, default 1,200 requests a minute).
+| The API counts per token (API_RATE_PER_MINUTE, default 1,200 requests a minute), the
+| registry's publisher API per publisher token (MARKETPLACE_PUBLISHER_RATE_PER_MINUTE, 60).
 */
 import limiter from '@adonisjs/limiter/services/main'
 import env from '#start/env'
@@ -17,3 +18,6 @@ export const apiPerToken = limiter.use({ requests: env.get('API_RATE_PER_MINUTE'
 
 /** Failed publisher-token attempts on the registry's publisher API, per IP (token guessing). */
 export const publisherAuthPerIp = limiter.use({ requests: 20, duration: '1 min', blockDuration: '10 mins' })
+
+/** The publisher API per publisher token (MARKETPLACE_PUBLISHER_RATE_PER_MINUTE, default 60 a minute): 429 with Retry-After. */
+export const publisherPerToken = limiter.use({ requests: env.get('MARKETPLACE_PUBLISHER_RATE_PER_MINUTE', 60), duration: '1 min' })

@@ -41,6 +41,7 @@ const TrustedKeysController = () => import('#marketplace/controllers/trusted_key
 const MarketplaceLimitsController = () => import('#marketplace/controllers/limits_controller')
 const ApiMarketplaceController = () => import('#marketplace/controllers/api_marketplace_controller')
 const RegistryController = () => import('#marketplace/controllers/registry_controller')
+const OperatorMarketplaceController = () => import('#marketplace/controllers/operator_marketplace_controller')
 
 router.get('/health', [HealthController, 'show']).as('health')
 router.get('/health/live', [HealthController, 'live']).as('health.live')
@@ -89,6 +90,17 @@ router
         router.post('/notifications/read', [NotificationsController, 'markAllRead']).as('notifications.read')
       })
       .use(middleware.auth())
+
+    /* The instance operator (users.is_operator, granted with `node ace operator:grant`) */
+    router
+      .group(() => {
+        router.get('/marketplace', [OperatorMarketplaceController, 'index']).as('marketplace.index')
+        router.post('/marketplace/:package/block', [OperatorMarketplaceController, 'block']).as('marketplace.block')
+        router.post('/marketplace/:package/unblock', [OperatorMarketplaceController, 'unblock']).as('marketplace.unblock')
+      })
+      .prefix('/operator')
+      .as('operator')
+      .use([middleware.auth(), middleware.operator()])
 
     /* A workspace: /w/:workspace/... */
     router

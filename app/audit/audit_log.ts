@@ -36,6 +36,11 @@ export const AUDIT_ACTIONS = [
   'marketplace.key_trusted',
   'marketplace.key_removed',
   'marketplace.limits_changed',
+  // Instance-wide (no organization or workspace): the operator's acts.
+  'marketplace.blocked',
+  'marketplace.unblocked',
+  'operator.granted',
+  'operator.revoked',
 ] as const
 
 /** Actions plugins add (`registerAuditActions`), typed by declaration merging: `interface PluginAuditActions { 'channel.connected': true }`. */

@@ -18,7 +18,7 @@ export default class MarketplaceBlock extends BaseCommand {
   async run() {
     const { blockPackage } = await import('#marketplace/actions/block_package')
     // The operator acts from the shell, the instance's top authority over what runs here.
-    const stopped = await blockPackage(this.id, !this.unblock, this.reason ?? null)
+    const stopped = await blockPackage(this.id, !this.unblock, { reason: this.reason ?? null })
     this.logger.success(this.unblock ? `Unblocked ${this.id} (${stopped} installations reloaded)` : `Blocked ${this.id}: stopped in ${stopped} workspaces`)
   }
 }

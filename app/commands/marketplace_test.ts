@@ -30,7 +30,7 @@ export default class MarketplaceTest extends BaseCommand {
     const secrets = Object.fromEntries((this.secret ?? []).map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]))
     const { outcomes, logs, calls } = await dryRun(this.dir, JSON.parse(await readFile(path, 'utf8')), { secrets })
     for (const outcome of outcomes) {
-      if (outcome.ok) this.logger.success(outcome.hook)
+      if (outcome.ok) this.logger.success(outcome.result === undefined ? outcome.hook : `${outcome.hook} → ${JSON.stringify(outcome.result)}`)
       else this.logger.error(`${outcome.hook}: ${outcome.error}`)
     }
     for (const call of calls) this.logger.info(`${call.capability}(${call.args.map((arg) => JSON.stringify(arg)).join(', ')})`)

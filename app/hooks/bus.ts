@@ -7,7 +7,8 @@
  *     timer per tap: late completion is detected by its measured time, and hung taps are cut off
  *     by one shared ticker scanning per-timeout FIFO queues (deadlines in a queue only grow);
  *   - error containment: a failing action/bail tap is recorded, logged and skipped; a failing
- *     filter tap is skipped, then the hook's policy says whether the filter goes on or stops;
+ *     filter tap is skipped, then the hook's policy says whether the filter goes on or stops
+ *     (a `failOpen` tap never stops it: sandboxed scripts' taps);
  *   - timing per tap (= per plugin and hook) in a fixed-size log-bucket histogram (p50/p99);
  *
  * and every emit runs under a re-entrancy depth limit (AsyncLocalStorage carries the chain).
@@ -74,6 +75,23 @@ export type TapFn<H> =
         ? (payload: P) => unknown
         : never
 
+/**
+ * What a filter or bail hook accepts from a sandboxed marketplace script (whose result is plain
+ * JSON from untrusted code). Filter and bail hooks without one are closed to sandboxed scripts;
+ * action hooks are always open (their result is ignored).
+ */
+export interface SandboxCheck<I = any, O = any> {
+  /** Translation key of the consent screen's line for a package tapping the hook, in plain words. */
+  consent: string
+  /**
+   * The script's result (parsed JSON; undefined: it returned nothing) → the filter's new value
+   * (undefined: unchanged) or the bail's answer (undefined: no answer). Throws when it is not
+   * acceptable: the tap has then faulted. `input`: the filter's value or the bail's payload;
+   * `plugin`: the tap's plugin name (`marketplace:<id>`).
+   */
+  accept(result: unknown, input: I, plugin: string): O | undefined
+}
+
 /** What `define` takes for a catalogue entry: its kind, and a policy for filters. */
 export type HookDefinition<E> = {
   kind: E extends { kind: infer K } ? K : never
@@ -81,7 +99,12 @@ export type HookDefinition<E> = {
   /** The plugin that provides the hook (for docs); 'core' by default. */
   plugin?: string
 } & (E extends Keyed<any> ? { keyed: true } : { keyed?: false }) &
-  (E extends { kind: 'filter' } ? { policy: FilterPolicy } : { policy?: undefined })
+  (E extends { kind: 'filter' } ? { policy: FilterPolicy } : { policy?: undefined }) &
+  (E extends FilterHook<infer V, any>
+    ? { sandbox?: SandboxCheck<V, V> }
+    : E extends BailHook<infer P, infer A>
+      ? { sandbox?: SandboxCheck<P, A> }
+      : { sandbox?: undefined })
 
 export interface TapOptions {
   /** The plugin the tap belongs to: gating, diagnostics and logs go by it. */
@@ -90,6 +113,11 @@ export interface TapOptions {
   stage?: number
   /** The tap's deadline (default: the bus's, 2000 ms). Running over it counts as a failure. */
   timeoutMs?: number
+  /**
+   * A failure of this tap is counted and skipped but never stops a filter, whatever the hook's
+   * policy: sandboxed scripts' taps, so a broken third-party script cannot stop messages.
+   */
+  failOpen?: boolean
 }
 
 /** May `plugin` run for `workspaceId`? Must be synchronous and cheap (it runs for every tap call). */
@@ -229,7 +257,8 @@ class TapState {
   constructor(
     readonly plugin: string,
     readonly stage: number,
-    readonly timeoutMs: number
+    readonly timeoutMs: number,
+    readonly failOpen: boolean
   ) {
     this.gated = plugin !== 'core'
   }
@@ -242,6 +271,8 @@ interface Definition {
   description: string
   plugin: string
   keyed: boolean
+  /** Filter and bail hooks open to sandboxed scripts: how their results are checked. */
+  sandbox: SandboxCheck | null
 }
 
 /** The slice of a tapable hook the bus uses (the four kinds differ only in arity and result). */
@@ -437,11 +468,12 @@ export class HookBus<C extends object = HookCatalogue> {
   define<N extends Names<C>>(name: N, definition: HookDefinition<C[N]>): this {
     if (name.includes(':')) throw new Error(`Hook name "${name}" may not contain ":" (keyed hooks are defined once, with keyed: true)`)
     if (this.#definitions.has(name)) throw new Error(`Hook "${name}" is defined twice`)
-    const { kind, description, plugin = 'core', keyed = false } = definition as {
+    const { kind, description, plugin = 'core', keyed = false, sandbox = null } = definition as {
       kind: HookKind
       description: string
       plugin?: string
       keyed?: boolean
+      sandbox?: SandboxCheck
     }
     if (!['action', 'parallel', 'filter', 'bail'].includes(kind)) throw new Error(`Hook "${name}": unknown kind "${kind}"`)
     const policy = (definition as { policy?: FilterPolicy }).policy ?? null
@@ -449,7 +481,8 @@ export class HookBus<C extends object = HookCatalogue> {
       throw new Error(`Filter hook "${name}" must declare policy 'continue' or 'stop' (what happens when a tap fails)`)
     }
     if (kind !== 'filter' && policy !== null) throw new Error(`Hook "${name}": only filters have a policy`)
-    const def: Definition = { name, kind, policy, description, plugin, keyed }
+    if (sandbox !== null && kind !== 'filter' && kind !== 'bail') throw new Error(`Hook "${name}": only filter and bail hooks check sandboxed results`)
+    const def: Definition = { name, kind, policy, description, plugin, keyed, sandbox }
     this.#definitions.set(name, def)
     if (keyed) {
       this.#families.set(name, new HookMap((key: string) => this.#create(`${name}:${key}`, def)))
@@ -466,13 +499,13 @@ export class HookBus<C extends object = HookCatalogue> {
 
   /** Taps a hook. Taps cannot be removed: a disabled plugin's taps are skipped by the gate. */
   tap<N extends HookName<C>>(name: N, options: TapOptions | string, fn: TapFn<HookAt<C, N>>): void {
-    const { plugin, stage = 0, timeoutMs = this.#defaultTimeoutMs } = typeof options === 'string' ? { plugin: options } : options
+    const { plugin, stage = 0, timeoutMs = this.#defaultTimeoutMs, failOpen = false } = typeof options === 'string' ? { plugin: options } : options
     if (typeof plugin !== 'string' || plugin === '') throw new Error(`A tap on "${name}" must name its plugin`)
     if (!Number.isFinite(stage)) throw new Error(`Tap of "${plugin}" on "${name}": stage must be a finite number`)
     if (!(timeoutMs > 0) || !Number.isFinite(timeoutMs)) throw new Error(`Tap of "${plugin}" on "${name}": timeoutMs must be a positive number`)
     if (typeof fn !== 'function') throw new Error(`Tap of "${plugin}" on "${name}" is not a function`)
     const hook = this.#hooks.get(name) ?? this.#family(name, 'tap')
-    hook.tapable.tapPromise({ name: plugin, stage, state: new TapState(plugin, stage, timeoutMs) }, fn as (...args: any[]) => any)
+    hook.tapable.tapPromise({ name: plugin, stage, state: new TapState(plugin, stage, timeoutMs, failOpen) }, fn as (...args: any[]) => any)
     hook.taps++
   }
 
@@ -706,7 +739,7 @@ export class HookBus<C extends object = HookCatalogue> {
     } catch {
       // a broken logger must not break the bus
     }
-    if (hook.definition.policy === 'stop') {
+    if (hook.definition.policy === 'stop' && !tap.failOpen) {
       frame.stop = { reason: `Tap of "${tap.plugin}" failed: ${message}`, plugin: tap.plugin, failed: true }
       return STOP
     }

@@ -11,9 +11,11 @@ export function catalogueTable(bus: Pick<HookBus, 'definitions'>) {
     .map((hook) => {
       const name = hook.keyed ? `${hook.name}:<key>` : hook.name
       const kind = hook.policy ? `${hook.kind} (on failure: ${hook.policy})` : hook.kind
-      return `| \`${name}\` | ${kind} | ${hook.plugin} | ${hook.description} |`
+      // Marketplace scripts may tap every action hook, and the filters and bails that check their results.
+      const sandboxed = hook.kind === 'action' || hook.kind === 'parallel' || hook.sandbox !== null ? 'yes' : 'no'
+      return `| \`${name}\` | ${kind} | ${hook.plugin} | ${sandboxed} | ${hook.description} |`
     })
-  return ['| hook | kind | provided by | when |', '|---|---|---|---|', ...rows].join('\n')
+  return ['| hook | kind | provided by | sandboxed scripts | when |', '|---|---|---|---|---|', ...rows].join('\n')
 }
 
 /** Replaces the generated block of `file` with the current table; returns whether it changed. */

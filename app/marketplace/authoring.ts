@@ -126,7 +126,10 @@ export async function publish(archive: Buffer, registry: string, token: string) 
 
 export interface FixtureEvent {
   hook: string
+  /** The payload, or a filter's context. */
   payload: Record<string, unknown>
+  /** A filter hook's value (`message.beforeSend`: the draft). */
+  value?: unknown
   /** Settings for this run (over the manifest's defaults). */
   settings?: Record<string, unknown>
 }
@@ -135,6 +138,20 @@ export interface DryRunOutcome {
   hook: string
   ok: boolean
   error?: string
+  /** What the hook ended with: a filter's `{ cancelled, value, reason? }`, a bail's answer. */
+  result?: unknown
+}
+
+/** Emits a fixture event on the bus as its hook's kind wants: filtered, asked or emitted. */
+async function runFixture(event: FixtureEvent, payload: Record<string, unknown>) {
+  const kind = hooks.definitions().find((definition) => definition.name === event.hook)?.kind
+  if (kind === 'filter') {
+    const { cancelled, value, ...stopped } = await hooks.filter(event.hook as never, event.value as never, payload as never)
+    return cancelled ? { cancelled, value, reason: (stopped as { reason: string }).reason } : { cancelled, value }
+  }
+  if (kind === 'bail') return hooks.ask(event.hook as never, payload as never)
+  await hooks.emit(event.hook as never, payload as never)
+  return undefined
 }
 
 /** The workspace id dry runs are installed under: no real workspace has it, so no plugin's tap runs beside the script. */
@@ -165,9 +182,9 @@ export async function dryRun(dir: string, events: FixtureEvent[], options: { sec
       const grants = requestedCapabilities(manifest)
       const state = marketplace.install({ workspaceId: DRY_RUN_WORKSPACE, pkg, grants, settings: event.settings ?? {}, secrets: options.secrets, allowInternalHosts: options.allowInternalHosts })
       // The bus records and skips a tap's fault: the installation's state tells.
-      await hooks.emit(event.hook as never, { ...event.payload, workspaceId: DRY_RUN_WORKSPACE } as never)
+      const result = await runFixture(event, { ...event.payload, workspaceId: DRY_RUN_WORKSPACE })
       logs.push(...state.logs)
-      outcomes.push(state.faults ? { hook: event.hook, ok: false, error: state.lastFault?.message } : { hook: event.hook, ok: true })
+      outcomes.push(state.faults ? { hook: event.hook, ok: false, error: state.lastFault?.message } : { hook: event.hook, ok: true, ...(result === undefined ? {} : { result }) })
     }
   } finally {
     marketplace.uninstall(manifest.id, DRY_RUN_WORKSPACE)

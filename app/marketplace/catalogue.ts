@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto'
 import MarketplacePackageVersion, { LOCAL_REGISTRY } from '#marketplace/models/package_version'
 import MarketplacePackage from '#marketplace/models/package'
 import MarketplacePublisher from '#marketplace/models/publisher'
+import MarketplaceInstallation from '#marketplace/models/installation'
 import type { Manifest } from '#marketplace/manifest'
 import { marketplaceConfig } from '#config/marketplace'
 
@@ -131,6 +132,42 @@ export async function searchCatalogue({ q, category }: { q?: string; category?: 
 
 export async function findInCatalogue(packageId: string) {
   return (await catalogue()).find((pkg) => pkg.id === packageId) ?? null
+}
+
+/** A row of the operator's page: a package of any registry read here, with this instance's block and its installations. */
+export interface OperatedPackage {
+  id: string
+  name: string | null
+  publisher: string | null
+  registry: string
+  latest: string | null
+  blocked: { at: Date; reason: string | null } | null
+  installations: number
+}
+
+/** Every package the catalogue lists, by id, with the block this instance's operator set (rows kept for blocked packages with no version here too). */
+export async function operatedPackages(): Promise<OperatedPackage[]> {
+  const [packages, rows, counts] = await Promise.all([
+    catalogue(),
+    MarketplacePackage.query().whereNotNull('blocked_at'),
+    MarketplaceInstallation.query().select('package_id').count('* as n').groupBy('package_id'),
+  ])
+  const blocks = new Map(rows.map((row) => [row.packageId, { at: row.blockedAt!.toJSDate(), reason: row.blockedReason }]))
+  const installed = new Map(counts.map((row) => [row.packageId, Number(row.$extras.n)]))
+  return packages
+    .map((pkg) => {
+      const newest = pkg.versions.at(-1)
+      return {
+        id: pkg.id,
+        name: newest?.manifest.name ?? null,
+        publisher: pkg.publisher,
+        registry: pkg.registry,
+        latest: pkg.latest?.version ?? null,
+        blocked: blocks.get(pkg.id) ?? null,
+        installations: installed.get(pkg.id) ?? 0,
+      }
+    })
+    .sort((a, b) => a.id.localeCompare(b.id))
 }
 
 export class ArchiveUnavailable extends Error {}

@@ -9,6 +9,8 @@ import semver from 'semver'
 
 export const CATEGORIES = ['automation', 'crm', 'messaging', 'integrations', 'analytics', 'utilities'] as const
 export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const
+/** A package id: reverse-DNS, lower case (`com.example.hello`). */
+export const PACKAGE_ID = /^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*){2,}$/
 
 /** The platform's ceilings: a manifest may ask for less, never more (docs/marketplace.md). */
 export const PLATFORM_LIMITS = { memoryMb: 128, cpuMs: 1000, wallMs: 10_000, subrequests: 50, payloadBytes: 4 * 1_048_576, sleepMs: 5000, kvQuotaBytes: 1_048_576 }
@@ -22,7 +24,7 @@ const origin = vine
   .transform((value) => new URL(value).origin)
 
 const manifestSchema = vine.object({
-  id: vine.string().regex(/^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*){2,}$/).maxLength(120),
+  id: vine.string().regex(PACKAGE_ID).maxLength(120),
   name: vine.string().trim().minLength(2).maxLength(80),
   version: vine.string().regex(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/),
   description: vine.string().trim().minLength(10).maxLength(500),

@@ -14,17 +14,19 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks'
 import redis from '@adonisjs/redis/services/main'
-import { Histogram, hooks, type HookName } from '#hooks/bus'
+import { cancel, hooks, type HookName, type SandboxCheck } from '#hooks/bus'
 import { limitsOf, type Capability, type Limits } from '#marketplace/manifest'
 import type { VerifiedPackage } from '#marketplace/package'
 import { CapabilityHost, type KvStore } from '#sandbox/capabilities'
 import { SandboxFault, parseFromSandbox, toJson, type FaultKind } from '#sandbox/protocol'
 import { RunnerCrash, SandboxRunner } from '#sandbox/runner'
+import { MAX_LOG_LINES, MetricsGatherer, type GatheredMetrics } from '#marketplace/metrics'
 
 export const PLUGIN_PREFIX = 'marketplace:'
 /** N faults in this window disable an installation for its workspace. */
 export const FAULT_WINDOW = { max: 3, ms: 10 * 60_000 }
-const MAX_LOG_LINES = 200
+/** Longest reason a script's `cancel()` gives (it is shown to whoever sent the message). */
+const MAX_CANCEL_REASON = 500
 
 export interface InstallOptions {
   workspaceId: number
@@ -45,17 +47,8 @@ export interface InstallState {
   logs: string[]
 }
 
-/** What the plugin page shows for one installation's script. */
-export interface InstallMetrics {
-  calls: number
-  faults: number
-  lastFault: InstallState['lastFault']
-  p50Ms: number | null
-  p99Ms: number | null
-  /** The warm isolate's heap now (bytes); 0 when it is not loaded. */
-  heapBytes: number
-  logs: string[]
-}
+/** What the plugin page shows for one installation's script, from every process (metrics.ts). */
+export type InstallMetrics = GatheredMetrics
 
 interface Installed {
   packageId: string
@@ -67,7 +60,6 @@ interface Installed {
   state: InstallState
   /** When the faults in the current window happened (ms since the epoch). */
   recentFaults: number[]
-  timings: Histogram
 }
 
 /** The installations whose calls the current async chain is inside (re-entrancy guard, threat 12). */
@@ -108,17 +100,17 @@ export class MarketplaceRuntime {
   #installed = new Map<string, Map<number, Installed>>()
   #tapped = new Set<string>()
   readonly runner = new SandboxRunner()
+  /** Calls, faults and log lines of this process, gathered in Redis with every other process's. */
+  readonly gathered = new MetricsGatherer(
+    async () => new Map(Object.entries((await this.runner.stats()).heaps)),
+    (packageId, workspaceId) => this.#installed.get(packageId)?.get(workspaceId)?.key
+  )
   /** Told when faults disable an installation (start/plugins.ts notifies the workspace's admins). */
   onDisabled: ((packageId: string, workspaceId: number, state: InstallState) => void) | undefined
 
   install({ workspaceId, pkg, grants, settings = {}, secrets = {}, allowInternalHosts, limits: organizationLimits }: InstallOptions) {
     const { manifest, script } = pkg
-    const kinds = new Map(hooks.definitions().map((definition) => [definition.name, definition.kind]))
-    for (const hook of manifest.hooks) {
-      const kind = kinds.get(hook)
-      if (kind === undefined) throw new Error(`The package taps "${hook}", which this instance does not have`)
-      if (kind !== 'action' && kind !== 'parallel') throw new Error(`The package taps "${hook}", a ${kind} hook: sandboxed scripts may tap action hooks only for now`)
-    }
+    const definitions = tappable(manifest.hooks)
     const granted = new Set(grants.filter((name) => manifest.capabilities[name] !== undefined))
     const limits = limitsOf(manifest, organizationLimits)
     const state: InstallState = { status: 'active', faults: 0, lastFault: null, logs: [] }
@@ -126,7 +118,10 @@ export class MarketplaceRuntime {
       { workspaceId, manifest, grants: granted, settings, secrets },
       {
         kv: redisKv(manifest.id, workspaceId),
-        log: (line) => state.logs.push(line) > MAX_LOG_LINES && state.logs.shift(),
+        log: (line) => {
+          if (state.logs.push(line) > MAX_LOG_LINES) state.logs.shift()
+          this.gathered.log(manifest.id, workspaceId, line)
+        },
         allowInternalHosts,
       }
     )
@@ -134,9 +129,9 @@ export class MarketplaceRuntime {
     const key = `${manifest.id}@${manifest.version}:${workspaceId}`
     this.runner.load(key, { script, grants: [...granted], limits })
     const byWorkspace = this.#installed.get(manifest.id) ?? new Map<number, Installed>()
-    byWorkspace.set(workspaceId, { packageId: manifest.id, workspaceId, key, host, limits, state, recentFaults: [], timings: new Histogram() })
+    byWorkspace.set(workspaceId, { packageId: manifest.id, workspaceId, key, host, limits, state, recentFaults: [] })
     this.#installed.set(manifest.id, byWorkspace)
-    for (const hook of manifest.hooks) this.#tap(manifest.id, hook)
+    for (const definition of definitions) this.#tap(manifest.id, definition)
     return state
   }
 
@@ -150,13 +145,15 @@ export class MarketplaceRuntime {
     return this.#installed.get(packageId)?.get(workspaceId)?.state
   }
 
-  /** Calls, duration percentiles, faults, the isolate's heap and the log lines of one installation. */
+  /**
+   * Calls, duration percentiles, faults, the isolates' heap and the log lines of one installation,
+   * summed over every web and worker process (undefined when it is not running here).
+   */
   async metrics(packageId: string, workspaceId: number): Promise<InstallMetrics | undefined> {
     const installed = this.#installed.get(packageId)?.get(workspaceId)
     if (!installed) return undefined
     const { heaps } = await this.runner.stats()
-    const { timings, state } = installed
-    return { calls: timings.total, faults: state.faults, lastFault: state.lastFault, p50Ms: timings.percentile(0.5), p99Ms: timings.percentile(0.99), heapBytes: heaps[installed.key] ?? 0, logs: [...state.logs] }
+    return this.gathered.read(packageId, workspaceId, heaps[installed.key] ?? 0)
   }
 
   /** The hook gate's answer for `marketplace:<id>` taps (synchronous, no query). */
@@ -170,11 +167,19 @@ export class MarketplaceRuntime {
    * with `__proto__` & co. dropped). Throws a SandboxFault, which is counted, on any failure.
    */
   async call(packageId: string, workspaceId: number, hook: string, payload: unknown): Promise<unknown> {
+    return this.#call(packageId, workspaceId, hook, [payload])
+  }
+
+  /**
+   * Runs the handler with `args` ([payload], or [value, context] for a filter); `check` turns the
+   * script's result into what the hook accepts, and a result it refuses is the script's fault too.
+   */
+  async #call(packageId: string, workspaceId: number, hook: string, args: unknown[], check: (result: unknown) => unknown = (result) => result): Promise<unknown> {
     const installed = this.#installed.get(packageId)?.get(workspaceId)
     if (!installed || installed.state.status === 'disabled') throw new SandboxFault('load', `${packageId} is not active in workspace ${workspaceId}`)
     const { key, limits } = installed
     // The host's own event, too big or cyclic, is refused before the script could be blamed.
-    const json = toJson(payload, 'the event', limits.payloadBytes)
+    const json = toJson(args, 'the event', limits.payloadBytes)
     const chain = callChain.getStore() ?? []
     try {
       if (chain.includes(key)) throw new SandboxFault('error', `${packageId} triggered its own hook while running it (re-entrant calls are refused)`)
@@ -182,8 +187,14 @@ export class MarketplaceRuntime {
       const budget = { deadline: started + limits.wallMs, subrequests: limits.subrequests }
       const options = { capabilities: installed.host, budget, payloadBytes: limits.payloadBytes }
       const out = await callChain.run([...chain, key], () => this.runner.call(key, hook, json, options))
-      installed.timings.record(performance.now() - started)
-      return parseFromSandbox(out, limits.payloadBytes)
+      let accepted: unknown
+      try {
+        accepted = check(parseFromSandbox(out, limits.payloadBytes))
+      } catch (error) {
+        throw error instanceof SandboxFault ? error : new SandboxFault('payload', `"${hook}" refused the script's result: ${(error as Error).message}`)
+      }
+      this.gathered.call(packageId, workspaceId, performance.now() - started)
+      return accepted
     } catch (error) {
       throw this.#fault(installed, error)
     }
@@ -202,6 +213,7 @@ export class MarketplaceRuntime {
     installed.recentFaults.push(now)
     state.faults++
     state.lastFault = { kind: fault.kind, message: fault.message, at: new Date(now) }
+    this.gathered.fault(installed.packageId, installed.workspaceId, state.lastFault)
     const quarantine = fault instanceof RunnerCrash && fault.suspects === 1
     if (state.status !== 'disabled' && (quarantine || installed.recentFaults.length >= FAULT_WINDOW.max)) {
       state.status = 'disabled'
@@ -210,16 +222,73 @@ export class MarketplaceRuntime {
     return fault
   }
 
-  #tap(packageId: string, hook: string) {
-    if (this.#tapped.has(`${packageId} ${hook}`)) return
-    this.#tapped.add(`${packageId} ${hook}`)
-    // The runner's watchdog ends a call first, then the runner's supervisor; the bus's deadline is the last backstop.
-    hooks.tap(hook as HookName, { plugin: PLUGIN_PREFIX + packageId, timeoutMs: 15_000 }, (async (payload: { workspaceId: number | null }) => {
-      const installed = payload.workspaceId === null ? undefined : this.#installed.get(packageId)?.get(payload.workspaceId)
-      if (!installed || installed.state.status === 'disabled') return
-      await this.call(packageId, installed.workspaceId, hook, payload)
-    }) as never)
+  /** The installation an event of `workspaceId` goes to, if it runs there. */
+  #active(packageId: string, workspaceId: number | null) {
+    const installed = workspaceId === null ? undefined : this.#installed.get(packageId)?.get(workspaceId)
+    return installed && installed.state.status !== 'disabled' ? installed : undefined
   }
+
+  /**
+   * One tap per (package, hook). Filter and bail taps fail open: a fault (timeout, throw, a result
+   * the hook's `sandbox` check refuses) is counted here and by the bus, and the message goes on as
+   * if the script had not been there — a broken third-party script must not stop a business's
+   * messages. The runner's watchdog ends a call first, then the runner's supervisor; the bus's
+   * deadline is the last backstop.
+   */
+  #tap(packageId: string, { name, kind, sandbox }: SandboxTappable) {
+    if (this.#tapped.has(`${packageId} ${name}`)) return
+    this.#tapped.add(`${packageId} ${name}`)
+    const plugin = PLUGIN_PREFIX + packageId
+    const options = { plugin, timeoutMs: 15_000, failOpen: true }
+    const tap = (fn: (...args: any[]) => unknown) => hooks.tap(name as HookName, options, fn as never)
+    if (kind === 'filter') {
+      tap(async (value: unknown, context: { workspaceId: number | null }) => {
+        const installed = this.#active(packageId, context.workspaceId)
+        if (!installed) return undefined
+        return this.#call(packageId, installed.workspaceId, name, [value, context], (result) => cancelOf(result) ?? sandbox!.accept(result, value, plugin))
+      })
+    } else if (kind === 'bail') {
+      tap(async (payload: { workspaceId: number | null }) => {
+        const installed = this.#active(packageId, payload.workspaceId)
+        if (!installed) return undefined
+        return this.#call(packageId, installed.workspaceId, name, [payload], (result) => sandbox!.accept(result, payload, plugin))
+      })
+    } else {
+      tap(async (payload: { workspaceId: number | null }) => {
+        const installed = this.#active(packageId, payload.workspaceId)
+        if (installed) await this.#call(packageId, installed.workspaceId, name, [payload])
+      })
+    }
+  }
+}
+
+interface SandboxTappable {
+  name: string
+  kind: string
+  sandbox: SandboxCheck | null
+}
+
+/**
+ * The catalogue's definitions of the hooks a manifest taps. Action hooks are open to sandboxed
+ * scripts; filter and bail hooks only when their definition says how a script's result is checked.
+ */
+export function tappable(names: string[]): SandboxTappable[] {
+  const definitions = new Map(hooks.definitions().map((definition) => [definition.name, definition]))
+  return names.map((name) => {
+    const definition = definitions.get(name)
+    if (definition === undefined) throw new Error(`The package taps "${name}", which this instance does not have`)
+    if ((definition.kind === 'filter' || definition.kind === 'bail') && definition.sandbox === null) {
+      throw new Error(`The package taps "${name}", a ${definition.kind} hook that is not open to sandboxed scripts`)
+    }
+    return definition
+  })
+}
+
+/** A filter script's `return cancel('why')` (switchboard:api's marker `{ $cancel }`), as the bus's cancellation. */
+function cancelOf(result: unknown) {
+  if (result === null || typeof result !== 'object' || !Object.hasOwn(result, '$cancel')) return undefined
+  const reason = String((result as { $cancel: unknown }).$cancel).trim().slice(0, MAX_CANCEL_REASON)
+  return cancel(reason || 'Stopped by a marketplace plugin')
 }
 
 export const marketplace = new MarketplaceRuntime()

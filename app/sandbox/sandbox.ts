@@ -4,7 +4,7 @@
  * processes never load isolated-vm (threat 6: some operations abort the whole process).
  *
  *   const sandbox = new Sandbox({ spec: { script, grants, limits }, invoke })
- *   const json = await sandbox.call('message.received', eventJson, callId)   // SandboxFault on any breach
+ *   const json = await sandbox.call('message.received', argsJson, callId)   // '[event]'; SandboxFault on any breach
  *
  * The script is an ES module whose only import, `switchboard:api`, is generated per installation
  * and exports only the capabilities the admin consented to (an ungranted `import { kv }` fails to
@@ -91,13 +91,15 @@ function apiSource(grants: ReadonlySet<Capability>) {
     `const invoke = (name, args) => new Promise((resolve, reject) => { const id = ++next; pending.set(id, { resolve, reject }); call(name, JSON.stringify(args), id) })`,
     // The host settles a call through this export (it holds the Reference; the isolate never does).
     `export function settle(id, ok, out) { const p = pending.get(id); if (!p) return; pending.delete(id); ok ? p.resolve(out === undefined ? undefined : JSON.parse(out)) : p.reject(new Error(out)) }`,
+    // Filters: \`return cancel('why')\` stops the operation (the host turns the marker into a cancellation).
+    `export const cancel = (reason) => ({ $cancel: String(reason ?? '') })`,
     ...[...grants].map((name) => API_EXPORTS[name]),
   ].join('\n')
 }
 
 /**
- * The runner's entry into the script: calls the handler for a hook with a JSON event and answers
- * JSON, checked against the payload limit inside the isolate (before anything is copied out).
+ * The runner's entry into the script: calls the handler for a hook with its JSON arguments (an
+ * array: [payload], or [value, context] for a filter) and answers JSON, checked against the payload limit inside the isolate (before anything is copied out).
  * Whatever the script throws leaves as a plain message: a thrown non-Error would not cross.
  */
 const entrySource = (maxBytes: number) => `import handlers from 'script'
@@ -107,7 +109,7 @@ export async function dispatch(hook, json) {
   try {
     const handler = handlers == null ? undefined : handlers[hook]
     if (typeof handler !== 'function') throw new Error('the script exports no handler for ' + hook)
-    const out = await handler.call(handlers, JSON.parse(json))
+    const out = await handler.apply(handlers, JSON.parse(json))
     const answer = out === undefined ? undefined : JSON.stringify(out)
     if (answer !== undefined && answer.length > ${maxBytes}) throw new Error('the answer is ' + answer.length + ' bytes, over the ${maxBytes}-byte limit')
     return answer

@@ -100,7 +100,7 @@ export async function run({ root }) {
   const inProcess = new sandboxModule.Sandbox({ spec: { script: scriptOf(0), grants: [], limits: LIMITS }, invoke: async () => undefined })
   const options = () => ({ capabilities: noCapabilities, budget: { deadline: performance.now() + LIMITS.wallMs, subrequests: LIMITS.subrequests }, payloadBytes: LIMITS.payloadBytes })
   // As the marketplace runtime does: JSON out, the answer parsed back (its reviver only drops keys).
-  const callRunner = async (key, n) => JSON.parse(await runner.call(key, HOOK, JSON.stringify(event(n)), options()))
+  const callRunner = async (key, n) => JSON.parse(await runner.call(key, HOOK, JSON.stringify([event(n)]), options()))
 
   try {
     /* ---- runner RSS, empty and with 50 workspaces × 3 scripts warm; idle heap per isolate */
@@ -128,7 +128,7 @@ export async function run({ root }) {
     const warm = await sequential(
       [
         { key: 'tap', call: (n) => tap(event(n)) },
-        { key: 'isolate', call: async (n) => JSON.parse(await inProcess.call(HOOK, JSON.stringify(event(n)), n)) },
+        { key: 'isolate', call: async (n) => JSON.parse(await inProcess.call(HOOK, JSON.stringify([event(n)]), n)) },
         { key: 'ipc', call: (n) => echo.roundTrip(event(n)) },
         { key: 'runner', call: (n) => callRunner(keys[n % keys.length], n) },
       ],

@@ -91,3 +91,9 @@ export async function clearPublisherLimits() {
   const keys = await redis.keys('*mkp_*')
   if (keys.length) await redis.del(keys)
 }
+
+/** Installations' gathered metrics live in Redis beyond a test's transaction: each group starts from none. */
+export async function clearMarketplaceMetrics() {
+  const keys = (await Promise.all(['mkt:metrics:*', 'mkt:logs:*', 'mkt:heaps:*'].map((pattern) => redis.keys(pattern)))).flat()
+  if (keys.length) await redis.del(keys)
+}

@@ -58,6 +58,10 @@ export default class User extends compose(BaseModel, AuthFinder) {
   @column.dateTime()
   declare twoFactorEnabledAt: DateTime | null
 
+  /** An operator of the instance (above every organization): blocks marketplace packages. `node ace operator:grant`. */
+  @column()
+  declare isOperator: boolean
+
   @hasMany(() => Membership)
   declare memberships: HasMany<typeof Membership>
 

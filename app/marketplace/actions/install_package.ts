@@ -7,6 +7,7 @@ import { findInCatalogue, storedVersion, ArchiveUnavailable } from '#marketplace
 import { capabilityDiff, grantsFor } from '#marketplace/consent'
 import { PackageRefused, verifyPackage } from '#marketplace/package'
 import { engineVersion, installationChanged } from '#marketplace/loader'
+import { marketplace } from '#marketplace/runtime'
 import { ConsentRequired, MarketplaceRefused } from '#marketplace/errors'
 import type { Manifest } from '#marketplace/manifest'
 
@@ -82,6 +83,8 @@ export async function installPackage({ workspace, packageId, version, consent, a
   })
   if (!existing) installation.setSecretValues({})
   await installation.save()
+  // A new installation starts with no numbers (an earlier one's, uninstalled, are gone too).
+  if (!existing) await marketplace.gathered.reset(packageId, workspace.id)
   await AuditLog.recordIn(workspace, from ? 'marketplace.upgraded' : 'marketplace.installed', actorId, { package: packageId, version: wanted.version, from }, ctx)
   const outcome = await installationChanged(workspace.id, packageId)
   await installation.refresh()

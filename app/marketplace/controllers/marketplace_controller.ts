@@ -1,3 +1,4 @@
+import semver from 'semver'
 import type { HttpContext } from '@adonisjs/core/http'
 import { findInCatalogue, searchCatalogue } from '#marketplace/catalogue'
 import { capabilityDiff, consentLines } from '#marketplace/consent'
@@ -43,7 +44,7 @@ export default class MarketplaceController {
     })
   }
 
-  /** The installation's script as this process's runtime sees it (the page loads it by HTMX, so the page itself waits on no runner). */
+  /** The installation's script's numbers from every process (the page loads them by HTMX, so the page itself waits on no runner). */
   async metrics(ctx: HttpContext) {
     const installation = await installationOr404(ctx)
     const metrics = await marketplace.metrics(installation.packageId, ctx.tenant.workspace.id)
@@ -56,6 +57,12 @@ export default class MarketplaceController {
     const { version } = await installValidator.validate(ctx.request.qs())
     const wanted = (version ? pkg.versions.find((candidate) => candidate.version === version && !candidate.yanked) : pkg.latest) ?? ctx.response.abort({ errors: [{ message: 'No such version' }] }, 404)
     const installation = await MarketplaceInstallation.query().where('workspace_id', ctx.tenant.workspace.id).where('package_id', pkg.id).preload('packageVersion').first()
+    // Nothing to agree to for the installed version or an older one (installing them is refused): back to the package.
+    if (installation && !semver.gt(wanted.version, installation.version)) {
+      const key = wanted.version === installation.version ? 'marketplace.already_installed' : 'marketplace.no_downgrade'
+      ctx.session.flash('info', ctx.i18n.t(key, { version: wanted.version, installed: installation.version }))
+      return this.#toPackage(ctx, pkg.id)
+    }
     const diff = installation ? capabilityDiff(installation.packageVersion.manifest, wanted.manifest) : null
     return ctx.view.render('pages/workspace/marketplace/consent', { pkg, wanted, lines: consentLines(wanted.manifest), installation, diff })
   }

@@ -10,9 +10,12 @@ import { yankVersion } from '#marketplace/actions/yank_version'
 import { deprecatePackage } from '#marketplace/actions/deprecate_package'
 import { deprecateValidator } from '#marketplace/validators/marketplace'
 import { refusalResponse } from '#marketplace/controllers/helpers'
-import { publisherAuthPerIp } from '#start/limiter'
+import { publisherAuthPerIp, publisherPerToken } from '#start/limiter'
 
 const MAX_UPLOAD_BYTES = 4 * 1_048_576
+
+/** The publisher API's rate-limit key of a publisher (one token each). */
+export const publisherRateKey = (publisherId: number) => `mkp_publisher_${publisherId}`
 
 /**
  * This instance as a registry: its index and archives (public, so other instances can read it),
@@ -75,6 +78,8 @@ export default class RegistryController {
       await publisherAuthPerIp.consume(`mkp_${ctx.request.ip()}`)
       ctx.response.abort({ errors: [{ message: 'A publisher token is required (Authorization: Bearer …)' }] }, 401)
     }
+    // Every request of a publisher counts (uploads are verified and stored: not free), whatever it asks.
+    await publisherPerToken.consume(publisherRateKey(publisher!.id))
     return publisher!
   }
 

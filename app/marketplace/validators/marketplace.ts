@@ -1,5 +1,5 @@
 import vine from '@vinejs/vine'
-import { CATEGORIES, PLATFORM_LIMITS, type Manifest } from '#marketplace/manifest'
+import { CATEGORIES, PACKAGE_ID, PLATFORM_LIMITS, type Manifest } from '#marketplace/manifest'
 
 export const browseValidator = vine.compile(
   vine.object({
@@ -57,3 +57,11 @@ export function settingsValidator(manifest: Manifest) {
 export function secretsValidator(manifest: Manifest) {
   return vine.compile(vine.object(Object.fromEntries((manifest.secrets ?? []).map((name) => [name, vine.string().maxLength(4000).optional()]))))
 }
+
+/** The operator blocks (with an optional reason shown to admins and publishers) or unblocks a package. */
+export const blockValidator = vine.compile(
+  vine.object({
+    params: vine.object({ package: vine.string().regex(PACKAGE_ID).maxLength(120) }),
+    reason: vine.string().trim().maxLength(300).optional(),
+  })
+)

@@ -5,6 +5,8 @@
 import env from '#start/env'
 import { truncateTables } from '#tests/helpers/database'
 import { createHmac, randomBytes } from 'node:crypto'
+import { spawn, type ChildProcess } from 'node:child_process'
+import app from '@adonisjs/core/services/app'
 import type { ApiClient } from '@japa/api-client'
 import { issueApiToken } from '#auth/api_tokens'
 import { jobs } from '#jobs/registry'
@@ -84,6 +86,11 @@ export async function jobsIdle() {
     if (counts.active + counts.waiting + counts.prioritized > 0) return false
   }
   return true
+}
+
+/** A worker process like production's (`node ace queue:work`), on the tests' database and Redis. */
+export function startWorker(): ChildProcess {
+  return spawn(process.execPath, ['ace', 'queue:work', '--concurrency', '8'], { cwd: app.appRoot, env: process.env, stdio: 'ignore' })
 }
 
 /**

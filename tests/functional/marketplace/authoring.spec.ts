@@ -50,6 +50,34 @@ test.group('Marketplace authoring: new, pack, publish, test', (group) => {
     assert.deepEqual(run.logs, ['HELLO! hi', 'BYE! again'])
   }).timeout(20_000)
 
+  test('marketplace:test runs filter and bail fixtures too and says what the hook ended with', async ({ assert, cleanup }) => {
+    const dir = await mkdtemp(join(tmpdir(), 'mkt-filter-'))
+    cleanup(() => rm(dir, { recursive: true, force: true }))
+    const pkg = join(dir, 'guard')
+    await scaffold(pkg, 'com.example.guard')
+    const manifest = JSON.parse(await readFile(join(pkg, 'manifest.json'), 'utf8'))
+    await writeFile(join(pkg, 'manifest.json'), JSON.stringify({ ...manifest, hooks: ['message.beforeSend', 'message.claim'] }))
+    await writeFile(
+      join(pkg, 'src', 'index.js'),
+      `import { cancel } from 'switchboard:api'
+export default {
+  'message.beforeSend'(draft) { return draft.content.body === 'no' ? cancel('not today') : { ...draft, content: { body: draft.content.body.toUpperCase() } } },
+  'message.claim'(claim) { return claim.content.body === 'mine' },
+}\n`
+    )
+    const context = { conversationId: 1, channelId: 1, contactId: 1, authorType: 'agent' }
+    const run = await dryRun(pkg, [
+      { hook: 'message.beforeSend', payload: context, value: { type: 'text', content: { body: 'hi' } } },
+      { hook: 'message.beforeSend', payload: context, value: { type: 'text', content: { body: 'no' } } },
+      { hook: 'message.claim', payload: { messageId: 1, conversationId: 1, contactId: 1, channelId: 1, type: 'text', content: { body: 'mine' }, firstMessage: false } },
+    ])
+    assert.deepEqual(run.outcomes, [
+      { hook: 'message.beforeSend', ok: true, result: { cancelled: false, value: { type: 'text', content: { body: 'HI' } } } },
+      { hook: 'message.beforeSend', ok: true, result: { cancelled: true, value: { type: 'text', content: { body: 'no' } }, reason: 'not today' } },
+      { hook: 'message.claim', ok: true, result: { plugin: 'marketplace:com.example.guard' } },
+    ])
+  }).timeout(20_000)
+
   test('the example packages pass their own fixtures; records and messages are recorded, not done', async ({ assert }) => {
     const example = (name: string) => app.makePath('marketplace', 'examples', name)
     const events = async (name: string) => JSON.parse(await readFile(join(example(name), 'fixtures', 'events.json'), 'utf8'))

@@ -168,6 +168,29 @@ test.group('Marketplace install flow (workspace admin pages)', (group) => {
     assert.include(await actions(workspace.id), 'marketplace.upgraded')
   }).timeout(15_000)
 
+  test('the consent screen of the installed version or an older one is not an "upgrade": it goes back to the package and says why', async ({ client, assert }) => {
+    const { workspace, user } = await adminWithPackage()
+    await client.post(`/w/${workspace.slug}/marketplace/${ID}/install`).form({ consent: 'true' }).loginAs(user).withCsrfToken().redirects(0)
+    const base = `/w/${workspace.slug}/marketplace/${ID}`
+
+    const same = await client.get(`${base}/install`).qs({ version: '1.0.0' }).loginAs(user).redirects(0)
+    same.assertStatus(302)
+    same.assertHeader('location', base)
+    same.assertFlashMessage('info', 'Version 1.0.0 is installed already.')
+    assert.notInclude(same.text(), 'Upgrading from')
+
+    await published(manifestOf({ version: '1.1.0' }))
+    await client.post(`${base}/install`).form({ version: '1.1.0', consent: 'true' }).loginAs(user).withCsrfToken().redirects(0)
+    const older = await client.get(`${base}/install`).qs({ version: '1.0.0' }).loginAs(user).redirects(0)
+    older.assertStatus(302)
+    older.assertFlashMessage('info', 'Version 1.0.0 is older than the installed 1.1.0: downgrades are not possible.')
+    // A newer version still gets its consent screen.
+    await published(manifestOf({ version: '1.2.0' }))
+    const newer = await client.get(`${base}/install`).loginAs(user)
+    newer.assertStatus(200)
+    assert.include(newer.text(), 'Upgrading from 1.1.0 to 1.2.0.')
+  }).timeout(15_000)
+
   test('the consent screen speaks the admin’s language', async ({ client, assert }) => {
     const { workspace, user } = await adminWithPackage()
     await published(webhook)

@@ -103,7 +103,7 @@ test.group('Marketplace installations: persistence and load-time verification', 
     await installPackage({ workspace: second, packageId: manifestOf().id, consent: true, actorId: user.id })
     assert.isTrue(marketplace.isActive(PLUGIN, second.id))
 
-    assert.equal(await blockPackage(manifestOf().id, true, 'malware'), 2)
+    assert.equal(await blockPackage(manifestOf().id, true, { reason: 'malware' }), 2)
     assert.isFalse(marketplace.isActive(PLUGIN, first.workspace.id))
     assert.isFalse(marketplace.isActive(PLUGIN, second.id))
     await loadAllInstallations()

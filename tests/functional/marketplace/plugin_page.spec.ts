@@ -7,7 +7,7 @@ import type Workspace from '#tenancy/models/workspace'
 import type User from '#auth/models/user'
 import { makeOrganizationStaff, workspaceWithMember } from '#database/factories/index'
 import { SandboxFault } from '#sandbox/protocol'
-import { defineMarketplaceHook, emitTestHook, manifestOf, published, TEST_HOOK, trustAcme } from '#tests/helpers/marketplace'
+import { clearMarketplaceMetrics, defineMarketplaceHook, emitTestHook, manifestOf, published, TEST_HOOK, trustAcme } from '#tests/helpers/marketplace'
 
 const ID = manifestOf().id
 
@@ -24,8 +24,9 @@ async function installedBy(client: ApiClient, workspace: Workspace, user: User) 
 }
 
 test.group('Marketplace plugin page and organization limits', (group) => {
-  group.setup(() => {
+  group.setup(async () => {
     defineMarketplaceHook()
+    await clearMarketplaceMetrics()
     return () => marketplace.clear()
   })
   group.each.setup(() => testUtils.db().withGlobalTransaction())
@@ -42,7 +43,7 @@ test.group('Marketplace plugin page and organization limits', (group) => {
     const page = await client.get(base).loginAs(user)
     page.assertStatus(200)
     assert.include(page.text(), `hx-get="${base}/metrics"`)
-    assert.include(page.text(), 'this server process')
+    assert.include(page.text(), 'From every web and worker process')
     assert.notInclude(page.text(), 'data-testid="metrics"')
 
     await emitTestHook({ workspaceId: workspace.id })

@@ -12,6 +12,8 @@ import { MarketplaceRefused } from '#marketplace/errors'
 import MarketplaceInstallation from '#marketplace/models/installation'
 import { createPublisher } from '#marketplace/actions/create_publisher'
 import { keyIdOf } from '#marketplace/package'
+import { publisherPerToken } from '#start/limiter'
+import { publisherRateKey } from '#marketplace/controllers/registry_controller'
 import { workspaceWithMember } from '#database/factories/index'
 import { acmeKey, acmePublisher, clearPublisherLimits, defineMarketplaceHook, manifestOf, packOf, publicPem, strangerKey, trustAcme } from '#tests/helpers/marketplace'
 
@@ -114,6 +116,21 @@ test.group('Marketplace registry: index, download and the publisher API', (group
     for (let attempt = 1; attempt <= 20; attempt++) assert.equal((await uploadRaw(archive, `mkp_guess${attempt}`)).status, 401)
     const limited = await uploadRaw(archive, 'mkp_guess21')
     assert.equal(limited.status, 429)
+  })
+
+  test('each publisher token has its own budget (60 a minute by default): over it, 429 with Retry-After; other publishers go on', async ({ client, assert }) => {
+    const acme = await acmePublisher()
+    const other = await createPublisher('Globex', publicPem(strangerKey.publicKey))
+    const requests = Array.from({ length: 60 }, () => client.get('/marketplace/api/packages').bearerToken(acme.token))
+    for (const response of await Promise.all(requests)) response.assertStatus(200)
+    const limited = await client.get('/marketplace/api/packages').accept('json').bearerToken(acme.token)
+    limited.assertStatus(429)
+    assert.isAtLeast(Number(limited.header('retry-after')), 1)
+    assert.property(limited.body(), 'errors')
+    // Uploads count against the same budget.
+    assert.equal((await uploadRaw(await packOf(manifestOf()), acme.token)).status, 429)
+    ;(await client.get('/marketplace/api/packages').bearerToken(other.token)).assertStatus(200)
+    assert.equal((await publisherPerToken.get(publisherRateKey(acme.publisher.id)))?.remaining, 0)
   })
 
   test('packages of another configured registry are listed, downloaded with their hash checked, and installed', async ({ assert, cleanup }) => {

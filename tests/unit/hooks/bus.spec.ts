@@ -194,7 +194,7 @@ test.group('Hook bus: kinds', () => {
     const names = hooks.definitions().map((definition) => definition.name)
     assert.includeMembers(names, ['workspace.created', 'member.joined', 'member.removed', 'member.roleChanged', 'user.loggedIn', 'token.created'])
     const core = hooks.definitions().filter((definition) => definition.name === 'member.roleChanged')
-    assert.deepEqual(core, [{ name: 'member.roleChanged', kind: 'action', policy: null, keyed: false, plugin: 'core', description: core[0].description }])
+    assert.deepEqual(core, [{ name: 'member.roleChanged', kind: 'action', policy: null, keyed: false, plugin: 'core', description: core[0].description, sandbox: null }])
   })
 })
 

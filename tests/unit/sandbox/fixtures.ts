@@ -4,14 +4,16 @@ import { defineTestHook } from '#tests/helpers/hooks'
 import { requestedCapabilities, type Manifest } from '#marketplace/manifest'
 import { marketplace, type InstallOptions } from '#marketplace/runtime'
 import { manifestOf } from '../marketplace/fixtures.js'
+import { clearMarketplaceMetrics } from '#tests/helpers/marketplace'
 
 /** A hook of the tests' own, so no plugin's tap runs beside the packages'. */
 export const HOOK = 'test.sandboxEvent'
 
-/** Defines HOOK once, and forgets the group's installations after it. */
+/** Defines HOOK once, starts without metrics left in Redis, and forgets the group's installations after it. */
 export function useSandboxHook(group: Group) {
-  group.setup(() => {
+  group.setup(async () => {
     defineTestHook(HOOK, 'A test event for sandboxed taps.')
+    await clearMarketplaceMetrics()
     return () => marketplace.clear()
   })
 }

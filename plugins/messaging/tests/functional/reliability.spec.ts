@@ -1,8 +1,6 @@
 import { test } from '@japa/runner'
 import { truncateTables } from '#tests/helpers/database'
-import { spawn, type ChildProcess } from 'node:child_process'
 import fc from 'fast-check'
-import app from '@adonisjs/core/services/app'
 import redis from '@adonisjs/redis/services/main'
 import db from '@adonisjs/lucid/services/db'
 import { DateTime } from 'luxon'
@@ -12,7 +10,7 @@ import { workspaceWithMember } from '#database/factories/index'
 import Channel from '#messaging/models/channel'
 import Message from '#messaging/models/message'
 import { sweepWebhookEvents } from '#messaging/jobs/sweep_webhook_events'
-import { jobsIdle, metaSignature, until } from '#messaging/tests/support'
+import { jobsIdle, metaSignature, startWorker, until } from '#messaging/tests/support'
 
 const SECRET = 'reliability-secret'
 const sign = (body: string) => metaSignature(SECRET, body)
@@ -42,11 +40,6 @@ function batch(index: number, count: number) {
 
 const count = async (query: any) => Number((await query.count('* as n'))[0].n)
 const unprocessed = (channelId: number) => count(db.from('webhook_events').where('channel_id', channelId).whereNull('processed_at'))
-
-/** A worker process like production's (`node ace queue:work`), on the tests' database and Redis. */
-function startWorker(): ChildProcess {
-  return spawn(process.execPath, ['ace', 'queue:work', '--concurrency', '8'], { cwd: app.appRoot, env: process.env, stdio: 'ignore' })
-}
 
 /**
  * What must never happen to an acknowledged webhook: lost, processed twice, or wedged by a
