@@ -52,8 +52,9 @@ test.group('Marketplace metrics gathered across processes', (group) => {
       await until(async () => (await Message.query().where('channel_id', channel.id).first()) !== null, 'the worker to store the message', 60_000)
 
       const panel = async () => (await client.get(`/w/${workspace.slug}/marketplace/${ID}/metrics`).loginAs(user).header('HX-Request', 'true')).text()
-      // The worker flushes within about 2 s of its call (or of a fault, which the page would name).
-      await until(async () => /data-metric="(calls|faults)">1</.test(await panel()), "the worker's call on the page", 30_000)
+      // The worker flushes within about 2 s of its call (or of a fault, which the page would name);
+      // its first call also starts its sandbox runner, slow on a loaded machine.
+      await until(async () => /data-metric="(calls|faults)">1</.test(await panel()), "the worker's call on the page", 60_000)
       const html = await panel()
       assert.notInclude(html, 'data-testid="metrics-last-fault"', html)
       assert.match(html, /data-metric="calls">1</)
