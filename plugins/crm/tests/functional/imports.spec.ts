@@ -162,11 +162,12 @@ test.group('CRM: import', (group) => {
     await anna.refresh()
     assert.deepEqual([anna.name, anna.email], ['Анна Петрова', 'anna@example.ru'])
     assert.deepEqual(announcedOf('contact.updated').map((event) => event.changes), [[{ field: 'name', from: 'Old Anna', to: 'Анна Петрова' }, { field: 'email', from: 'old@example.ru', to: 'anna@example.ru' }]])
-    const events = await db.from('crm_contact_events').where('contact_id', anna.id).where('kind', 'field')
-    assert.lengthOf(events, 2)
-    assert.equal(events[0].actor_id, user.id)
+    // One timeline event per contact and import, with both changes.
+    const events = await db.from('crm_contact_events').where('contact_id', anna.id)
+    assert.deepEqual(events.map((event) => [event.kind, event.actor_id, event.data.created, event.data.changes.map((change: any) => change.field)]), [['import', user.id, false, ['name', 'email']]])
     const card = await client.get(`${base}/contacts/${anna.id}`).loginAs(user)
-    assert.include(card.text(), 'Old Anna')
+    assert.include(card.text(), 'updated this contact from the import of utf8_bom.csv')
+    assert.include(card.text(), 'Name: Old Anna → Анна Петрова')
   })
 
   test('binary, empty, headerless and ragged files are refused with a reason; nothing is kept', async ({ client, assert }) => {
