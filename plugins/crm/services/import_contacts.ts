@@ -25,6 +25,8 @@ import { saveProgress, starterI18n } from '#crm/services/transfer_progress'
  * in the report and on the import: what was written before stays, and says so.
  */
 const BATCH_SIZE = 2000
+/** Batches written at once (each on its own connection). */
+const WRITERS = 2
 
 /** Tag colours for the tags an import creates (named in the file's tags column). */
 const NEW_TAG_COLOR = '#64748b'
@@ -43,6 +45,8 @@ interface Pending {
 
 /** A contact's one timeline event of an import: created or the fields it changed, and the tags it added. */
 type ImportEvent = Extract<ContactEventData, { kind: 'import' }>
+
+type TagRef = { id: number; name: string }
 
 interface Announcements {
   created: { contactId: number; phone: string }[]
@@ -63,21 +67,27 @@ export async function runImport(contactImport: ContactImport) {
   const seen = new Map<string, number>()
   let line = 1
   const progress = (status: ContactImport['status']) => saveProgress(contactImport, 'import', status)
+  // The batches being written (at most WRITERS), and the last one's whole write (commit, hooks, progress).
+  const writing = new Set<Promise<void>>()
+  let last: Promise<void> = Promise.resolve()
 
   try {
     const file = await readImportFile(Buffer.from(await drive.use().getBytes(contactImport.path)))
     await progress('running')
     let batch: Pending[] = []
-    let writing: Promise<void> = Promise.resolve()
-    // The next rows are read and checked while a batch is written (the worker's CPU and the
-    // database's at once); batches are written one at a time, in order. A failed write surfaces
-    // at the next flush or at drain().
+    // The next rows are read and checked while batches are written (the worker's CPU and the
+    // database's at once), and two batches are written at once on two connections: one's
+    // statements run while the other waits for its round trips and its commit. Each batch
+    // commits only after the one before it is done, so what is written is always the file up
+    // to some batch: a failed batch rolls back the one after it too. A failed write surfaces at
+    // the next flush or at drain().
     const flush = async () => {
       const rows = batch
       batch = []
-      await writing
-      writing = (async () => {
-        const counts = await writeBatch(rows)
+      while (writing.size >= WRITERS) await Promise.race(writing)
+      const before = last
+      const write = (async () => {
+        const counts = await writeBatch(rows, before)
         contactImport.merge({
           processed: contactImport.processed + rows.length,
           createdCount: contactImport.createdCount + counts.created,
@@ -87,23 +97,32 @@ export async function runImport(contactImport: ContactImport) {
         })
         await progress('running')
       })()
-      writing.catch(() => {}) // handled where it is awaited
+      last = write
+      writing.add(write)
+      // A failed write stays in `writing`: the next flush's race rethrows it.
+      write.then(() => writing.delete(write), () => {})
     }
     const drain = async () => {
       await flush()
-      await writing
+      await last
     }
 
-    const writeBatch = async (rows: Pending[]) => {
+    const writeBatch = async (rows: Pending[], before: Promise<void>) => {
       const announcements: Announcements = { created: [], updated: [], tagged: [] }
-      const counts = await db.transaction((trx) => writeRows(trx, rows, announcements))
+      // New tags first, committed on their own: two batches' transactions never wait on each other's tags.
+      const tags = await tagsNamed(rows)
+      const counts = await db.transaction(async (trx) => {
+        const written = await writeRows(trx, rows, tags, announcements)
+        await before
+        return written
+      })
       for (const { contactId, phone } of announcements.created) await hooks.emit('contact.created', { workspaceId, contactId, phone, source: 'import' })
       for (const { contactId, changes } of announcements.updated) await hooks.emit('contact.updated', { workspaceId, contactId, changes, actorId: contactImport.userId })
       for (const { contactId, tagId, tag } of announcements.tagged) await hooks.emit('contact.tagged', { workspaceId, contactId, tagId, tag, added: true, actorId: contactImport.userId })
       return counts
     }
 
-    const writeRows = async (trx: TransactionClientContract, rows: Pending[], out: Announcements) => {
+    const writeRows = async (trx: TransactionClientContract, rows: Pending[], tags: Map<string, TagRef>, out: Announcements) => {
       const phones = rows.map((row) => row.contact.phone)
       type Existing = { id: number; phone: string; name: string | null; email: string | null; attributes: Record<string, unknown> }
       const existing = new Map<string, Existing>()
@@ -182,7 +201,7 @@ export async function runImport(contactImport: ContactImport) {
         )
       }
 
-      const tagged = await applyTags(trx, toTag)
+      const tagged = await linkTags(trx, toTag, tags)
       for (const { contactId, tag } of tagged) {
         eventOf(contactId).tags.push({ tagId: tag.id, name: tag.name })
         out.tagged.push({ contactId, tagId: tag.id, tag: tag.name })
@@ -199,20 +218,23 @@ export async function runImport(contactImport: ContactImport) {
       return { created: out.created.length, updated: changed.length, skipped }
     }
 
-    /** The chosen tags and those the row names (created when new: a tags column is how files carry them). */
-    const applyTags = async (trx: TransactionClientContract, wanted: { contactId: number; names: string[] }[]) => {
-      const names = [...new Set(wanted.flatMap((row) => row.names.map((name) => name.toLowerCase())))]
-      const byName = new Map<string, { id: number; name: string }>()
-      if (names.length) {
-        const spelled = new Map(wanted.flatMap((row) => row.names.map((name) => [name.toLowerCase(), name] as const)))
-        await trx.rawQuery(
-          `insert into crm_tags (workspace_id, name, color, created_at, updated_at)
-           select ?, n, ?, now(), now() from unnest(?::text[]) as n on conflict (workspace_id, lower(name)) do nothing`,
-          [workspaceId, NEW_TAG_COLOR, [...spelled.values()]]
-        )
-        const tags = await trx.from('crm_tags').where('workspace_id', workspaceId).whereRaw('lower(name) = any(?)', [names]).select('id', 'name')
-        for (const tag of tags) byName.set(tag.name.toLowerCase(), tag)
-      }
+    /** The tags the rows name, by lower-cased name, created when new (a tags column is how files carry them). */
+    const tagsNamed = async (rows: Pending[]) => {
+      const spelled = new Map(rows.flatMap((row) => row.contact.tags.map((name) => [name.toLowerCase(), name] as const)))
+      const byName = new Map<string, TagRef>()
+      if (!spelled.size) return byName
+      await db.rawQuery(
+        `insert into crm_tags (workspace_id, name, color, created_at, updated_at)
+         select ?, n, ?, now(), now() from unnest(?::text[]) as n on conflict (workspace_id, lower(name)) do nothing`,
+        [workspaceId, NEW_TAG_COLOR, [...spelled.values()]]
+      )
+      const tags = await db.from('crm_tags').where('workspace_id', workspaceId).whereRaw('lower(name) = any(?)', [[...spelled.keys()]]).select('id', 'name')
+      for (const tag of tags) byName.set(tag.name.toLowerCase(), tag)
+      return byName
+    }
+
+    /** Puts the chosen tags and those each row names on its contact; answers the links that are new. */
+    const linkTags = async (trx: TransactionClientContract, wanted: { contactId: number; names: string[] }[], byName: Map<string, TagRef>) => {
       const links = wanted.flatMap(({ contactId, names: rowNames }) => {
         const tags = [...chosenTags.map((tag) => ({ id: tag.id, name: tag.name })), ...rowNames.map((name) => byName.get(name.toLowerCase())!).filter(Boolean)]
         return [...new Map(tags.map((tag) => [tag.id, tag])).values()].map((tag) => ({ contactId, tag }))
@@ -260,6 +282,8 @@ export async function runImport(contactImport: ContactImport) {
     contactImport.reportPath = await writeReport(contactImport, failures, i18n)
     await progress('done')
   } catch (error) {
+    // The other batch in flight ends (committed or rolled back) before the failure is recorded.
+    await Promise.allSettled(writing)
     const reason = error instanceof ImportFileError ? i18n.t(`crm.import.errors.${error.code}`, error.params) : (error as Error).message
     contactImport.error = i18n.t('crm.import.stopped', { line, reason })
     contactImport.failedCount = failures.length

@@ -19,9 +19,10 @@ const announcedOf = (hook: string) => announced.filter((entry) => entry.hook ===
 
 const fixture = (name: string) => readFile(new URL(`../fixtures/${name}`, import.meta.url))
 
-/** Uploads a fixture; answers the response (a redirect to the mapping screen when the file reads). */
-async function upload(client: ApiClient, base: string, user: User, name: string, headers: Record<string, string> = {}) {
-  const request = client.post(`${base}/imports`).file('file', await fixture(name), { filename: name }).loginAs(user).withCsrfToken().redirects(0)
+/** Uploads a fixture (or a file made by the test); answers the response (a redirect to the mapping screen when the file reads). */
+async function upload(client: ApiClient, base: string, user: User, file: string | { name: string; bytes: Buffer }, headers: Record<string, string> = {}) {
+  const { name, bytes } = typeof file === 'string' ? { name: file, bytes: await fixture(file) } : file
+  const request = client.post(`${base}/imports`).file('file', bytes, { filename: name }).loginAs(user).withCsrfToken().redirects(0)
   for (const [key, value] of Object.entries(headers)) request.header(key, value)
   return request
 }
@@ -29,8 +30,8 @@ async function upload(client: ApiClient, base: string, user: User, name: string,
 const waitForImport = (id: number) => untilFinished(() => ContactImport.findOrFail(id))
 
 /** Upload, confirm the mapping (the guessed one unless given), and wait for the job. */
-async function importFile(client: ApiClient, base: string, user: User, name: string, form: Record<string, string> = {}) {
-  const uploaded = await upload(client, base, user, name)
+async function importFile(client: ApiClient, base: string, user: User, file: string | { name: string; bytes: Buffer }, form: Record<string, string> = {}) {
+  const uploaded = await upload(client, base, user, file)
   uploaded.assertStatus(302)
   const id = Number(uploaded.header('location')!.split('/').pop())
   const draft = await ContactImport.findOrFail(id)
@@ -168,6 +169,27 @@ test.group('CRM: import', (group) => {
     const card = await client.get(`${base}/contacts/${anna.id}`).loginAs(user)
     assert.include(card.text(), 'updated this contact from the import of utf8_bom.csv')
     assert.include(card.text(), 'Name: Old Anna → Анна Петрова')
+  })
+
+  test('a file of several batches: every row written once, one timeline event per contact, the bad row reported', async ({ client, assert }) => {
+    const { user, base, workspace } = await crmWorkspace()
+    const known = await contactIn(workspace, { name: 'Known', phone: '+79005550001' })
+    const lines = ['Name,Phone,Tags']
+    for (let i = 1; i <= 4500; i++) lines.push(i === 4000 ? 'Broken,not a phone,' : `Row ${i},+7900555${String(i).padStart(4, '0')},"vip, wave ${i % 2}"`)
+    const done = await importFile(client, base, user, { name: 'big.csv', bytes: Buffer.from(lines.join('\n')) })
+    assert.deepEqual([done.status, done.processed, done.createdCount, done.updatedCount, done.failedCount], ['done', 4500, 4498, 1, 1])
+    await known.refresh()
+    assert.equal(known.name, 'Row 1')
+
+    const count = async (query: any) => Number((await query.count('* as n'))[0].n)
+    assert.equal(await count(db.from('contacts').where('workspace_id', workspace.id)), 4499)
+    assert.equal(await count(db.from('crm_contact_tags').where('workspace_id', workspace.id)), 4499 * 2)
+    const events = await db.from('crm_contact_events').where('workspace_id', workspace.id).select('contact_id', 'kind', 'data')
+    assert.lengthOf(events, 4499)
+    assert.lengthOf(new Set(events.map((event) => event.contact_id)), 4499)
+    const knownEvent = events.find((event) => Number(event.contact_id) === known.id)
+    assert.deepEqual([knownEvent.kind, knownEvent.data.created, knownEvent.data.changes.map((change: any) => change.to), knownEvent.data.tags.map((tag: any) => tag.name).sort()], ['import', false, ['Row 1'], ['vip', 'wave 1']])
+    assert.deepEqual((await reportRows(done)).slice(1).map((row) => row[0]), ['4001'])
   })
 
   test('binary, empty, headerless and ragged files are refused with a reason; nothing is kept', async ({ client, assert }) => {
