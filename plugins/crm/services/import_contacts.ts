@@ -48,6 +48,16 @@ type ImportEvent = Extract<ContactEventData, { kind: 'import' }>
 
 type TagRef = { id: number; name: string }
 
+/** A batch the database did not take (or rolled back with the one before it): the import stops at its first row. */
+class BatchFailure extends Error {
+  constructor(
+    readonly line: number,
+    cause: unknown
+  ) {
+    super((cause as Error).message, { cause })
+  }
+}
+
 interface Announcements {
   created: { contactId: number; phone: string }[]
   updated: { contactId: number; changes: FieldChange[] }[]
@@ -87,7 +97,9 @@ export async function runImport(contactImport: ContactImport) {
       while (writing.size >= WRITERS) await Promise.race(writing)
       const before = last
       const write = (async () => {
-        const counts = await writeBatch(rows, before)
+        const counts = await writeBatch(rows, before).catch((error) => {
+          throw error instanceof BatchFailure ? error : new BatchFailure(rows[0].line, error)
+        })
         contactImport.merge({
           processed: contactImport.processed + rows.length,
           createdCount: contactImport.createdCount + counts.created,
@@ -285,9 +297,14 @@ export async function runImport(contactImport: ContactImport) {
     // The other batch in flight ends (committed or rolled back) before the failure is recorded.
     await Promise.allSettled(writing)
     const reason = error instanceof ImportFileError ? i18n.t(`crm.import.errors.${error.code}`, error.params) : (error as Error).message
-    contactImport.error = i18n.t('crm.import.stopped', { line, reason })
-    contactImport.failedCount = failures.length
-    contactImport.reportPath = await writeReport(contactImport, failures, i18n, contactImport.error)
+    // A refused batch: the rows before it were written or reported, none after it (rows read
+    // beyond it are neither counted nor reported).
+    const stoppedAt = error instanceof BatchFailure ? error.line : line
+    const reported = failures.filter((failure) => failure.line < stoppedAt)
+    if (error instanceof BatchFailure) contactImport.processed = stoppedAt - 2
+    contactImport.error = i18n.t('crm.import.stopped', { line: stoppedAt, reason })
+    contactImport.failedCount = reported.length
+    contactImport.reportPath = await writeReport(contactImport, reported, i18n, contactImport.error)
     await progress('failed')
     throw error
   }

@@ -41,6 +41,13 @@ async function importFile(client: ApiClient, base: string, user: User, file: str
   return waitForImport(id)
 }
 
+/** 4,500 rows (three batches of the job): row i has the phone +7900555<i, 4 digits> and two tags; row 4000 a bad phone. */
+function bigFile() {
+  const lines = ['Name,Phone,Tags']
+  for (let i = 1; i <= 4500; i++) lines.push(i === 4000 ? 'Broken,not a phone,' : `Row ${i},+7900555${String(i).padStart(4, '0')},"vip, wave ${i % 2}"`)
+  return { name: 'big.csv', bytes: Buffer.from(lines.join('\n')) }
+}
+
 const contactsOf = (workspaceId: number) => CrmContact.query().where('workspace_id', workspaceId).orderBy('phone')
 
 async function reportRows(contactImport: ContactImport) {
@@ -174,9 +181,7 @@ test.group('CRM: import', (group) => {
   test('a file of several batches: every row written once, one timeline event per contact, the bad row reported', async ({ client, assert }) => {
     const { user, base, workspace } = await crmWorkspace()
     const known = await contactIn(workspace, { name: 'Known', phone: '+79005550001' })
-    const lines = ['Name,Phone,Tags']
-    for (let i = 1; i <= 4500; i++) lines.push(i === 4000 ? 'Broken,not a phone,' : `Row ${i},+7900555${String(i).padStart(4, '0')},"vip, wave ${i % 2}"`)
-    const done = await importFile(client, base, user, { name: 'big.csv', bytes: Buffer.from(lines.join('\n')) })
+    const done = await importFile(client, base, user, bigFile())
     assert.deepEqual([done.status, done.processed, done.createdCount, done.updatedCount, done.failedCount], ['done', 4500, 4498, 1, 1])
     await known.refresh()
     assert.equal(known.name, 'Row 1')
@@ -227,6 +232,26 @@ test.group('CRM: import', (group) => {
     assert.include(report.at(-1)![1], 'The import stopped at row 1')
     const page = await client.get(`${base}/imports/${draft.id}`).loginAs(user)
     assert.include(page.text(), 'Download the failed rows')
+  })
+
+  test('a batch the database refuses stops the import there: the batches before it stay, the one written beside it is rolled back', async ({ client, assert, cleanup }) => {
+    const { user, base, workspace } = await crmWorkspace()
+    // The database refuses row 2500 (the second batch), as a full disk or a lost connection would.
+    await db.rawQuery(`create function crm_test_refuse() returns trigger language plpgsql as $$ begin if new.phone = '+79005552500' then raise exception 'disk full'; end if; return new; end $$`)
+    await db.rawQuery('create trigger crm_test_refuse before insert on contacts for each row execute function crm_test_refuse()')
+    cleanup(async () => {
+      await db.rawQuery('drop trigger crm_test_refuse on contacts')
+      await db.rawQuery('drop function crm_test_refuse')
+    })
+    const failed = await importFile(client, base, user, bigFile())
+    assert.equal(failed.status, 'failed')
+    assert.include(failed.error!, 'The import stopped at row 2002')
+    assert.include(failed.error!, 'disk full')
+    assert.deepEqual([failed.processed, failed.createdCount], [2000, 2000])
+    const phones = (await contactsOf(workspace.id)).map((contact) => contact.phone)
+    assert.deepEqual([phones.length, phones[0], phones.at(-1)], [2000, '+79005550001', '+79005552000'], 'the first batch only')
+    assert.equal(Number((await db.from('crm_contact_events').where('workspace_id', workspace.id).count('* as n'))[0].n), 2000)
+    assert.include((await reportRows(failed)).at(-1)![1], 'disk full')
   })
 
   test('imports need crm.import; another workspace’s import is not found', async ({ client, assert }) => {
