@@ -7,6 +7,7 @@ import { defineBotHooks } from '#bots/hooks'
 import { resumeSession } from '#bots/jobs/resume_session'
 import { sweepSessions } from '#bots/jobs/sweep_sessions'
 import { claimInbound, pauseInConversation } from '#bots/services/sessions'
+import { tapContactErasure } from '#bots/services/erasure'
 
 /**
  * The bot builder (issue 7): flows (versioned JSON graphs, docs/bot-flow-schema.md) that answer
@@ -41,7 +42,7 @@ export default definePlugin({
   jobs: [resumeSession, sweepSessions],
   hooks: {
     provides: ['bot.sessionStarted', 'bot.nodeEntered', 'bot.completed', 'bot.handoff'],
-    taps: ['message.claim', 'message.beforeSend', 'conversation.assigned'],
+    taps: ['message.claim', 'message.beforeSend', 'conversation.assigned', 'contact.erased'],
   },
   // Children before parents: "Remove data" deletes in this order.
   data: { tables: ['bot_node_stats', 'bot_sessions', 'bot_flow_versions', 'bot_flows'] },
@@ -59,5 +60,6 @@ export default definePlugin({
     hooks.tap('conversation.assigned', { plugin }, async ({ workspaceId, conversationId, assigneeId, actorId }) => {
       if (assigneeId !== null && actorId !== null) await pauseInConversation(workspaceId, conversationId)
     })
+    tapContactErasure(plugin)
   },
 })

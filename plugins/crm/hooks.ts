@@ -31,7 +31,6 @@ declare module '#hooks/catalogue' {
     'contact.updated': ActionHook<{ workspaceId: number; contactId: number; changes: FieldChange[]; actorId: number | null }>
     'contact.tagged': ActionHook<{ workspaceId: number; contactId: number; tagId: number; tag: string; added: boolean; actorId: number | null }>
     'contact.merged': ActionHook<{ workspaceId: number; contactId: number; merged: MergedContact; changes: FieldChange[]; actorId: number | null }>
-    'contact.erased': ActionHook<{ workspaceId: number; contactId: number; actorId: number | null }>
     'contact.deleted': ActionHook<{ workspaceId: number; contactId: number; actorId: number | null }>
     'crm.timeline': FilterHook<TimelineEntry[], { workspaceId: number; contactId: number; before: Date | null; limit: number }>
   }
@@ -47,12 +46,6 @@ export function defineCrmHooks() {
     plugin,
     description:
       'Another contact (merged: its id, name, phone, e-mail; the row is gone) was merged into contactId: its conversations, notes, tags and timeline moved there; changes: the fields that took its values. Rows of other plugins that reference the merged contact went with it (their foreign keys).',
-  })
-  hooks.define('contact.erased', {
-    kind: 'action',
-    plugin,
-    description:
-      'A contact’s personal data was erased (GDPR): its messages redacted, media, notes, tags and timeline removed, name, phone and e-mail cleared; the row stays. Erase what you keep about contactId too.',
   })
   hooks.define('contact.deleted', {
     kind: 'action',

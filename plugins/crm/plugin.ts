@@ -46,7 +46,7 @@ export default definePlugin({
   },
   jobs: [importContacts, exportContacts, bulkContacts, purgeContacts],
   hooks: {
-    provides: ['contact.updated', 'contact.tagged', 'contact.merged', 'contact.erased', 'contact.deleted', 'crm.timeline'],
+    provides: ['contact.updated', 'contact.tagged', 'contact.merged', 'contact.deleted', 'crm.timeline'],
   },
   // Children before parents. The columns the CRM adds to contacts (e-mail, owner) go with the contacts.
   data: { tables: ['crm_bulk_actions', 'crm_imports', 'crm_exports', 'crm_list_columns', 'crm_notes', 'crm_contact_events', 'crm_segments', 'crm_contact_tags', 'crm_tags', 'crm_fields'] },

@@ -5,6 +5,7 @@ import { tapLiveUpdates } from '#inbox/services/live'
 import { autoAssign, tapAutoAssignment } from '#inbox/jobs/auto_assign'
 import { tapTeamMembers, tapTeamRouting } from '#inbox/services/teams'
 import { tapStatusRequests } from '#inbox/services/status_requests'
+import { tapContactErasure } from '#inbox/services/erasure'
 
 declare module '#plugins/define_plugin' {
   interface SlotCatalogue {
@@ -42,7 +43,7 @@ export default definePlugin({
   jobs: [wakeSnoozed, autoAssign],
   hooks: {
     provides: ['conversation.resolved', 'conversation.statusChanged', 'note.created', 'note.updated', 'note.deleted'],
-    taps: ['message.received', 'message.sent', 'message.statusChanged', 'conversation.opened', 'conversation.assigned', 'conversation.statusChanged', 'note.created', 'note.updated', 'note.deleted', 'member.removed', 'conversation.teams', 'conversation.assign', 'conversation.setStatus'],
+    taps: ['message.received', 'message.sent', 'message.statusChanged', 'conversation.opened', 'conversation.assigned', 'conversation.statusChanged', 'note.created', 'note.updated', 'note.deleted', 'member.removed', 'contact.erased', 'conversation.teams', 'conversation.assign', 'conversation.setStatus'],
   },
   // "Remove data": the notes, teams and quick replies (conversations and messages are messaging's).
   data: { tables: ['inbox_notes', 'inbox_quick_replies', 'inbox_conversation_teams', 'inbox_team_members', 'inbox_teams'] },
@@ -53,5 +54,6 @@ export default definePlugin({
     tapTeamMembers(host.plugin.name)
     tapTeamRouting(host.plugin.name)
     tapStatusRequests(host.plugin.name)
+    tapContactErasure(host.plugin.name)
   },
 })

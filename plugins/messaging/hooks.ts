@@ -34,6 +34,7 @@ declare module '#hooks/catalogue' {
     'message.beforeSend': FilterHook<OutgoingDraft, { workspaceId: number; conversationId: number; channelId: number; contactId: number; authorType: MessageAuthor }>
     'message.sent': ActionHook<{ workspaceId: number; messageId: number; conversationId: number; providerMessageId: string }>
     'contact.created': ActionHook<{ workspaceId: number; contactId: number; phone: string; source: 'inbound' | 'api' | 'import' }>
+    'contact.erased': ActionHook<{ workspaceId: number; contactId: number; actorId: number | null }>
     'conversation.opened': ActionHook<{ workspaceId: number; conversationId: number; contactId: number; channelId: number; reopened: boolean }>
     // teamId / previousTeamId: given by the inbox, which has teams (null: no team); absent when a plugin without teams assigns.
     'conversation.assigned': ActionHook<{ workspaceId: number; conversationId: number; assigneeId: number | null; previousAssigneeId: number | null; teamId?: number | null; previousTeamId?: number | null; actorId: number | null }>
@@ -82,6 +83,13 @@ export function defineMessagingHooks() {
   })
   hooks.define('message.sent', { kind: 'action', plugin, description: 'The provider accepted an outbound message (it has a provider message id).' })
   hooks.define('contact.created', { kind: 'action', plugin, description: 'A contact was created (first inbound message, through the API, or by a CRM import).' })
+  // Emitted by the CRM's erasure; defined here, on the contacts' own kernel, so that every plugin holding a contact's data taps it with only messaging in its requires.
+  hooks.define('contact.erased', {
+    kind: 'action',
+    plugin,
+    description:
+      'A contact’s personal data was erased (GDPR, the CRM’s erase): its messages redacted, media, notes, tags and timeline removed, name, phone and e-mail cleared; the row stays. Erase what you keep about contactId too.',
+  })
   hooks.define('conversation.opened', { kind: 'action', plugin, description: 'A conversation was opened, or reopened by a new inbound message.' })
   // The assignee is the kernel's column: whoever changes it (the inbox, a bot's handoff) announces it here.
   hooks.define('conversation.assigned', { kind: 'action', plugin, description: 'A conversation was assigned to a member and/or (inbox) a team, or unassigned (assigneeId / teamId null); actorId null: done by the platform (auto-assignment, a bot).' })

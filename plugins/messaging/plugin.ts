@@ -40,7 +40,7 @@ export default definePlugin({
   ],
   jobs: [processWebhookEvents, sweepWebhookEvents, fetchMedia, sendChannel, markRead],
   hooks: {
-    provides: ['message.received', 'message.statusChanged', 'message.beforeSend', 'message.sent', 'message.claim', 'contact.created', 'conversation.opened', 'conversation.assigned', 'conversation.teams', 'conversation.assign', 'conversation.setStatus'],
+    provides: ['message.received', 'message.statusChanged', 'message.beforeSend', 'message.sent', 'message.claim', 'contact.created', 'contact.erased', 'conversation.opened', 'conversation.assigned', 'conversation.teams', 'conversation.assign', 'conversation.setStatus'],
   },
   // Children before parents: "Remove data" deletes in this order.
   data: {

@@ -13,6 +13,7 @@ import {
   LAST,
   benchPool,
   copyRows,
+  envChoice,
   envNumber,
   fixed,
   flushBenchRedis,
@@ -289,6 +290,9 @@ export async function run({ root, duration, warmup, connections, connectionsSet 
   const concurrency = connectionsSet ? connections : 4
   const contacts = envNumber('BENCH_CRM_CONTACTS', 1_000_000, { integer: true, min: 1000, max: 10_000_000 })
   const importRows = envNumber('BENCH_CRM_IMPORT_ROWS', 100_000, { integer: true, max: 1_000_000 })
+  // One part only (after the same seed), while working on it: the queries, the import or the export.
+  const only = envChoice('BENCH_CRM_ONLY', ['queries', 'import', 'export'], null)
+  const runs = (part) => only === null || only === part
 
   const app = await prepareApp(root)
   await flushBenchRedis(app)
@@ -363,7 +367,7 @@ export async function run({ root, duration, warmup, connections, connectionsSet 
   const sqlPool = await benchPool(app, { max: concurrency })
   const measured = []
   const health = await timedLoad({ urls: [`${web.base}/health`], headers, concurrency, seconds: duration })
-  for (const target of targets) {
+  for (const target of runs('queries') ? targets : []) {
     const sqlCall = async (n) => {
       const [text, values] = target.sql(n)
       await sqlPool.query(text, values)
@@ -381,8 +385,8 @@ export async function run({ root, duration, warmup, connections, connectionsSet 
   }
   await sqlPool.end()
 
-  const imported = await measureImport({ app, pool, base, cookie: seeded.cookie, rows: importRows, existing: contacts, workspaceId })
-  const exported = await measureExport({ app, pool, base, cookie: seeded.cookie })
+  const imported = runs('import') ? await measureImport({ app, pool, base, cookie: seeded.cookie, rows: importRows, existing: contacts, workspaceId }) : null
+  const exported = runs('export') ? await measureExport({ app, pool, base, cookie: seeded.cookie }) : null
   await stopChild(web.child)
   await pool.end()
 
@@ -400,55 +404,59 @@ export async function run({ root, duration, warmup, connections, connectionsSet 
       pass: result.p95 <= budget.p95MaxMs && result.non2xx === 0 && result.errors === 0,
     })
   }
-  const importRate = imported.rows / imported.seconds
-  const copyRate = imported.rows / imported.copySeconds
-  results.push({
-    name: `import ${imported.rows} rows (upload → job done)`,
-    url: '/crm/imports',
-    unit: 'rows/s',
-    rps: importRate,
-    p50: NaN,
-    p99: NaN,
-    non2xx: 0,
-    errors: 0,
-    timeouts: 0,
-    requests: imported.rows,
-    figure: `${fixed(importRate, 0)} rows/s`,
-    baseline: `raw COPY ${fixed(copyRate, 0)} rows/s`,
-    ratioToBaseline: importRate / copyRate,
-    details: { seconds: imported.seconds, uploadSeconds: imported.uploadSeconds, created: imported.created, updated: imported.updated, copySeconds: imported.copySeconds, copyRowsPerSecond: Math.round(copyRate) },
-    budget: { minRowsPerSecond: BUDGETS.importRate },
-    pass: importRate >= BUDGETS.importRate,
-  })
-  const growth = exported.lastQuarter - exported.firstQuarter
-  results.push({
-    name: `export ${exported.rows} contacts (CSV, peak RSS)`,
-    url: '/crm/exports',
-    unit: 'MB',
-    rps: exported.rows / exported.seconds,
-    p50: NaN,
-    p99: NaN,
-    non2xx: 0,
-    errors: 0,
-    timeouts: 0,
-    requests: exported.rows,
-    figure: `peak RSS ${fixed(exported.peak, 0)} MB`,
-    baseline: `idle worker ${fixed(exported.idle, 0)} MB`,
-    ratioToBaseline: exported.peak / exported.idle,
-    details: { seconds: exported.seconds, rowsPerSecond: Math.round(exported.rows / exported.seconds), idleRssMb: exported.idle, peakRssMb: exported.peak, firstQuarterRssMb: exported.firstQuarter, lastQuarterRssMb: exported.lastQuarter },
-    budget: { maxOverIdleMb: EXPORT_HEADROOM_MB, maxGrowthMb: EXPORT_GROWTH_MB },
-    pass: exported.peak - exported.idle <= EXPORT_HEADROOM_MB && growth <= EXPORT_GROWTH_MB,
-  })
+  if (imported) {
+    const importRate = imported.rows / imported.seconds
+    const copyRate = imported.rows / imported.copySeconds
+    results.push({
+      name: `import ${imported.rows} rows (upload → job done)`,
+      url: '/crm/imports',
+      unit: 'rows/s',
+      rps: importRate,
+      p50: NaN,
+      p99: NaN,
+      non2xx: 0,
+      errors: 0,
+      timeouts: 0,
+      requests: imported.rows,
+      figure: `${fixed(importRate, 0)} rows/s`,
+      baseline: `raw COPY ${fixed(copyRate, 0)} rows/s`,
+      ratioToBaseline: importRate / copyRate,
+      details: { seconds: imported.seconds, uploadSeconds: imported.uploadSeconds, created: imported.created, updated: imported.updated, copySeconds: imported.copySeconds, copyRowsPerSecond: Math.round(copyRate) },
+      budget: { minRowsPerSecond: BUDGETS.importRate },
+      pass: importRate >= BUDGETS.importRate,
+    })
+  }
+  if (exported) {
+    const growth = exported.lastQuarter - exported.firstQuarter
+    results.push({
+      name: `export ${exported.rows} contacts (CSV, peak RSS)`,
+      url: '/crm/exports',
+      unit: 'MB',
+      rps: exported.rows / exported.seconds,
+      p50: NaN,
+      p99: NaN,
+      non2xx: 0,
+      errors: 0,
+      timeouts: 0,
+      requests: exported.rows,
+      figure: `peak RSS ${fixed(exported.peak, 0)} MB`,
+      baseline: `idle worker ${fixed(exported.idle, 0)} MB`,
+      ratioToBaseline: exported.peak / exported.idle,
+      details: { seconds: exported.seconds, rowsPerSecond: Math.round(exported.rows / exported.seconds), idleRssMb: exported.idle, peakRssMb: exported.peak, firstQuarterRssMb: exported.firstQuarter, lastQuarterRssMb: exported.lastQuarter },
+      budget: { maxOverIdleMb: EXPORT_HEADROOM_MB, maxGrowthMb: EXPORT_GROWTH_MB },
+      pass: exported.peak - exported.idle <= EXPORT_HEADROOM_MB && growth <= EXPORT_GROWTH_MB,
+    })
+  }
   return {
     results,
-    settings: { concurrency, contacts, tagLinks, importRows },
+    settings: { concurrency, contacts, tagLinks, importRows, only },
     notes: [
       `Workspace: ${contacts} contacts (5 custom fields: plan, city, seats, renewal, VIP; ${tagLinks} tag links over 20 tags: "customer" 30 %, "lead" 25 %, 18 at 3 %), seeded with COPY.`,
       `Load: ${concurrency} members at once (closed loop; BENCH_CONNECTIONS changes it), ${duration}s per target after ${warmup}s warm-up; every request's latency from this process. "baseline": the bare SQL of the same answer (the first page's rows; for counts, the exact count, where the page shows an estimate past 1,000) from this process through pg, same concurrency, right after.`,
       'List: the whole page (GET with the filter in the URL: a link, a segment opened). Searches: the rows the search box asks for (HX-Request), 200 phone prefixes (+7900 and 4 digits: ~1,000 matches each) and 200 first names or surnames in turn, newest first.',
-      `Import: ${imported.rows} rows (9 in 10 new, 1 in 10 updating a contact; name, phone, e-mail, 2 tags, 3 custom fields), from the POST of the file to the job's row saying done, through a worker process (upload ${fixed(imported.uploadSeconds, 1)} s of ${fixed(imported.seconds, 1)} s); baseline: COPY of the same rows (other phones) into the seeded contacts table (every index), rolled back.`,
-      `Export: ${exported.rows} contacts in ${fixed(exported.seconds, 1)} s (${fixed(exported.rows / exported.seconds, 0)} rows/s) by a fresh worker; RSS highest in the first quarter ${fixed(exported.firstQuarter, 0)} MB, in the last ${fixed(exported.lastQuarter, 0)} MB (budget: peak ≤ idle + ${EXPORT_HEADROOM_MB} MB, growth ≤ ${EXPORT_GROWTH_MB} MB).`,
-    ],
+      imported && `Import: ${imported.rows} rows (9 in 10 new, 1 in 10 updating a contact; name, phone, e-mail, 2 tags, 3 custom fields), from the POST of the file to the job's row saying done, through a worker process (upload ${fixed(imported.uploadSeconds, 1)} s of ${fixed(imported.seconds, 1)} s); baseline: COPY of the same rows (other phones) into the seeded contacts table (every index), rolled back.`,
+      exported && `Export: ${exported.rows} contacts in ${fixed(exported.seconds, 1)} s (${fixed(exported.rows / exported.seconds, 0)} rows/s) by a fresh worker; RSS highest in the first quarter ${fixed(exported.firstQuarter, 0)} MB, in the last ${fixed(exported.lastQuarter, 0)} MB (budget: peak ≤ idle + ${EXPORT_HEADROOM_MB} MB, growth ≤ ${EXPORT_GROWTH_MB} MB).`,
+    ].filter(Boolean),
   }
 }
 

@@ -17,7 +17,7 @@ import { mergeFields } from '#crm/services/duplicates'
  */
 export async function mergeContacts(workspaceId: number, primaryId: number, otherId: number, winners: Record<string, 'primary' | 'other'>, actorId: number | null, fields: Field[]) {
   const merged = await db.transaction(async (trx) => {
-    const rows = await CrmContact.query({ client: trx }).where('workspace_id', workspaceId).whereIn('id', [primaryId, otherId]).whereNull('crm_deleted_by').orderBy('id').forUpdate()
+    const rows = await CrmContact.query({ client: trx }).where('workspace_id', workspaceId).whereIn('id', [primaryId, otherId]).withScopes((scopes) => scopes.visible()).orderBy('id').forUpdate()
     const primary = rows.find((row) => row.id === primaryId)
     const other = rows.find((row) => row.id === otherId)
     // Merged or deleted meanwhile.

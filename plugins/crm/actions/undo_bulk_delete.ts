@@ -16,7 +16,7 @@ export async function undoBulkDelete(bulk: BulkAction) {
       .whereNull('purged_at')
       .update({ undone_at: new Date() }, ['id'])
     if (!claimed.length) return null
-    const { rows } = await trx.rawQuery('update contacts set crm_deleted_by = null where workspace_id = ? and crm_deleted_by = ? returning id', [bulk.workspaceId, bulk.id])
+    const { rows } = await trx.rawQuery('update contacts set hidden_by = null where workspace_id = ? and hidden_by = ? returning id', [bulk.workspaceId, bulk.id])
     return rows.length as number
   })
 }

@@ -1,13 +1,14 @@
 import { DateTime } from 'luxon'
 import { BaseModel, column } from '@adonisjs/lucid/orm'
 
-/** What changed, by kind: a field (old → new), a tag (added or removed), consent, a merge (who, and the fields that took its values), an erasure. */
+/** What changed, by kind: a field (old → new), a tag (added or removed), consent, a merge (who, and the fields that took its values), an erasure, an import (one per contact and import: created or the fields it changed, and the tags it added). */
 export type ContactEventData =
   | { kind: 'field'; field: string; label: string; from: unknown; to: unknown }
   | { kind: 'tag'; tagId: number; name: string; added: boolean }
   | { kind: 'consent'; from: string; to: string; source: string | null }
   | { kind: 'merge'; from: MergedContact; changes: { field: string; label: string; from: unknown; to: unknown }[] }
   | { kind: 'erased'; at: string }
+  | { kind: 'import'; importId: number; file: string; created: boolean; changes: { field: string; label: string; from: unknown; to: unknown }[]; tags: { tagId: number; name: string }[] }
 
 /** Who a merge removed, as the survivor's timeline remembers it. */
 export interface MergedContact {

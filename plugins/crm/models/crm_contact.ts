@@ -19,7 +19,7 @@ export default class CrmContact extends Contact {
 
   /** The workspace's contact `id` (from a URL or a payload); any other, none, or one a bulk delete hid, is 404. */
   static findInWorkspace(workspaceId: number, id: unknown) {
-    return this.query().where('workspace_id', workspaceId).where('id', Number(id) || 0).whereNull('crm_deleted_by').firstOrFail()
+    return this.query().where('workspace_id', workspaceId).where('id', Number(id) || 0).withScopes((scopes) => scopes.visible()).firstOrFail()
   }
 
   get displayName() {

@@ -182,7 +182,7 @@ async function optOut(trx: TransactionClientContract, bulk: BulkAction, ids: num
 
 /** Hides each of `ids` (the mark of this bulk delete): undone by clearing it, or purged after the window. Nothing to announce yet. */
 async function softDelete(trx: TransactionClientContract, bulk: BulkAction, ids: number[]) {
-  const { rows } = await trx.rawQuery('update contacts set crm_deleted_by = ? where workspace_id = ? and id = any(?::bigint[]) and crm_deleted_by is null returning id', [bulk.id, bulk.workspaceId, ids])
+  const { rows } = await trx.rawQuery('update contacts set hidden_by = ? where workspace_id = ? and id = any(?::bigint[]) and hidden_by is null returning id', [bulk.id, bulk.workspaceId, ids])
   return { changed: rows.length as number, announce: [] }
 }
 

@@ -39,7 +39,7 @@ export interface ListQuery extends ContactQuery {
  */
 export function matchingContacts(workspaceId: number, context: FilterContext, { q, filter, ids }: ContactQuery) {
   // Contacts a bulk delete hid (its undo window is open) are gone for the CRM.
-  const query = db.from('contacts as ct').where('ct.workspace_id', workspaceId).whereNull('ct.crm_deleted_by')
+  const query = db.from('contacts as ct').where('ct.workspace_id', workspaceId).whereNull('ct.hidden_by')
   if (ids) query.whereRaw('ct.id = any(?::bigint[])', [ids])
   if (filter) {
     const condition = compileFilter(filter, context)

@@ -19,9 +19,9 @@ const GROUPS = 50
 export async function duplicateGroups(workspaceId: number): Promise<DuplicateGroup[]> {
   const { rows } = await db.rawQuery(
     `select by, value, array_agg(id order by id) as ids from (
-       select id, 'email' as by, lower(email) as value from contacts where workspace_id = ? and email is not null and crm_deleted_by is null
+       select id, 'email' as by, lower(email) as value from contacts where workspace_id = ? and email is not null and hidden_by is null
        union all
-       select id, 'phone', regexp_replace(phone, '\\D', '', 'g') from contacts where workspace_id = ? and crm_deleted_by is null
+       select id, 'phone', regexp_replace(phone, '\\D', '', 'g') from contacts where workspace_id = ? and hidden_by is null
      ) keyed group by by, value having count(*) > 1 order by count(*) desc, value limit ${GROUPS}`,
     [workspaceId, workspaceId]
   )

@@ -16,10 +16,10 @@ export async function purgeDeletedContacts(workspaceId: number, bulkId: number) 
   // Claimed first: an undo from now on finds it purged (and one before left undone_at set).
   const claimed = await db.from('crm_bulk_actions').where('id', bulk.id).whereNull('undone_at').whereNull('purged_at').update({ purged_at: new Date() }, ['id'])
   if (!claimed.length) return
-  await db.rawQuery('update contacts set crm_deleted_by = null where workspace_id = ? and crm_deleted_by = ? and last_seen_at > ?', [workspaceId, bulk.id, bulk.createdAt.toJSDate()])
+  await db.rawQuery('update contacts set hidden_by = null where workspace_id = ? and hidden_by = ? and last_seen_at > ?', [workspaceId, bulk.id, bulk.createdAt.toJSDate()])
   while (true) {
     const { rows } = await db.rawQuery(
-      `delete from contacts where workspace_id = ? and id in (select id from contacts where workspace_id = ? and crm_deleted_by = ? limit ${PURGE_BATCH}) returning id`,
+      `delete from contacts where workspace_id = ? and id in (select id from contacts where workspace_id = ? and hidden_by = ? limit ${PURGE_BATCH}) returning id`,
       [workspaceId, workspaceId, bulk.id]
     )
     for (const row of rows) await hooks.emit('contact.deleted', { workspaceId, contactId: Number(row.id), actorId: bulk.userId })

@@ -42,6 +42,8 @@ export async function listConversations(workspaceId: number, userId: number, que
     )
     .where('c.workspace_id', workspaceId)
     .where('c.status', filters.status)
+    // A contact a bulk delete hides (its undo window) is out of the list and search until undone.
+    .whereNull('ct.hidden_by')
     .select(
       'c.id', 'c.status', 'c.unread_count', 'c.last_activity_at', 'c.snoozed_until', 'c.assignee_id', 'c.channel_id',
       'ct.name', 'ct.profile_name', 'ct.phone', 'u.full_name as assignee_name', 't.name as team_name',

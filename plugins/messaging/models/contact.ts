@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon'
-import { BaseModel, column } from '@adonisjs/lucid/orm'
+import { BaseModel, column, scope } from '@adonisjs/lucid/orm'
 
 export type OptInStatus = 'unknown' | 'opted_in' | 'opted_out'
 
@@ -40,6 +40,15 @@ export default class Contact extends BaseModel {
 
   @column()
   declare attributes: Record<string, unknown>
+
+  /** Set while a plugin is deleting the contact with an undo window (the CRM's bulk delete: its id); such a contact is shown nowhere. */
+  @column()
+  declare hiddenBy: number | null
+
+  /** Contacts not hidden by a pending delete: every list and lookup of contacts goes through it. */
+  static visible = scope((query) => {
+    query.whereNull('hidden_by')
+  })
 
   @column.dateTime()
   declare firstSeenAt: DateTime | null

@@ -105,7 +105,7 @@ test.group('Browser: CRM contacts', (group) => {
     await page.getByTestId('bulk-confirm-delete').click()
     await page.getByTestId('bulk-result').getByText('55 contacts deleted').waitFor()
     await page.getByTestId('contacts-count').getByText('0 contacts').waitFor()
-    assert.equal(await CrmContact.query().where('workspace_id', workspace.id).whereNull('crm_deleted_by').count('* as n').then(([row]) => Number(row.$extras.n)), 1)
+    assert.equal(await CrmContact.query().where('workspace_id', workspace.id).whereNull('hidden_by').count('* as n').then(([row]) => Number(row.$extras.n)), 1)
 
     await page.getByTestId('bulk-undo').click()
     await page.getByTestId('bulk-result').getByText('55 contacts restored').waitFor()

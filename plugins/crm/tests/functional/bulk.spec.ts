@@ -10,6 +10,10 @@ import CrmContact from '#crm/models/crm_contact'
 import Segment from '#crm/models/segment'
 import { purgeDeletedContacts } from '#crm/services/purge_contacts'
 import { contactIn, crmWorkspace, fieldIn, onWorker, tagIn, tagged, untilFinished } from '#crm/tests/support'
+import { pluginEnablement } from '#plugins/enablement'
+import { issueApiToken } from '#auth/api_tokens'
+import { API_ABILITIES } from '#messaging/tests/support'
+import { channelIn, conversationIn } from '#inbox/tests/support'
 
 const announced: { hook: string; payload: any }[] = []
 for (const hook of ['contact.updated', 'contact.tagged', 'contact.deleted'] as const) {
@@ -154,10 +158,46 @@ test.group('CRM: bulk actions', (group) => {
     await CrmContact.query().where('id', boris.id).update({ lastSeenAt: new Date(Date.now() + 1000) })
     await purgeDeletedContacts(workspace.id, second.id)
     assert.isNull(await CrmContact.find(anna.id))
-    assert.isNotNull(await CrmContact.query().where('id', boris.id).whereNull('crm_deleted_by').first())
+    assert.isNotNull(await CrmContact.query().where('id', boris.id).whereNull('hidden_by').first())
     assert.deepEqual(announcedFor(workspace.id, 'contact.deleted').map((event) => event.payload), [{ workspaceId: workspace.id, contactId: anna.id, actorId: user.id }])
     const late = await client.post(`${base}/bulk/${second.id}/undo`).header('accept', 'application/json').loginAs(user).withCsrfToken()
     late.assertStatus(422)
+  })
+
+  test('during the undo window the inbox’s list and search and messaging’s API do not show the deleted contacts; back on undo', async ({ client, assert }) => {
+    const { workspace, user, base } = await crmWorkspace()
+    await pluginEnablement.enable(workspace, 'inbox', user.id)
+    const { secret: token } = await issueApiToken(user, workspace, 'tests', API_ABILITIES)
+    const channel = await channelIn(workspace)
+    const { contact: anna, conversation: annas } = await conversationIn(channel, { name: 'Anna Smirnova' })
+    const { contact: clara, conversation: claras } = await conversationIn(channel, { name: 'Clara Smirnova' })
+    const inbox = `/w/${workspace.slug}/inbox`
+    const conversationsIn = async (qs: string) => [...(await client.get(`${inbox}?${qs}`).loginAs(user)).text().matchAll(/data-conversation="(\d+)"/g)].map((match) => Number(match[1]))
+    const apiIds = async (qs: string) => (await client.get(`/api/v1/contacts?${qs}`).bearerToken(token)).body().data.map((contact: any) => contact.id)
+    const visible = async () => ({
+      list: await conversationsIn('view=all'),
+      search: await conversationsIn('view=all&q=Smirnova'),
+      byPhone: await conversationsIn(`view=all&q=${encodeURIComponent(anna.phone)}`),
+      api: await apiIds(''),
+      apiSearch: await apiIds('search=Smirnova'),
+      apiShow: (await client.get(`/api/v1/contacts/${anna.id}`).bearerToken(token)).status(),
+      apiUpdate: (await client.patch(`/api/v1/contacts/${anna.id}`).bearerToken(token).json({ locale: 'ru' })).status(),
+    })
+    const before = await visible()
+    assert.sameMembers(before.list, [annas.id, claras.id])
+    assert.sameMembers(before.search, [annas.id, claras.id])
+    assert.deepEqual([before.byPhone, before.apiShow, before.apiUpdate], [[annas.id], 200, 200])
+
+    await client.post(`${base}/bulk`).form({ action: 'delete', ...idsOf([String(anna.id)]) }).loginAs(user).withCsrfToken().redirects(0)
+    assert.deepEqual(await visible(), { list: [claras.id], search: [claras.id], byPhone: [], api: [clara.id], apiSearch: [clara.id], apiShow: 404, apiUpdate: 404 })
+
+    const bulk = await BulkAction.query().where('workspace_id', workspace.id).where('action', 'delete').firstOrFail()
+    await client.post(`${base}/bulk/${bulk.id}/undo`).loginAs(user).withCsrfToken().redirects(0)
+    const after = await visible()
+    assert.sameMembers(after.list, [annas.id, claras.id])
+    assert.sameMembers(after.search, [annas.id, claras.id])
+    assert.sameMembers(after.api, [anna.id, clara.id])
+    assert.deepEqual([after.byPhone, after.apiShow, after.apiUpdate], [[annas.id], 200, 200])
   })
 
   test('bad input is a 422; another workspace’s contacts, tags and actions are out of reach', async ({ client, assert }) => {
@@ -180,7 +220,7 @@ test.group('CRM: bulk actions', (group) => {
     await client.post(`${base}/bulk`).form({ action: 'delete', ...idsOf([String(theirs.id)]) }).loginAs(user).withCsrfToken().redirects(0)
     const bulk = await BulkAction.query().where('workspace_id', workspace.id).orderBy('id', 'desc').firstOrFail()
     assert.equal(bulk.changed, 0)
-    assert.isNull((await CrmContact.findOrFail(theirs.id)).$extras.crm_deleted_by ?? null)
+    assert.isNull((await CrmContact.findOrFail(theirs.id)).hiddenBy)
     ;(await client.get(`${other.base}/bulk/${bulk.id}`).loginAs(other.user)).assertStatus(404)
     ;(await client.post(`${other.base}/bulk/${bulk.id}/undo`).loginAs(other.user).withCsrfToken()).assertStatus(404)
   })

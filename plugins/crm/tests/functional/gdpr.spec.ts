@@ -7,12 +7,15 @@ import { pluginEnablement } from '#plugins/enablement'
 import { addMember } from '#database/factories/index'
 import AuditLog from '#audit/audit_log'
 import Message from '#messaging/models/message'
+import Conversation from '#messaging/models/conversation'
 import { storeMedia } from '#messaging/services/media_store'
 import ContactEvent from '#crm/models/contact_event'
 import CrmContact from '#crm/models/crm_contact'
 import Note from '#crm/models/note'
 import { conversationIn, inboxWorkspace, messageIn } from '#inbox/tests/support'
 import { crmWorkspace, contactIn, fieldIn, tagIn, tagged } from '#crm/tests/support'
+import BotSession from '#bots/models/bot_session'
+import { customerSays, dropQueuedJobs, liveFlow } from '#bots/tests/support'
 
 const erased: any[] = []
 hooks.tap('contact.erased', { plugin: 'core' }, (payload) => void erased.push(payload))
@@ -43,6 +46,7 @@ test.group('CRM: GDPR access and erasure', (group) => {
     erased.length = 0
     return testUtils.db().withGlobalTransaction()
   })
+  group.each.setup(() => dropQueuedJobs)
 
   test('downloads everything known about a contact as JSON, recorded in the audit log', async ({ client, assert }) => {
     const { workspace, user, contact, base } = await knownContact()
@@ -91,6 +95,38 @@ test.group('CRM: GDPR access and erasure', (group) => {
     const card = await client.get(`${base}/contacts/${contact.id}`).loginAs(user)
     assert.include(card.text(), 'erased this contact’s personal data')
     assert.notInclude(card.text(), 'Anna')
+  })
+
+  test('the erasure reaches the inbox’s notes and the bots’ session variables (their own taps), not another contact’s', async ({ client, assert }) => {
+    const { workspace, user, contact, conversation, base } = await knownContact()
+    await pluginEnablement.enable(workspace, 'bots', user.id)
+    const boris = await Conversation.query().where('workspace_id', workspace.id).whereNot('contact_id', contact.id).firstOrFail()
+    await liveFlow(workspace.id, [
+      { id: 'city', type: 'question', data: { text: 'Your city?', kind: 'text', saveTo: 'vars.city', next: 'size' } },
+      { id: 'size', type: 'question', data: { text: 'Your size?', kind: 'text', saveTo: 'vars.size', next: 'done' } },
+      { id: 'done', type: 'end', data: {} },
+    ])
+    const inbox = `/w/${workspace.slug}/inbox/conversations`
+    for (const [chat, city] of [[conversation, 'Tbilisi'], [boris, 'Yerevan']] as const) {
+      await customerSays(chat, 'hi')
+      await customerSays(chat, city)
+      ;(await client.post(`${inbox}/${chat.id}/notes`).form({ body: `Moved to ${city}, flat 12` }).loginAs(user).withCsrfToken().redirects(0)).assertStatus(302)
+    }
+    const variablesOf = async (chat: Conversation) => (await BotSession.query().where('conversation_id', chat.id).firstOrFail()).variables
+    assert.deepEqual(await variablesOf(conversation), { city: 'Tbilisi' })
+
+    ;(await client.post(`${base}/contacts/${contact.id}/gdpr/erase`).loginAs(user).withCsrfToken().redirects(0)).assertStatus(302)
+
+    const page = await client.get(`${inbox}/${conversation.id}`).loginAs(user)
+    page.assertStatus(200)
+    assert.notInclude(page.text(), 'Tbilisi')
+    assert.include(page.text(), '[redacted]')
+    assert.deepEqual(await variablesOf(conversation), {})
+    assert.isTrue(await AuditLog.query().where('workspace_id', workspace.id).where('action', 'contact.erased').whereRaw(`meta->>'contactId' = ?`, [String(contact.id)]).first().then(Boolean))
+
+    const untouched = await client.get(`${inbox}/${boris.id}`).loginAs(user)
+    assert.include(untouched.text(), 'Moved to Yerevan, flat 12')
+    assert.deepEqual(await variablesOf(boris), { city: 'Yerevan' })
   })
 
   test('needs crm.gdpr; another workspace’s contact is not found', async ({ client }) => {

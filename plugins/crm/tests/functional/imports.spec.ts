@@ -19,9 +19,10 @@ const announcedOf = (hook: string) => announced.filter((entry) => entry.hook ===
 
 const fixture = (name: string) => readFile(new URL(`../fixtures/${name}`, import.meta.url))
 
-/** Uploads a fixture; answers the response (a redirect to the mapping screen when the file reads). */
-async function upload(client: ApiClient, base: string, user: User, name: string, headers: Record<string, string> = {}) {
-  const request = client.post(`${base}/imports`).file('file', await fixture(name), { filename: name }).loginAs(user).withCsrfToken().redirects(0)
+/** Uploads a fixture (or a file made by the test); answers the response (a redirect to the mapping screen when the file reads). */
+async function upload(client: ApiClient, base: string, user: User, file: string | { name: string; bytes: Buffer }, headers: Record<string, string> = {}) {
+  const { name, bytes } = typeof file === 'string' ? { name: file, bytes: await fixture(file) } : file
+  const request = client.post(`${base}/imports`).file('file', bytes, { filename: name }).loginAs(user).withCsrfToken().redirects(0)
   for (const [key, value] of Object.entries(headers)) request.header(key, value)
   return request
 }
@@ -29,8 +30,8 @@ async function upload(client: ApiClient, base: string, user: User, name: string,
 const waitForImport = (id: number) => untilFinished(() => ContactImport.findOrFail(id))
 
 /** Upload, confirm the mapping (the guessed one unless given), and wait for the job. */
-async function importFile(client: ApiClient, base: string, user: User, name: string, form: Record<string, string> = {}) {
-  const uploaded = await upload(client, base, user, name)
+async function importFile(client: ApiClient, base: string, user: User, file: string | { name: string; bytes: Buffer }, form: Record<string, string> = {}) {
+  const uploaded = await upload(client, base, user, file)
   uploaded.assertStatus(302)
   const id = Number(uploaded.header('location')!.split('/').pop())
   const draft = await ContactImport.findOrFail(id)
@@ -38,6 +39,13 @@ async function importFile(client: ApiClient, base: string, user: User, name: str
   const started = await client.post(`${base}/imports/${id}/start`).form({ policy: 'update', ...mapping, ...form }).loginAs(user).withCsrfToken().redirects(0)
   started.assertStatus(302)
   return waitForImport(id)
+}
+
+/** 4,500 rows (three batches of the job): row i has the phone +7900555<i, 4 digits> and two tags; row 4000 a bad phone. */
+function bigFile() {
+  const lines = ['Name,Phone,Tags']
+  for (let i = 1; i <= 4500; i++) lines.push(i === 4000 ? 'Broken,not a phone,' : `Row ${i},+7900555${String(i).padStart(4, '0')},"vip, wave ${i % 2}"`)
+  return { name: 'big.csv', bytes: Buffer.from(lines.join('\n')) }
 }
 
 const contactsOf = (workspaceId: number) => CrmContact.query().where('workspace_id', workspaceId).orderBy('phone')
@@ -162,11 +170,31 @@ test.group('CRM: import', (group) => {
     await anna.refresh()
     assert.deepEqual([anna.name, anna.email], ['Анна Петрова', 'anna@example.ru'])
     assert.deepEqual(announcedOf('contact.updated').map((event) => event.changes), [[{ field: 'name', from: 'Old Anna', to: 'Анна Петрова' }, { field: 'email', from: 'old@example.ru', to: 'anna@example.ru' }]])
-    const events = await db.from('crm_contact_events').where('contact_id', anna.id).where('kind', 'field')
-    assert.lengthOf(events, 2)
-    assert.equal(events[0].actor_id, user.id)
+    // One timeline event per contact and import, with both changes.
+    const events = await db.from('crm_contact_events').where('contact_id', anna.id)
+    assert.deepEqual(events.map((event) => [event.kind, event.actor_id, event.data.created, event.data.changes.map((change: any) => change.field)]), [['import', user.id, false, ['name', 'email']]])
     const card = await client.get(`${base}/contacts/${anna.id}`).loginAs(user)
-    assert.include(card.text(), 'Old Anna')
+    assert.include(card.text(), 'updated this contact from the import of utf8_bom.csv')
+    assert.include(card.text(), 'Name: Old Anna → Анна Петрова')
+  })
+
+  test('a file of several batches: every row written once, one timeline event per contact, the bad row reported', async ({ client, assert }) => {
+    const { user, base, workspace } = await crmWorkspace()
+    const known = await contactIn(workspace, { name: 'Known', phone: '+79005550001' })
+    const done = await importFile(client, base, user, bigFile())
+    assert.deepEqual([done.status, done.processed, done.createdCount, done.updatedCount, done.failedCount], ['done', 4500, 4498, 1, 1])
+    await known.refresh()
+    assert.equal(known.name, 'Row 1')
+
+    const count = async (query: any) => Number((await query.count('* as n'))[0].n)
+    assert.equal(await count(db.from('contacts').where('workspace_id', workspace.id)), 4499)
+    assert.equal(await count(db.from('crm_contact_tags').where('workspace_id', workspace.id)), 4499 * 2)
+    const events = await db.from('crm_contact_events').where('workspace_id', workspace.id).select('contact_id', 'kind', 'data')
+    assert.lengthOf(events, 4499)
+    assert.lengthOf(new Set(events.map((event) => event.contact_id)), 4499)
+    const knownEvent = events.find((event) => Number(event.contact_id) === known.id)
+    assert.deepEqual([knownEvent.kind, knownEvent.data.created, knownEvent.data.changes.map((change: any) => change.to), knownEvent.data.tags.map((tag: any) => tag.name).sort()], ['import', false, ['Row 1'], ['vip', 'wave 1']])
+    assert.deepEqual((await reportRows(done)).slice(1).map((row) => row[0]), ['4001'])
   })
 
   test('binary, empty, headerless and ragged files are refused with a reason; nothing is kept', async ({ client, assert }) => {
@@ -204,6 +232,26 @@ test.group('CRM: import', (group) => {
     assert.include(report.at(-1)![1], 'The import stopped at row 1')
     const page = await client.get(`${base}/imports/${draft.id}`).loginAs(user)
     assert.include(page.text(), 'Download the failed rows')
+  })
+
+  test('a batch the database refuses stops the import there: the batches before it stay, the one written beside it is rolled back', async ({ client, assert, cleanup }) => {
+    const { user, base, workspace } = await crmWorkspace()
+    // The database refuses row 2500 (the second batch), as a full disk or a lost connection would.
+    await db.rawQuery(`create function crm_test_refuse() returns trigger language plpgsql as $$ begin if new.phone = '+79005552500' then raise exception 'disk full'; end if; return new; end $$`)
+    await db.rawQuery('create trigger crm_test_refuse before insert on contacts for each row execute function crm_test_refuse()')
+    cleanup(async () => {
+      await db.rawQuery('drop trigger crm_test_refuse on contacts')
+      await db.rawQuery('drop function crm_test_refuse')
+    })
+    const failed = await importFile(client, base, user, bigFile())
+    assert.equal(failed.status, 'failed')
+    assert.include(failed.error!, 'The import stopped at row 2002')
+    assert.include(failed.error!, 'disk full')
+    assert.deepEqual([failed.processed, failed.createdCount], [2000, 2000])
+    const phones = (await contactsOf(workspace.id)).map((contact) => contact.phone)
+    assert.deepEqual([phones.length, phones[0], phones.at(-1)], [2000, '+79005550001', '+79005552000'], 'the first batch only')
+    assert.equal(Number((await db.from('crm_contact_events').where('workspace_id', workspace.id).count('* as n'))[0].n), 2000)
+    assert.include((await reportRows(failed)).at(-1)![1], 'disk full')
   })
 
   test('imports need crm.import; another workspace’s import is not found', async ({ client, assert }) => {

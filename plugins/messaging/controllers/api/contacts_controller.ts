@@ -9,7 +9,7 @@ import { orContactMatches } from '#messaging/services/contact_search'
 export default class ContactsController {
   async index({ request, tenant, response }: HttpContext) {
     const { search, page: number = 1, perPage = 25 } = await request.validateUsing(listContactsValidator, { data: request.qs() })
-    const query = Contact.query().where('workspace_id', tenant.workspace.id)
+    const query = Contact.query().where('workspace_id', tenant.workspace.id).withScopes((scopes) => scopes.visible())
     if (search) query.where((q) => orContactMatches(q, search))
     const contacts = await query.orderBy('id', 'desc').paginate(number, perPage)
     return response.json(page(contacts, contactJson))
@@ -35,5 +35,5 @@ export default class ContactsController {
 }
 
 function findContact(workspaceId: number, id: unknown) {
-  return Contact.query().where('workspace_id', workspaceId).where('id', Number(id) || 0).firstOrFail()
+  return Contact.query().where('workspace_id', workspaceId).where('id', Number(id) || 0).withScopes((scopes) => scopes.visible()).firstOrFail()
 }
