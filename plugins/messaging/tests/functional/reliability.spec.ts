@@ -111,6 +111,9 @@ test.group('Webhook reliability', (group) => {
       } finally {
         await Promise.all(workers.map((worker) => worker.close()))
       }
+      // The job that met the poison failed and waits for its retry (a wake-up that takes only untried
+      // events): with no worker left it would wait for ever, and the next test waits for idle queues.
+      await jobs.queue('default').drain(true)
       assert.equal(await count(db.from('messages').where('channel_id', channel.id)), events - 1)
       const poison = await db.from('webhook_events').where('channel_id', channel.id).whereNull('processed_at').firstOrFail()
       assert.equal(poison.attempts, 1, 'tried once by the wake-ups; the sweeper retries it')
