@@ -3,10 +3,8 @@
  * flows imported and published through the real actions, and customer messages stored as
  * inbound rows and offered through `message.claim` as messaging does after a webhook.
  */
-import { forgetWakeUps } from '#jobs/wake_flags'
 import { DateTime } from 'luxon'
 import { hooks } from '#hooks/bus'
-import { jobs } from '#jobs/registry'
 import { pluginEnablement } from '#plugins/enablement'
 import { workspaceWithMember } from '#database/factories/index'
 import Channel from '#messaging/models/channel'
@@ -93,8 +91,4 @@ export async function botSaid(conversation: Conversation) {
   })
 }
 
-/** Send jobs queued by tests that have no worker: dropped so no later group picks them up. */
-export async function dropQueuedJobs() {
-  for (const name of jobs.queueNames()) await jobs.queue(name).drain(true)
-  await forgetWakeUps()
-}
+export { dropQueuedJobs } from '#messaging/tests/support'

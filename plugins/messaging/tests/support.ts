@@ -10,6 +10,7 @@ import app from '@adonisjs/core/services/app'
 import type { ApiClient } from '@japa/api-client'
 import { issueApiToken } from '#auth/api_tokens'
 import { jobs } from '#jobs/registry'
+import { forgetWakeUps } from '#jobs/wake_flags'
 import { pluginEnablement } from '#plugins/enablement'
 import { workspaceWithMember } from '#database/factories/index'
 import type { Group } from '@japa/runner/core'
@@ -86,6 +87,15 @@ export async function jobsIdle() {
     if (counts.active + counts.waiting + counts.prioritized > 0) return false
   }
   return true
+}
+
+/**
+ * Jobs that no worker will run (a test's workers are closed; a failed job's retry was queued
+ * meanwhile): dropped, with their wake-up flags, so no later test waits for them or picks them up.
+ */
+export async function dropQueuedJobs() {
+  for (const name of jobs.queueNames()) await jobs.queue(name).drain(true)
+  await forgetWakeUps()
 }
 
 /** A worker process like production's (`node ace queue:work`), on the tests' database and Redis. */
