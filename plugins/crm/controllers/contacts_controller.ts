@@ -1,7 +1,7 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { wantsFragment } from '#ui/htmx'
 import { listContactsValidator, columnsValidator, timelineValidator } from '#crm/validators/contact'
-import { loadFilterContext } from '#crm/services/filter_context'
+import { listFilterContext, loadFilterContext } from '#crm/services/filter_context'
 import { contactRows, contactsPage, resolveFilter } from '#crm/services/contacts_page'
 import { shownCount } from '#crm/services/contact_list'
 import { saveColumns } from '#crm/services/list_columns'
@@ -15,7 +15,7 @@ export default class ContactsController {
   /** The page; for HTMX (filter, search, the next page) only the rows. */
   async index(ctx: HttpContext) {
     const params = await ctx.request.validateUsing(listContactsValidator, { data: queryOf(ctx), messagesProvider: labelled(ctx) })
-    const context = await loadFilterContext(ctx.tenant.workspace.id, ctx.tenant.workspace.timezone)
+    const context = await listFilterContext(ctx.tenant.workspace.id, ctx.tenant.workspace.timezone)
     if (wantsFragment(ctx)) {
       const { filter } = await resolveFilter(ctx, params)
       // A new first page: the count above the list asks again.
@@ -30,7 +30,7 @@ export default class ContactsController {
   /** GET /contacts/count: how many match the list's search and filter (loaded after the page). */
   async count(ctx: HttpContext) {
     const params = await ctx.request.validateUsing(listContactsValidator, { data: queryOf(ctx), messagesProvider: labelled(ctx) })
-    const context = await loadFilterContext(ctx.tenant.workspace.id, ctx.tenant.workspace.timezone)
+    const context = await listFilterContext(ctx.tenant.workspace.id, ctx.tenant.workspace.timezone)
     const { filter } = await resolveFilter(ctx, params)
     return ctx.view.render('crm::partials/count', await shownCount(ctx.tenant.workspace.id, context, { q: params.q, filter }))
   }

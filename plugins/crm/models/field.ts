@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon'
-import { BaseModel, column } from '@adonisjs/lucid/orm'
+import { BaseModel, afterDelete, afterSave, column } from '@adonisjs/lucid/orm'
+import { forgetFilterContextOf } from '#crm/services/filter_context_cache'
 
 export const FIELD_TYPES = ['text', 'number', 'date', 'boolean', 'select', 'multiselect', 'url', 'email', 'phone'] as const
 export type FieldType = (typeof FIELD_TYPES)[number]
@@ -41,5 +42,12 @@ export default class Field extends BaseModel {
 
   static ofWorkspace(workspaceId: number) {
     return this.query().where('workspace_id', workspaceId).orderBy('position').orderBy('id')
+  }
+
+  /** The contacts list keeps the workspace's fields and tags in a process cache. */
+  @afterSave()
+  @afterDelete()
+  static async forgetListed(row: Field) {
+    await forgetFilterContextOf(row)
   }
 }

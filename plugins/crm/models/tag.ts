@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon'
-import { BaseModel, column } from '@adonisjs/lucid/orm'
+import { BaseModel, afterDelete, afterSave, column } from '@adonisjs/lucid/orm'
+import { forgetFilterContextOf } from '#crm/services/filter_context_cache'
 
 /** A label on contacts (crm_tags): name unique per workspace (case-insensitive), and a colour. */
 export default class Tag extends BaseModel {
@@ -26,5 +27,12 @@ export default class Tag extends BaseModel {
 
   static ofWorkspace(workspaceId: number) {
     return this.query().where('workspace_id', workspaceId).orderByRaw('lower(name)')
+  }
+
+  /** The contacts list keeps the workspace's fields and tags in a process cache. */
+  @afterSave()
+  @afterDelete()
+  static async forgetListed(row: Tag) {
+    await forgetFilterContextOf(row)
   }
 }

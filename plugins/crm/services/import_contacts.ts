@@ -15,6 +15,7 @@ import type { ContactEventData } from '#crm/models/contact_event'
 import { readImportFile, ImportFileError } from '#crm/services/import_file'
 import { RowChecker, contactsByPhone, type ImportedContact } from '#crm/services/import_rows'
 import { saveProgress, starterI18n } from '#crm/services/transfer_progress'
+import { forgetFilterContext } from '#crm/services/filter_context_cache'
 
 /**
  * The import job's work: read the file again, check every row, write 2,000 rows at a time with a
@@ -240,6 +241,8 @@ export async function runImport(contactImport: ContactImport) {
          select ?, n, ?, now(), now() from unnest(?::text[]) as n on conflict (workspace_id, lower(name)) do nothing`,
         [workspaceId, NEW_TAG_COLOR, [...spelled.values()]]
       )
+      // Not through the model: the list's cached tags must learn of new ones here.
+      await forgetFilterContext(workspaceId)
       const tags = await db.from('crm_tags').where('workspace_id', workspaceId).whereRaw('lower(name) = any(?)', [[...spelled.keys()]]).select('id', 'name')
       for (const tag of tags) byName.set(tag.name.toLowerCase(), tag)
       return byName

@@ -198,6 +198,29 @@ test.group('CRM: the filter', (group) => {
     assert.deepEqual(await ids('cf.company', 'is_not_set'), [b.id, c.id])
   })
 
+  test('the filter knows a tag or a field as soon as it is created, renamed or deleted in settings (the list keeps them briefly)', async ({ client, assert }) => {
+    const { user, base, workspace } = await crmWorkspace()
+    const anna = await contactIn(workspace, { name: 'Anna', attributes: { plan: 'pro' } })
+    const rows = (filter: unknown) => client.get(`${base}/contacts?${filterQs(filter)}`).header('hx-request', 'true').loginAs(user)
+    const page = async () => (await client.get(`${base}/contacts`).loginAs(user)).text()
+    const send = (request: ReturnType<typeof client.post>) => request.loginAs(user).withCsrfToken().redirects(0)
+    assert.notInclude(await page(), 'Fresh')
+
+    ;(await send(client.post(`${base}/settings/tags`).form({ name: 'Fresh', color: '#112233' }))).assertStatus(302)
+    const tag = (await db.from('crm_tags').where('workspace_id', workspace.id).where('name', 'Fresh').first())!
+    await db.table('crm_contact_tags').insert({ workspace_id: workspace.id, contact_id: anna.id, tag_id: tag.id, created_at: new Date() })
+    const byTag = { match: 'all', rules: [{ field: 'tags', op: 'has_any', value: [tag.id] }] }
+    assert.deepEqual(idsIn((await rows(byTag)).text()), [anna.id], 'a new tag filters at once')
+    await send(client.put(`${base}/settings/tags/${tag.id}`).form({ name: 'Renamed', color: '#112233' }))
+    assert.include(await page(), 'Renamed')
+
+    ;(await send(client.post(`${base}/settings/fields`).form({ label: 'Plan', key: 'plan', type: 'text' }))).assertStatus(302)
+    assert.deepEqual(idsIn((await rows({ match: 'all', rules: [{ field: 'cf.plan', op: 'equals', value: 'pro' }] })).text()), [anna.id], 'a new field filters at once')
+
+    await send(client.delete(`${base}/settings/tags/${tag.id}`))
+    ;(await rows(byTag)).assertStatus(422)
+  })
+
   test('a filter that does not fit is a 422 naming the rule; malformed JSON too; values are never SQL', async ({ client, assert }) => {
     const { user, base, workspace } = await crmWorkspace()
     const other = await crmWorkspace()
