@@ -17,11 +17,6 @@ export default class CrmContact extends Contact {
   @column()
   declare conversationCount: number
 
-  /** The workspace's contact `id` (from a URL or a payload); any other, none, or one a bulk delete hid, is 404. */
-  static findInWorkspace(workspaceId: number, id: unknown) {
-    return this.query().where('workspace_id', workspaceId).where('id', Number(id) || 0).withScopes((scopes) => scopes.visible()).firstOrFail()
-  }
-
   get displayName() {
     return this.name || this.profileName || this.phone
   }

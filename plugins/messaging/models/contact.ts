@@ -50,6 +50,13 @@ export default class Contact extends BaseModel {
     query.whereNull('hidden_by')
   })
 
+  /** The workspace's contact `id` (from a URL or a payload); any other, none, or one a pending delete hides, is 404. */
+  static findInWorkspace<T extends typeof Contact>(this: T, workspaceId: number, id: unknown): Promise<InstanceType<T>> {
+    const query = this.query().where('workspace_id', workspaceId).where('id', Number(id) || 0)
+    Contact.visible(query)
+    return query.firstOrFail() as Promise<InstanceType<T>>
+  }
+
   @column.dateTime()
   declare firstSeenAt: DateTime | null
 

@@ -16,7 +16,7 @@ export default class ContactsController {
   }
 
   async show({ params, tenant, response }: HttpContext) {
-    return response.json({ data: contactJson(await findContact(tenant.workspace.id, params.id)) })
+    return response.json({ data: contactJson(await Contact.findInWorkspace(tenant.workspace.id, params.id)) })
   }
 
   async store({ request, tenant, response }: HttpContext) {
@@ -25,15 +25,11 @@ export default class ContactsController {
   }
 
   async update({ params, request, tenant, response }: HttpContext) {
-    const contact = await findContact(tenant.workspace.id, params.id)
+    const contact = await Contact.findInWorkspace(tenant.workspace.id, params.id)
     const input = await request.validateUsing(updateContactValidator)
     contact.merge(input)
     if (input.attributes) contact.attributes = { ...contact.attributes, ...input.attributes }
     await contact.save()
     return response.json({ data: contactJson(contact) })
   }
-}
-
-function findContact(workspaceId: number, id: unknown) {
-  return Contact.query().where('workspace_id', workspaceId).where('id', Number(id) || 0).withScopes((scopes) => scopes.visible()).firstOrFail()
 }
