@@ -1,6 +1,7 @@
 import { hooks } from '#hooks/bus'
 import type { MessageStatus, MessageType } from '#messaging/models/message'
 import type { ConversationStatus } from '#messaging/models/conversation'
+import { TEXT_BODY_MAX } from '#messaging/validators/message'
 
 /** What `message.beforeSend` filters may change (or cancel) before the message is queued. */
 export interface OutgoingDraft {
@@ -45,8 +46,6 @@ declare module '#hooks/catalogue' {
   }
 }
 
-const TEXT_MAX = 4096
-
 /**
  * A sandboxed script's answer on `message.beforeSend` (untrusted JSON; `cancel()` is handled by
  * the runtime): nothing (unchanged) or the draft with a new text body. Only a text's body may
@@ -58,7 +57,7 @@ export function acceptSandboxedDraft(result: unknown, draft: OutgoingDraft): Out
   if (draft.type !== 'text' || (result as { type?: unknown }).type !== 'text' || typeof body !== 'string') {
     throw new Error('a sandboxed script may only change a text message’s body: return { type: "text", content: { body } }, cancel(reason) or nothing')
   }
-  if (body.trim() === '' || body.length > TEXT_MAX) throw new Error(`the new body must have 1 to ${TEXT_MAX} characters`)
+  if (body.trim() === '' || body.length > TEXT_BODY_MAX) throw new Error(`the new body must have 1 to ${TEXT_BODY_MAX} characters`)
   return { type: 'text', content: { ...draft.content, body } }
 }
 

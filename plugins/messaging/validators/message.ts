@@ -26,8 +26,11 @@ const media = (options: { caption: boolean; filename?: boolean }) =>
       ...(options.filename ? { filename: vine.string().maxLength(240).optional() } : {}),
     })
 
+/** WhatsApp's longest text body (characters). */
+export const TEXT_BODY_MAX = 4096
+
 const text = vine.object({
-  body: vine.string().minLength(1).maxLength(4096),
+  body: vine.string().minLength(1).maxLength(TEXT_BODY_MAX),
   preview_url: vine.boolean().optional(),
 })
 
@@ -79,7 +82,7 @@ const listRows = vine.createRule((value, _options, context) => {
 const list = vine.object({
   type: vine.literal('list'),
   header: vine.object({ type: vine.literal('text'), text: vine.string().minLength(1).maxLength(60) }).optional(),
-  body: textPart(4096),
+  body: textPart(TEXT_BODY_MAX),
   footer: textPart(60).optional(),
   action: vine.object({
     button: vine.string().minLength(1).maxLength(20),
