@@ -236,13 +236,13 @@ export async function runImport(contactImport: ContactImport) {
       const spelled = new Map(rows.flatMap((row) => row.contact.tags.map((name) => [name.toLowerCase(), name] as const)))
       const byName = new Map<string, TagRef>()
       if (!spelled.size) return byName
-      await db.rawQuery(
+      const created = await db.rawQuery(
         `insert into crm_tags (workspace_id, name, color, created_at, updated_at)
          select ?, n, ?, now(), now() from unnest(?::text[]) as n on conflict (workspace_id, lower(name)) do nothing`,
         [workspaceId, NEW_TAG_COLOR, [...spelled.values()]]
       )
-      // Not through the model: the list's cached tags must learn of new ones here.
-      await forgetFilterContext(workspaceId)
+      // Not through the model: the list's cached tags must learn of new ones here (once a batch named one).
+      if (created.rowCount) await forgetFilterContext(workspaceId)
       const tags = await db.from('crm_tags').where('workspace_id', workspaceId).whereRaw('lower(name) = any(?)', [[...spelled.keys()]]).select('id', 'name')
       for (const tag of tags) byName.set(tag.name.toLowerCase(), tag)
       return byName
