@@ -10,7 +10,10 @@
  *
  * A step uses exactly one connection while it holds the lock (the transaction's): what needs
  * another (the settings) happens before or after. Otherwise, with as many steps at once as the
- * pool has connections, every step would wait for a second one that never comes free.
+ * pool has connections, every step would wait for a second one that never comes free. The
+ * exception is `message.beforeSend`'s filters, which run inside the step as its answers are
+ * queued: a tap that needs another connection (a sandboxed script's `records`) waits for one,
+ * bounded by its deadline, and then fails open.
  *
  * A test session (the editor's test chat) runs the same steps without a conversation: what it
  * would send is written to its transcript instead, its pretend contact lives in its row, and
