@@ -1,13 +1,19 @@
 import cluster from 'node:cluster'
+import os from 'node:os'
 import { prettyPrintError } from '@adonisjs/core'
 import { createIgnitor } from './ignitor.js'
 
 /*
-| WEB_CONCURRENCY > 1 runs that many web processes sharing the port (node:cluster), to use
-| every core of one host; across hosts, run more replicas. Processes share nothing but
-| PostgreSQL and Redis, exactly like replicas.
+| WEB_CONCURRENCY web processes share the port (node:cluster), to use every core of one host;
+| across hosts, run more replicas. Processes share nothing but PostgreSQL and Redis, exactly
+| like replicas. Unset or "auto": one per core in production (one process leaves a core idle
+| on a small server), one elsewhere (development reloads, debuggers).
 */
-const processes = Math.max(1, Number(process.env.WEB_CONCURRENCY ?? 1) || 1)
+function webProcesses(setting = process.env.WEB_CONCURRENCY?.trim()) {
+  if (setting && setting !== 'auto') return Math.max(1, Number(setting) || 1)
+  return process.env.NODE_ENV === 'production' ? os.availableParallelism() : 1
+}
+const processes = webProcesses()
 
 if (cluster.isPrimary && processes > 1) {
   let stopping = false

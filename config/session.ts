@@ -1,5 +1,6 @@
 import env from '#start/env'
 import { defineConfig, stores } from '@adonisjs/session'
+import { CookieSessionStore } from '#auth/cookie_session_store'
 
 const sessionConfig = defineConfig({
   enabled: true,
@@ -15,7 +16,8 @@ const sessionConfig = defineConfig({
   },
   store: env.get('SESSION_DRIVER'),
   stores: {
-    cookie: stores.cookie(),
+    // The framework's cookie store, re-encrypting the cookie only when needed (see the class).
+    cookie: (ctx, config) => new CookieSessionStore(config.cookie, ctx),
     redis: stores.redis({ connection: 'main' }),
   },
 })

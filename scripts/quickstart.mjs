@@ -140,7 +140,8 @@ async function main() {
     )
   }
 
-  const productionEnv = { ...childEnv, NODE_ENV: 'production' }
+  // One web process: each would compile the TypeScript sources again (ts-node), and a demo needs no more.
+  const productionEnv = { ...childEnv, NODE_ENV: 'production', WEB_CONCURRENCY: '1' }
   const web = startService(
     'web',
     process.execPath,

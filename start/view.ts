@@ -20,6 +20,8 @@ if (app.inProduction) {
   listComponentsOnce()
   cacheIncludes()
 }
+// Routes are fixed once the app has booted, in every environment (a change restarts the process).
+rememberUrls()
 
 /**
  * edge.js lists the components of every mounted views folder again each time it creates a
@@ -62,4 +64,41 @@ function cacheIncludes() {
       return template
     }
   }
+}
+
+/**
+ * `route()` parses the route's pattern and encodes its parameters on every call, and a page
+ * calls it for each link of the shell (~15 per page). A URL is kept per (name, parameters)
+ * when the parameters are plain strings or numbers and no options are given (query strings,
+ * domains: built each time). Bounded: the map starts over past MAX_URLS (a URL per workspace
+ * slug and record id would grow without end).
+ */
+function rememberUrls() {
+  const MAX_URLS = 20_000
+  const makeUrl = edge.globals.route as (...args: unknown[]) => string
+  const urls = new Map<string, string>()
+  edge.global('route', (...args: unknown[]) => {
+    const key = urlKey(args)
+    if (key === null) return makeUrl(...args)
+    let url = urls.get(key)
+    if (url === undefined) {
+      url = makeUrl(...args)
+      if (urls.size >= MAX_URLS) urls.clear()
+      urls.set(key, url)
+    }
+    return url
+  })
+}
+
+/** The cache key of a `route(name, params)` call, or null when it should not be cached. */
+function urlKey([name, params, options, ...rest]: unknown[]): string | null {
+  if (typeof name !== 'string' || options !== undefined || rest.length) return null
+  if (params === undefined) return name
+  if (params === null || typeof params !== 'object') return null
+  let key = name
+  for (const [param, value] of Object.entries(params)) {
+    if (typeof value !== 'string' && typeof value !== 'number') return null
+    key += `\0${param}\0${value}`
+  }
+  return key
 }

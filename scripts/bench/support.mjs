@@ -488,7 +488,8 @@ export async function prepareApp(root) {
     MAIL_MAILER: 'file',
     SIGNUP: 'open',
     APP_KEY: appKey,
-    WEB_CONCURRENCY: process.env.BENCH_WEB_CONCURRENCY || '1',
+    // As production runs it: one web process per core unless BENCH_WEB_CONCURRENCY says otherwise.
+    WEB_CONCURRENCY: process.env.BENCH_WEB_CONCURRENCY || 'auto',
     // The per-token API limit (1,200 a minute by default) would answer the load with 429s: raised.
     API_RATE_PER_MINUTE: process.env.BENCH_API_RATE_PER_MINUTE || '100000000',
   }
