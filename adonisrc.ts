@@ -39,6 +39,7 @@ export default defineConfig({
   ],
 
   preloads: [
+    () => import('#start/events'),
     () => import('#start/plugins'),
     () => import('#start/routes'),
     () => import('#start/kernel'),
