@@ -6,7 +6,9 @@
  * `message.beforeSend`, rate-limited send queue) with author "bot", queued in that transaction,
  * so a session never moves on without its answers queued, nor answers twice, and a step costs
  * one commit (the senders are woken after it). Hooks and the delay's wake-up job go out after
- * the commit.
+ * the commit. The lock and what the step reads (conversation, channel, time zone, contact) are
+ * one statement (`lockSession`), read again under the lock when another step of the session
+ * committed while this one waited for it.
  *
  * A step uses exactly one connection while it holds the lock (the transaction's): what needs
  * another (the settings) happens before or after. Otherwise, with as many steps at once as the
