@@ -242,6 +242,26 @@ export async function run({ root }) {
                       order by o.id limit 1) o on true`,
     [channelId]
   )
+  // Where a paced step's time goes: stored → its webhook batch's events marked processed (the
+  // rest of messaging's ingest transaction: JS time before that batch's last statement), then →
+  // the answer queued (the batch's commit, message.claim, the bot's step). Cloud payloads only.
+  const { rows: split } = await pool.query(
+    `with inbound as (select id, conversation_id, provider_message_id, updated_at, row_number() over (partition by conversation_id order by id) as n
+                        from messages where channel_id = $1 and direction = 'inbound'),
+          events as (select m.value->>'id' as provider_message_id, e.processed_at
+                       from webhook_events e, jsonb_array_elements(e.body::jsonb #> '{entry,0,changes,0,value,messages}') m
+                      where e.channel_id = $1)
+     select extract(epoch from (e.processed_at - i.updated_at)) * 1000 as ingest, extract(epoch from (o.created_at - e.processed_at)) * 1000 as step
+       from inbound i
+       join events e using (provider_message_id)
+       join lateral (select created_at from messages o
+                      where o.conversation_id = i.conversation_id and o.direction = 'outbound' and o.author_type = 'bot' and o.id > i.id
+                      order by o.id limit 1) o on true
+      where i.n > 1`,
+    [channelId]
+  )
+  const ingestPart = split.map((row) => Number(row.ingest)).sort((a, b) => a - b)
+  const stepPart = split.map((row) => Number(row.step)).sort((a, b) => a - b)
   const latencies = rows.filter((row) => row.paced).map((row) => Number(row.ms)).sort((a, b) => a - b)
   const burstLatencies = rows.filter((row) => !row.paced).map((row) => Number(row.ms)).sort((a, b) => a - b)
   const { rows: outcome } = await pool.query('select status, count(*)::int as n from bot_sessions where workspace_id = $1 group by status order by status', [workspaceId])
@@ -303,6 +323,7 @@ export async function run({ root }) {
   const notes = [
     `${sessions} customers wrote through the simulator (signed webhooks) in ${ANSWERS.length} rounds; every round each answered the bot's last message, so all sessions were live together. Round 1 all at once (32 injections in flight), rounds 2–${ANSWERS.length} paced at ${fixed(pace, 1)} answers/s${fixedRate ? ' (BENCH_BOTS_RATE)' : ' (half the burst rate)'}. Rounds took ${rounds.map((s) => fixed(s, 1)).join(', ')} s.`,
     `Latency per step from the database: the customer message row's updated_at (when the webhook job stored it; its created_at is WhatsApp's timestamp, in whole seconds) to the first bot message's created_at after it (queued by sendMessage). Paced: ${latencies.length} steps, max ${fixed(latencies.at(-1), 1)} ms. Sessions now: ${outcome.map((row) => `${row.status} ${row.n}`).join(', ')}.`,
+    `Paced steps split (${split.length}): stored → its webhook batch marked processed (messaging's ingest) p50 ${fixed(percentile(ingestPart, 0.5), 1)} / p99 ${fixed(percentile(ingestPart, 0.99), 1)} ms; → answer queued (the batch's commit, message.claim, the step) p50 ${fixed(percentile(stepPart, 0.5), 1)} / p99 ${fixed(percentile(stepPart, 0.99), 1)} ms.`,
     `Processes: web WEB_CONCURRENCY=${app.env.WEB_CONCURRENCY}, ${workerCount} worker(s) × --concurrency ${workerConcurrency}, the simulator. CPU during the rounds (s): app ${fixed(cpu.app / 1000, 1)}, worker(s) ${fixed(cpu.workers / 1000, 1)}, whole machine ${fixed(cpu.machine / 1000, 1)} of ${fixed(wall * os.availableParallelism(), 1)} available.`,
     `Editor: ${editor.length} loads after a cold one, ms: ${editor.map((ms) => fixed(ms, 0)).join(', ')} (performance mark "flow-editor-ready" after the canvas is drawn).`,
   ]

@@ -17,6 +17,7 @@ import { addMember } from '#database/factories/index'
 import { pluginEnablement } from '#plugins/enablement'
 import PluginInstallation from '#plugins/installation'
 import { botSaid, botWorkspace, customerSays, dropQueuedJobs, liveFlow } from '#bots/tests/support'
+import { truncateTables } from '#tests/helpers/database'
 
 const sessionOf = (conversation: Conversation) => BotSession.query().where('conversation_id', conversation.id).orderBy('id', 'desc').firstOrFail()
 const tap = (id: string, title: string) => ({ type: 'interactive' as const, content: { type: 'button_reply', button_reply: { id, title } } })
@@ -411,5 +412,38 @@ test.group('Bots: the runtime, node by node', (group) => {
     const [template] = await botSaid(freshConversation)
     assert.equal(template.type, 'template')
     assert.deepEqual(template.components, [{ type: 'body', parameters: [{ type: 'text', text: 'Jürgen' }] }])
+  })
+})
+
+test.group('Bots: two messages of one customer at once', (group) => {
+  // Two connections really wait for each other here: no global transaction, the tables emptied after.
+  group.each.setup(() => dropQueuedJobs)
+  group.each.teardown(() => truncateTables())
+
+  test('a step that waited for the previous one (which saved a contact field) reads the contact as that one left it', async ({ assert }) => {
+    const { workspace, conversation, contact } = await botWorkspace()
+    await liveFlow(workspace.id, [
+      { id: 'first', type: 'question', data: { text: 'First name?', kind: 'text', saveTo: 'contact.attributes.first', next: 'last' } },
+      { id: 'last', type: 'question', data: { text: 'Last name?', kind: 'text', saveTo: 'contact.attributes.last', next: 'bye' } },
+      { id: 'bye', type: 'end', data: { message: 'Thanks, {{contact.attributes.first}} {{contact.attributes.last}}' } },
+    ])
+    await customerSays(conversation, 'hello')
+    await customerSays(conversation, 'Ann')
+    const session = await sessionOf(conversation)
+
+    // The previous step, still under way: it holds the session, has saved a field and moves the session on.
+    const previous = await db.transaction()
+    await previous.from('bot_sessions').where('id', session.id).forUpdate()
+    await previous.from('contacts').where('id', contact.id).update({ attributes: JSON.stringify({ first: 'Ann', vip: 'yes' }) })
+    await previous.from('bot_sessions').where('id', session.id).update({ updated_at: new Date() })
+    const answered = customerSays(conversation, 'Lee')
+    while (!(await db.rawQuery(`select 1 from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`)).rows.length) {
+      await new Promise((resolve) => setTimeout(resolve, 10))
+    }
+    await previous.commit()
+    await answered
+
+    assert.deepEqual((await Contact.findOrFail(contact.id)).attributes, { first: 'Ann', vip: 'yes', last: 'Lee' })
+    assert.equal((await botSaid(conversation)).at(-1), 'Thanks, Ann Lee')
   })
 })
