@@ -20,10 +20,12 @@ test.group('CRM: export', (group) => {
   onWorker(group)
 
   test('a filtered list exports to CSV (UTF-8 with a BOM) with its tags and custom fields, and imports back the same', async ({ client, assert }) => {
+    // A value with a comma, quotes and a line break: quoted in the file, the same after the round trip.
+    const city = 'Москва, "Сити"\nБашня 1'
     const { user, base, workspace } = await crmWorkspace()
     await fieldIn(workspace, { key: 'city', label: 'Город', type: 'text', options: [], required: false })
     const vip = await tagIn(workspace, 'VIP')
-    await tagged(await contactIn(workspace, { name: 'Анна Петрова', phone: '+79001112201', email: 'anna@example.ru', attributes: { city: 'Москва' } }), vip)
+    await tagged(await contactIn(workspace, { name: 'Анна Петрова', phone: '+79001112201', email: 'anna@example.ru', attributes: { city } }), vip)
     await tagged(await contactIn(workspace, { name: 'Борис', phone: '+79001112202' }), vip)
     await contactIn(workspace, { name: 'Not exported', phone: '+79001112203' })
     const filter = JSON.stringify({ match: 'all', rules: [{ field: 'tags', op: 'has_any', value: [vip.id] }] })
@@ -44,7 +46,7 @@ test.group('CRM: export', (group) => {
     const records = parse(download.text().replace(/^\ufeff/, '')) as string[][]
     assert.deepEqual(records[0], ['Name', 'Phone', 'E-mail', 'Consent', 'Tags', 'Owner', 'Conversations', 'Created', 'Last seen', 'Город'])
     assert.deepEqual(records.slice(1).map((row) => [row[0], row[1], row[2], row[4], row[9]]), [
-      ['Анна Петрова', '+79001112201', 'anna@example.ru', 'VIP', 'Москва'],
+      ['Анна Петрова', '+79001112201', 'anna@example.ru', 'VIP', city],
       ['Борис', '+79001112202', '', 'VIP', ''],
     ])
 
@@ -59,7 +61,7 @@ test.group('CRM: export', (group) => {
     assert.equal((await untilFinished(() => ContactImport.findOrFail(draft.id))).status, 'done')
     const copies = await CrmContact.query().where('workspace_id', other.workspace.id).orderBy('phone')
     assert.deepEqual(copies.map((c) => [c.name, c.phone, c.email, c.attributes.city ?? null]), [
-      ['Анна Петрова', '+79001112201', 'anna@example.ru', 'Москва'],
+      ['Анна Петрова', '+79001112201', 'anna@example.ru', city],
       ['Борис', '+79001112202', null, null],
     ])
   })
