@@ -59,9 +59,19 @@ const recordset = (rows: object[]) => JSON.stringify(rows)
 const pairKey = (...parts: (string | number)[]) => parts.join(':')
 
 /**
+ * How far behind a contact's `last_seen_at` may stay. A returning customer's row is rewritten only
+ * when their profile name changed or they were last seen longer ago than this: `last_seen_at` is
+ * in many of the CRM's indexes, so moving it makes a new version of the row in every one of them
+ * (tens of µs of PostgreSQL per message of a customer who keeps writing); the CRM filters and
+ * sorts by it in days.
+ */
+const LAST_SEEN_STEP = '1 minute'
+
+/**
  * Upserts the senders by phone (one statement, in phone order: the order every batch locks
- * contacts in). Their rows stay locked until commit, so a batch holding the same customer's
- * messages waits here and then sees what this one stored. Returns phone → id, and the new ones.
+ * contacts in). Their rows stay locked until commit, even those left as they were, so a batch
+ * holding the same customer's messages waits here and then sees what this one stored. Returns
+ * phone → id, and the new ones.
  */
 async function upsertContacts(trx: TransactionClientContract, pending: Pending[], now: string) {
   const byKey = new Map<string, { workspace_id: number; phone: string; wa_id: string | null; profile_name: string | null; first: DateTime; last: DateTime }>()
@@ -77,6 +87,7 @@ async function upsertContacts(trx: TransactionClientContract, pending: Pending[]
       if (item.at > row.last) row.last = item.at
     }
   }
+  const senders = recordset([...byKey.values()])
   const { rows } = await trx.rawQuery(
     `insert into contacts (workspace_id, phone, wa_id, profile_name, first_seen_at, last_seen_at, created_at, updated_at)
      select v.workspace_id, v.phone, v.wa_id, v.profile_name, v.first, v.last, ?, ?
@@ -86,14 +97,26 @@ async function upsertContacts(trx: TransactionClientContract, pending: Pending[]
        set profile_name = coalesce(excluded.profile_name, contacts.profile_name),
            last_seen_at = greatest(contacts.last_seen_at, excluded.last_seen_at),
            updated_at = excluded.updated_at
+       where excluded.profile_name <> contacts.profile_name
+          or (excluded.profile_name is not null and contacts.profile_name is null)
+          or excluded.last_seen_at >= coalesce(contacts.last_seen_at, '-infinity') + interval '${LAST_SEEN_STEP}'
      returning id, workspace_id, phone, (xmax = 0) as inserted`,
-    [now, now, recordset([...byKey.values()])]
+    [now, now, senders]
   )
   const ids = new Map<string, number>()
   const created = new Set<number>()
   for (const row of rows) {
     ids.set(pairKey(row.workspace_id, row.phone), Number(row.id))
     if (row.inserted) created.add(Number(row.id))
+  }
+  if (ids.size < byKey.size) {
+    // The rows left as they were are not returned (they are locked all the same): their ids.
+    const { rows: kept } = await trx.rawQuery(
+      `select k.id, k.workspace_id, k.phone
+         from contacts k join jsonb_to_recordset(?::jsonb) as v(workspace_id int, phone text) on k.workspace_id = v.workspace_id and k.phone = v.phone`,
+      [senders]
+    )
+    for (const row of kept) ids.set(pairKey(row.workspace_id, row.phone), Number(row.id))
   }
   return { ids, created }
 }
