@@ -53,7 +53,12 @@ interface Pending extends Inbound {
   conversationId?: number
 }
 
-/** Rows for `jsonb_to_recordset`: one parameter for a whole batch, whatever its size. */
+/**
+ * Rows for `jsonb_to_recordset`: one parameter for a whole batch, whatever its size. Where rows
+ * are joined to a table to look them up, arrays and `unnest` instead: the planner then knows how
+ * many there are and uses the index (it assumes a hundred from `jsonb_to_recordset`, enough for a
+ * hash join over a whole table of a few thousand rows).
+ */
 // (luxon DateTimes serialize as ISO strings with their offset.)
 const recordset = (rows: object[]) => JSON.stringify(rows)
 const pairKey = (...parts: (string | number)[]) => parts.join(':')
@@ -87,7 +92,6 @@ async function upsertContacts(trx: TransactionClientContract, pending: Pending[]
       if (item.at > row.last) row.last = item.at
     }
   }
-  const senders = recordset([...byKey.values()])
   const { rows } = await trx.rawQuery(
     `insert into contacts (workspace_id, phone, wa_id, profile_name, first_seen_at, last_seen_at, created_at, updated_at)
      select v.workspace_id, v.phone, v.wa_id, v.profile_name, v.first, v.last, ?, ?
@@ -101,7 +105,7 @@ async function upsertContacts(trx: TransactionClientContract, pending: Pending[]
           or (excluded.profile_name is not null and contacts.profile_name is null)
           or excluded.last_seen_at >= coalesce(contacts.last_seen_at, '-infinity') + interval '${LAST_SEEN_STEP}'
      returning id, workspace_id, phone, (xmax = 0) as inserted`,
-    [now, now, senders]
+    [now, now, recordset([...byKey.values()])]
   )
   const ids = new Map<string, number>()
   const created = new Set<number>()
@@ -111,10 +115,12 @@ async function upsertContacts(trx: TransactionClientContract, pending: Pending[]
   }
   if (ids.size < byKey.size) {
     // The rows left as they were are not returned (they are locked all the same): their ids.
+    const keys = [...byKey.values()]
+    // (unnest: the planner knows how many keys there are, so it looks them up by index.)
     const { rows: kept } = await trx.rawQuery(
       `select k.id, k.workspace_id, k.phone
-         from contacts k join jsonb_to_recordset(?::jsonb) as v(workspace_id int, phone text) on k.workspace_id = v.workspace_id and k.phone = v.phone`,
-      [senders]
+         from unnest(?::int[], ?::text[]) as v(workspace_id, phone) join contacts k on k.workspace_id = v.workspace_id and k.phone = v.phone`,
+      [keys.map((key) => key.workspace_id), keys.map((key) => key.phone)]
     )
     for (const row of kept) ids.set(pairKey(row.workspace_id, row.phone), Number(row.id))
   }
@@ -144,13 +150,13 @@ async function conversationsFor(trx: TransactionClientContract, pending: Pending
     const key = pairKey(item.contactId!, item.channel.id)
     if (!pairs.has(key)) pairs.set(key, { workspace_id: item.channel.workspaceId, contact_id: item.contactId!, channel_id: item.channel.id, at: item.at })
   }
+  const wanted = [...pairs.values()]
   const { rows: found } = await trx.rawQuery(
     `select distinct on (c.contact_id, c.channel_id) c.id, c.contact_id, c.channel_id, c.status
-       from conversations c
-       join jsonb_to_recordset(?::jsonb) as v(workspace_id int, contact_id bigint, channel_id int)
-         on c.workspace_id = v.workspace_id and c.contact_id = v.contact_id and c.channel_id = v.channel_id
+       from unnest(?::int[], ?::bigint[], ?::int[]) as v(workspace_id, contact_id, channel_id)
+       join conversations c on c.workspace_id = v.workspace_id and c.contact_id = v.contact_id and c.channel_id = v.channel_id
       order by c.contact_id, c.channel_id, c.id desc`,
-    [recordset([...pairs.values()])]
+    [wanted.map((pair) => pair.workspace_id), wanted.map((pair) => pair.contact_id), wanted.map((pair) => pair.channel_id)]
   )
   const conversations = new Map<string, { id: number; opened: boolean; reopened: boolean }>()
   for (const row of found) {
@@ -264,6 +270,7 @@ export async function storeInbound(trx: TransactionClientContract, batch: Inboun
     if (window > row.window) row.window = window
     touched.set(conversation.id, row)
   }
+  const rows = [...touched.values()]
   await trx.rawQuery(
     `update conversations c
         set status = case when v.reopen then 'open' else c.status end,
@@ -272,9 +279,16 @@ export async function storeInbound(trx: TransactionClientContract, batch: Inboun
             unread_count = c.unread_count + v.count,
             window_expires_at = greatest(coalesce(c.window_expires_at, v.window), v.window),
             updated_at = ?
-       from (select * from jsonb_to_recordset(?::jsonb) as r(id bigint, count int, at timestamptz, "window" timestamptz, reopen boolean) order by id) as v
+       from (select * from unnest(?::bigint[], ?::int[], ?::timestamptz[], ?::timestamptz[], ?::boolean[]) as r(id, count, at, "window", reopen) order by id) as v
       where c.id = v.id`,
-    [now, recordset([...touched.values()])]
+    [
+      now,
+      rows.map((row) => row.id),
+      rows.map((row) => row.count),
+      rows.map((row) => row.at.toISO()!),
+      rows.map((row) => row.window.toISO()!),
+      rows.map((row) => row.reopen),
+    ]
   )
 
   const announce: Announcement[] = []

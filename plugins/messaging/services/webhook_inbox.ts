@@ -23,6 +23,13 @@ interface Waiting {
  */
 const IN_FLIGHT = 2
 const MAX_BATCH = 100
+/**
+ * After a commit the processing is woken at once when the last wake-up is older than this;
+ * otherwise once this long after the last, for every commit meanwhile. Under load a Redis call
+ * per INSERT was a good part of the web process's time, and the flag is up anyway while the
+ * worker is busy.
+ */
+const WAKE_EVERY_MS = 10
 
 /**
  * Stores webhooks durably before they are acknowledged, many per statement: under load each
@@ -34,6 +41,8 @@ const MAX_BATCH = 100
 class WebhookInbox {
   #waiting: Waiting[] = []
   #inFlight = 0
+  #wokeAt = 0
+  #wakeTimer: NodeJS.Timeout | null = null
 
   store(row: StoredWebhook) {
     return new Promise<void>((resolve, reject) => {
@@ -65,7 +74,18 @@ class WebhookInbox {
       this.#next()
     }
     for (const waiting of batch) waiting.resolve()
-    await wakeWebhookProcessing().catch((error) => logger.error({ err: error, events: rows.length }, 'webhook processing not woken (the sweeper will)'))
+    this.#wake()
+  }
+
+  #wake() {
+    if (this.#wakeTimer) return
+    const wait = this.#wokeAt + WAKE_EVERY_MS - Date.now()
+    if (wait > 0) {
+      this.#wakeTimer = setTimeout(() => ((this.#wakeTimer = null), this.#wake()), wait)
+      return
+    }
+    this.#wokeAt = Date.now()
+    wakeWebhookProcessing().catch((error) => logger.error({ err: error }, 'webhook processing not woken (the sweeper will)'))
   }
 }
 
