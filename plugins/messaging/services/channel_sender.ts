@@ -94,6 +94,10 @@ export class ChannelSender {
   #buffer: Outgoing[] = []
   #exhausted = false
   #claimedAt = 0
+  /** Told by a wake-up (`takeMore`) that more may be due since its last claim began. */
+  #more = false
+  /** It made its last claim: it takes no more. */
+  #closed = false
   #refilling: Promise<void> | null = null
   #claimFailure: unknown = null
   #inFlight = 0
@@ -117,6 +121,8 @@ export class ChannelSender {
     try {
       await this.#pump()
     } finally {
+      // (Also when a claim failed: this job's retry sends what it would have.)
+      this.#closed = true
       while (this.#inFlight > 0) await this.#nextSettled()
       this.#flush()
       await this.#recording
@@ -147,7 +153,11 @@ export class ChannelSender {
       }
       if (!this.#buffer.length) {
         if (this.#refilling) await this.#refilling
-        else if (!(await this.#claim())) return
+        else if (!(await this.#claim())) {
+          if (this.#more) continue
+          this.#closed = true
+          return
+        }
         continue
       }
       const seats = IN_FLIGHT - this.#inFlight
@@ -180,8 +190,21 @@ export class ChannelSender {
   }
 
   /** Claims the next due messages under a lease, with their recipients, and prepares them; returns how many. */
+  /**
+   * A wake-up for this channel while this sender runs: it claims again (whatever was queued is
+   * seen by its next claim) instead of another sender starting beside it. False once it stopped
+   * claiming: the wake-up then starts a sender of its own.
+   */
+  takeMore() {
+    if (this.#closed) return false
+    this.#more = true
+    this.#exhausted = false
+    return true
+  }
+
   async #claim() {
     this.#claimedAt = Date.now()
+    this.#more = false
     const { rows } = await db.rawQuery(
       `with due as (
          select id from messages
