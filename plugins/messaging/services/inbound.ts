@@ -56,8 +56,8 @@ interface Pending extends Inbound {
 /**
  * Rows for `jsonb_to_recordset`: one parameter for a whole batch, whatever its size. Where rows
  * are joined to a table to look them up, arrays and `unnest` instead: the planner then knows how
- * many there are and uses the index (it assumes a hundred from `jsonb_to_recordset`, enough for a
- * hash join over a whole table of a few thousand rows).
+ * many there are (it assumes a hundred from `jsonb_to_recordset`) when it weighs the index
+ * against a hash join over the table.
  */
 // (luxon DateTimes serialize as ISO strings with their offset.)
 const recordset = (rows: object[]) => JSON.stringify(rows)
@@ -116,7 +116,7 @@ async function upsertContacts(trx: TransactionClientContract, pending: Pending[]
   if (ids.size < byKey.size) {
     // The rows left as they were are not returned (they are locked all the same): their ids.
     const keys = [...byKey.values()]
-    // (unnest: the planner knows how many keys there are, so it looks them up by index.)
+    // (unnest: the planner knows how many keys there are.)
     const { rows: kept } = await trx.rawQuery(
       `select k.id, k.workspace_id, k.phone
          from unnest(?::int[], ?::text[]) as v(workspace_id, phone) join contacts k on k.workspace_id = v.workspace_id and k.phone = v.phone`,
