@@ -17,16 +17,16 @@ const MAX_BODY_BYTES = 1024 * 1024
  * is checked again in SQL, so a burst that read the same old value writes once (or not at all,
  * when another process just did). The cached channel remembers it, so the next 10 s ask nothing.
  */
-async function touchChannel(channel: Channel, now: DateTime) {
+async function touchChannel(channel: Channel, now: Date) {
   const last = channel.lastWebhookAt?.toMillis() ?? 0
-  if (now.toMillis() - last < TOUCH_EVERY_MS) return
-  const stale = now.minus({ milliseconds: TOUCH_EVERY_MS }).toSQL()!
-  channel.lastWebhookAt = now
+  if (now.getTime() - last < TOUCH_EVERY_MS) return
+  const stale = new Date(now.getTime() - TOUCH_EVERY_MS)
+  channel.lastWebhookAt = DateTime.fromJSDate(now)
   await db
     .from('channels')
     .where('id', channel.id)
     .where((query) => query.whereNull('last_webhook_at').orWhere('last_webhook_at', '<', stale))
-    .update({ last_webhook_at: now.toSQL() })
+    .update({ last_webhook_at: now })
 }
 
 /**
@@ -57,9 +57,10 @@ export default class WebhooksController {
     } catch {
       return ctx.response.badRequest({ errors: [{ message: 'The body is not JSON' }] })
     }
-    const now = DateTime.now()
+    // (A Date, not luxon's DateTime: this runs for every webhook.)
+    const now = new Date()
     // Committed before the 200; its processing job is queued with it (or later by the sweeper).
-    await webhookInbox.store({ workspace_id: channel.workspaceId, channel_id: channel.id, provider: channel.provider, body, received_at: now.toSQL()! })
+    await webhookInbox.store({ workspace_id: channel.workspaceId, channel_id: channel.id, provider: channel.provider, body, received_at: now })
     await touchChannel(channel, now)
     return ctx.response.ok({ received: true })
   }

@@ -48,8 +48,14 @@ async function processTogether(batch: Batch) {
   const announce: Announcement[] = []
   let orphans: Orphan[] = []
   await db.transaction(async (trx) => {
-    await trx.rawQuery('set local synchronous_commit = off')
-    const query = trx.from('webhook_events').whereNull('processed_at').orderBy('id').forUpdate().skipLocked()
+    const query = trx
+      .from('webhook_events')
+      // `set local synchronous_commit = off` without a statement of its own: set with each row taken (nothing taken, nothing written).
+      .select('*', trx.raw(`set_config('synchronous_commit', 'off', true) as synchronous_commit`))
+      .whereNull('processed_at')
+      .orderBy('id')
+      .forUpdate()
+      .skipLocked()
     if ('ids' in batch) query.whereIn('id', batch.ids)
     else query.where('attempts', 0).limit(BATCH_SIZE)
     const events = await query
@@ -116,6 +122,31 @@ const BATCHES_PER_JOB = 20
 const WAKE_FLAG = 'webhook-events'
 
 /**
+ * Wake-ups taking batches at once in one process. A wake-up that finds them all busy waits for a
+ * turn with the flag still raised, so the webhooks stored meanwhile queue no job and are taken
+ * together when it gets its turn: under load, batches grow with the backlog (fewer statements and
+ * jobs per event) instead of each INSERT's few events making a transaction of their own; idle,
+ * a wake-up starts at once. Two: one batch's SQL overlaps the other's JavaScript.
+ */
+const TAKING_AT_ONCE = 2
+let taking = 0
+const turns: (() => void)[] = []
+
+/** Runs `take` in a turn (its announcements run after it: they hold no turn). */
+async function inTurn<T>(take: () => Promise<T>) {
+  if (taking < TAKING_AT_ONCE) taking++
+  // A turn ending hands itself over: `taking` stays as it is.
+  else await new Promise<void>((resolve) => turns.push(resolve))
+  try {
+    return await take()
+  } finally {
+    const next = turns.shift()
+    if (next) next()
+    else taking--
+  }
+}
+
+/**
  * One batch in one transaction; when it fails, each of its events alone, so one bad event does
  * not hold back the others (those failing alone are counted on their rows and returned).
  */
@@ -164,9 +195,12 @@ export const processWebhookEvents = defineJob<{ eventIds?: number[] }>({
       failed.push(...done.failed)
       await announceAll(done.announce)
     } else {
-      await lowerWakeFlag(WAKE_FLAG)
       for (let round = 0; round < BATCHES_PER_JOB; round++) {
-        const done = await processBatch({ next: true })
+        const done = await inTurn(async () => {
+          // Lowered once it may take: until then, webhooks stored meanwhile wait for this job.
+          if (round === 0) await lowerWakeFlag(WAKE_FLAG)
+          return processBatch({ next: true })
+        })
         failed.push(...done.failed)
         if (done.taken.length === BATCH_SIZE) await wakeWebhookProcessing()
         await announceAll(done.announce)

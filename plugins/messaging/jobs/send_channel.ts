@@ -7,6 +7,14 @@ import { ChannelSender } from '#messaging/services/channel_sender'
 const wakeFlag = (channelId: number) => `send:${channelId}`
 
 /**
+ * The sender running in this process for each channel. A wake-up for a channel whose sender is
+ * still claiming hands over to it (each queueing call of a campaign wakes the channel): one
+ * sender, one buffer and one conversation order per channel and process, instead of a sender
+ * per call competing for the same rate.
+ */
+const running = new Map<number, ChannelSender>()
+
+/**
  * The send queue is the messages table (queued rows, due at `next_attempt_at`); this job wakes a
  * channel's sender (services/channel_sender.ts), which sends whatever is due and, when it is done,
  * schedules itself for the next retry. The sender clears the wake flag before it claims anything,
@@ -20,9 +28,17 @@ export const sendChannel = defineJob<{ workspaceId: number; channelId: number }>
   backoff: 1000,
   async handle({ workspaceId, channelId }) {
     await lowerWakeFlag(wakeFlag(channelId))
+    if (running.get(channelId)?.takeMore()) return
     const channel = await Channel.cached(channelId)
     if (!channel || channel.workspaceId !== workspaceId) return
-    const next = await new ChannelSender(channel).run()
+    const sender = new ChannelSender(channel)
+    running.set(channelId, sender)
+    let next: Date | null
+    try {
+      next = await sender.run()
+    } finally {
+      if (running.get(channelId) === sender) running.delete(channelId)
+    }
     if (next) await dispatchSender(workspaceId, channelId, next)
   },
 })

@@ -20,6 +20,12 @@ const FIRST_RETRY_MS = 2000
 const LEASE_SECONDS = 60
 /** Requests in flight per sender (per channel): enough for 1,000/s at a provider latency of 100 ms. */
 const IN_FLIGHT = 128
+/**
+ * After a claim came back short (everything due was taken), the next is made ahead only this long
+ * after it: while messages are still being queued (a campaign's audience, call by call), the
+ * buffer is topped up before it runs dry, and an empty queue is asked at most this often.
+ */
+const CLAIM_AGAIN_MS = 100
 /** Results are written together: when this many are waiting, or this many ms after the first. */
 const RECORD_BATCH = 250
 const RECORD_MS = 40
@@ -87,6 +93,11 @@ export class ChannelSender {
   readonly #claimSize: number
   #buffer: Outgoing[] = []
   #exhausted = false
+  #claimedAt = 0
+  /** Told by a wake-up (`takeMore`) that more may be due since its last claim began. */
+  #more = false
+  /** It made its last claim: it takes no more. */
+  #closed = false
   #refilling: Promise<void> | null = null
   #claimFailure: unknown = null
   #inFlight = 0
@@ -110,6 +121,8 @@ export class ChannelSender {
     try {
       await this.#pump()
     } finally {
+      // (Also when a claim failed: this job's retry sends what it would have.)
+      this.#closed = true
       while (this.#inFlight > 0) await this.#nextSettled()
       this.#flush()
       await this.#recording
@@ -129,9 +142,10 @@ export class ChannelSender {
 
   async #pump() {
     for (;;) {
-      // Claim ahead while sending; once a claim came back short, only when the buffer ran dry.
+      // Claim ahead while sending; once a claim came back short, not before CLAIM_AGAIN_MS.
       if (this.#claimFailure) throw this.#claimFailure
-      if (this.#buffer.length < this.#claimSize / 2 && !this.#exhausted && !this.#refilling) {
+      const claimAhead = !this.#exhausted || Date.now() - this.#claimedAt >= CLAIM_AGAIN_MS
+      if (this.#buffer.length < this.#claimSize / 2 && claimAhead && !this.#refilling) {
         this.#refilling = this.#claim().then(
           () => void (this.#refilling = null),
           (error) => void ((this.#refilling = null), (this.#claimFailure = error))
@@ -139,7 +153,11 @@ export class ChannelSender {
       }
       if (!this.#buffer.length) {
         if (this.#refilling) await this.#refilling
-        else if (!(await this.#claim())) return
+        else if (!(await this.#claim())) {
+          if (this.#more) continue
+          this.#closed = true
+          return
+        }
         continue
       }
       const seats = IN_FLIGHT - this.#inFlight
@@ -172,7 +190,21 @@ export class ChannelSender {
   }
 
   /** Claims the next due messages under a lease, with their recipients, and prepares them; returns how many. */
+  /**
+   * A wake-up for this channel while this sender runs: it claims again (whatever was queued is
+   * seen by its next claim) instead of another sender starting beside it. False once it stopped
+   * claiming: the wake-up then starts a sender of its own.
+   */
+  takeMore() {
+    if (this.#closed) return false
+    this.#more = true
+    this.#exhausted = false
+    return true
+  }
+
   async #claim() {
+    this.#claimedAt = Date.now()
+    this.#more = false
     const { rows } = await db.rawQuery(
       `with due as (
          select id from messages

@@ -53,15 +53,30 @@ interface Pending extends Inbound {
   conversationId?: number
 }
 
-/** Rows for `jsonb_to_recordset`: one parameter for a whole batch, whatever its size. */
+/**
+ * Rows for `jsonb_to_recordset`: one parameter for a whole batch, whatever its size. Where rows
+ * are joined to a table to look them up, arrays and `unnest` instead: the planner then knows how
+ * many there are (it assumes a hundred from `jsonb_to_recordset`) when it weighs the index
+ * against a hash join over the table.
+ */
 // (luxon DateTimes serialize as ISO strings with their offset.)
 const recordset = (rows: object[]) => JSON.stringify(rows)
 const pairKey = (...parts: (string | number)[]) => parts.join(':')
 
 /**
+ * How far behind a contact's `last_seen_at` may stay. A returning customer's row is rewritten only
+ * when their profile name changed or they were last seen longer ago than this: `last_seen_at` is
+ * in many of the CRM's indexes, so moving it makes a new version of the row in every one of them
+ * (tens of µs of PostgreSQL per message of a customer who keeps writing); the CRM filters and
+ * sorts by it in days.
+ */
+const LAST_SEEN_STEP = '1 minute'
+
+/**
  * Upserts the senders by phone (one statement, in phone order: the order every batch locks
- * contacts in). Their rows stay locked until commit, so a batch holding the same customer's
- * messages waits here and then sees what this one stored. Returns phone → id, and the new ones.
+ * contacts in). Their rows stay locked until commit, even those left as they were, so a batch
+ * holding the same customer's messages waits here and then sees what this one stored. Returns
+ * phone → id, and the new ones.
  */
 async function upsertContacts(trx: TransactionClientContract, pending: Pending[], now: string) {
   const byKey = new Map<string, { workspace_id: number; phone: string; wa_id: string | null; profile_name: string | null; first: DateTime; last: DateTime }>()
@@ -86,6 +101,9 @@ async function upsertContacts(trx: TransactionClientContract, pending: Pending[]
        set profile_name = coalesce(excluded.profile_name, contacts.profile_name),
            last_seen_at = greatest(contacts.last_seen_at, excluded.last_seen_at),
            updated_at = excluded.updated_at
+       where excluded.profile_name <> contacts.profile_name
+          or (excluded.profile_name is not null and contacts.profile_name is null)
+          or excluded.last_seen_at >= coalesce(contacts.last_seen_at, '-infinity') + interval '${LAST_SEEN_STEP}'
      returning id, workspace_id, phone, (xmax = 0) as inserted`,
     [now, now, recordset([...byKey.values()])]
   )
@@ -94,6 +112,17 @@ async function upsertContacts(trx: TransactionClientContract, pending: Pending[]
   for (const row of rows) {
     ids.set(pairKey(row.workspace_id, row.phone), Number(row.id))
     if (row.inserted) created.add(Number(row.id))
+  }
+  if (ids.size < byKey.size) {
+    // The rows left as they were are not returned (they are locked all the same): their ids.
+    const keys = [...byKey.values()]
+    // (unnest: the planner knows how many keys there are.)
+    const { rows: kept } = await trx.rawQuery(
+      `select k.id, k.workspace_id, k.phone
+         from unnest(?::int[], ?::text[]) as v(workspace_id, phone) join contacts k on k.workspace_id = v.workspace_id and k.phone = v.phone`,
+      [keys.map((key) => key.workspace_id), keys.map((key) => key.phone)]
+    )
+    for (const row of kept) ids.set(pairKey(row.workspace_id, row.phone), Number(row.id))
   }
   return { ids, created }
 }
@@ -121,13 +150,13 @@ async function conversationsFor(trx: TransactionClientContract, pending: Pending
     const key = pairKey(item.contactId!, item.channel.id)
     if (!pairs.has(key)) pairs.set(key, { workspace_id: item.channel.workspaceId, contact_id: item.contactId!, channel_id: item.channel.id, at: item.at })
   }
+  const wanted = [...pairs.values()]
   const { rows: found } = await trx.rawQuery(
     `select distinct on (c.contact_id, c.channel_id) c.id, c.contact_id, c.channel_id, c.status
-       from conversations c
-       join jsonb_to_recordset(?::jsonb) as v(workspace_id int, contact_id bigint, channel_id int)
-         on c.workspace_id = v.workspace_id and c.contact_id = v.contact_id and c.channel_id = v.channel_id
+       from unnest(?::int[], ?::bigint[], ?::int[]) as v(workspace_id, contact_id, channel_id)
+       join conversations c on c.workspace_id = v.workspace_id and c.contact_id = v.contact_id and c.channel_id = v.channel_id
       order by c.contact_id, c.channel_id, c.id desc`,
-    [recordset([...pairs.values()])]
+    [wanted.map((pair) => pair.workspace_id), wanted.map((pair) => pair.contact_id), wanted.map((pair) => pair.channel_id)]
   )
   const conversations = new Map<string, { id: number; opened: boolean; reopened: boolean }>()
   for (const row of found) {
@@ -241,6 +270,7 @@ export async function storeInbound(trx: TransactionClientContract, batch: Inboun
     if (window > row.window) row.window = window
     touched.set(conversation.id, row)
   }
+  const rows = [...touched.values()]
   await trx.rawQuery(
     `update conversations c
         set status = case when v.reopen then 'open' else c.status end,
@@ -249,9 +279,16 @@ export async function storeInbound(trx: TransactionClientContract, batch: Inboun
             unread_count = c.unread_count + v.count,
             window_expires_at = greatest(coalesce(c.window_expires_at, v.window), v.window),
             updated_at = ?
-       from (select * from jsonb_to_recordset(?::jsonb) as r(id bigint, count int, at timestamptz, "window" timestamptz, reopen boolean) order by id) as v
+       from (select * from unnest(?::bigint[], ?::int[], ?::timestamptz[], ?::timestamptz[], ?::boolean[]) as r(id, count, at, "window", reopen) order by id) as v
       where c.id = v.id`,
-    [now, recordset([...touched.values()])]
+    [
+      now,
+      rows.map((row) => row.id),
+      rows.map((row) => row.count),
+      rows.map((row) => row.at.toISO()!),
+      rows.map((row) => row.window.toISO()!),
+      rows.map((row) => row.reopen),
+    ]
   )
 
   const announce: Announcement[] = []

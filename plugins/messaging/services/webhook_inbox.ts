@@ -7,56 +7,85 @@ export interface StoredWebhook {
   channel_id: number
   provider: string
   body: string
-  received_at: string
+  received_at: Date
 }
 
 interface Waiting {
   row: StoredWebhook
-  resolve: (id: number) => void
+  resolve: () => void
   reject: (error: unknown) => void
 }
 
-// A webhook waits at most this long for others to share its INSERT (and its commit's fsync).
-const WINDOW_MS = 2
+/**
+ * INSERTs on their way at once. A webhook arriving while they are all on their way waits for
+ * one of them to come back, then goes with every other that arrived meanwhile: idle, a webhook
+ * is written at once; under load, the batches grow by themselves with the time a commit takes.
+ */
+const IN_FLIGHT = 2
 const MAX_BATCH = 100
+/**
+ * After a commit the processing is woken at once when the last wake-up is older than this;
+ * otherwise once this long after the last, for every commit meanwhile. Under load a Redis call
+ * per INSERT was a good part of the web process's time, and the flag is up anyway while the
+ * worker is busy.
+ */
+const WAKE_EVERY_MS = 10
 
 /**
  * Stores webhooks durably before they are acknowledged, many per statement: under load each
- * request joins the INSERT being prepared (a few ms at most), so a burst costs one commit
- * instead of one each. `store()` resolves once the row is committed: only then may the caller
- * answer 200, without waiting for the wake-up of their processing (one job for all the batches
- * stored meanwhile); should that fail, the rows wait for the sweeper.
+ * request joins the INSERT being prepared, so a burst costs one commit (and its fsync) instead
+ * of one each. `store()` resolves once the row is committed: only then may the caller answer
+ * 200, without waiting for the wake-up of their processing (one job for all the batches stored
+ * meanwhile); should that fail, the rows wait for the sweeper.
  */
 class WebhookInbox {
   #waiting: Waiting[] = []
-  #timer: NodeJS.Timeout | null = null
+  #inFlight = 0
+  #wokeAt = 0
+  #wakeTimer: NodeJS.Timeout | null = null
 
   store(row: StoredWebhook) {
-    return new Promise<number>((resolve, reject) => {
+    return new Promise<void>((resolve, reject) => {
       this.#waiting.push({ row, resolve, reject })
-      if (this.#waiting.length >= MAX_BATCH) this.#flush()
-      else this.#timer ??= setTimeout(() => this.#flush(), WINDOW_MS)
+      this.#next()
     })
   }
 
-  #flush() {
-    if (this.#timer) clearTimeout(this.#timer)
-    this.#timer = null
-    const batch = this.#waiting.splice(0)
-    if (batch.length) void this.#write(batch)
+  #next() {
+    if (this.#inFlight >= IN_FLIGHT || !this.#waiting.length) return
+    this.#inFlight++
+    void this.#write(this.#waiting.splice(0, MAX_BATCH))
   }
 
   async #write(batch: Waiting[]) {
-    let ids: number[]
+    const rows = batch.map((waiting) => waiting.row)
     try {
-      const rows = await db.table('webhook_events').multiInsert(batch.map((waiting) => waiting.row)).returning('id')
-      ids = rows.map((row: { id: number }) => Number(row.id))
+      // One array per column: five parameters whatever the batch's size.
+      await db.rawQuery(
+        `insert into webhook_events (workspace_id, channel_id, provider, body, received_at)
+         select * from unnest(?::int[], ?::int[], ?::text[], ?::text[], ?::timestamptz[])`,
+        [rows.map((row) => row.workspace_id), rows.map((row) => row.channel_id), rows.map((row) => row.provider), rows.map((row) => row.body), rows.map((row) => row.received_at)]
+      )
     } catch (error) {
       for (const waiting of batch) waiting.reject(error)
       return
+    } finally {
+      this.#inFlight--
+      this.#next()
     }
-    batch.forEach((waiting, index) => waiting.resolve(ids[index]))
-    await wakeWebhookProcessing().catch((error) => logger.error({ err: error, events: ids.length }, 'webhook processing not woken (the sweeper will)'))
+    for (const waiting of batch) waiting.resolve()
+    this.#wake()
+  }
+
+  #wake() {
+    if (this.#wakeTimer) return
+    const wait = this.#wokeAt + WAKE_EVERY_MS - Date.now()
+    if (wait > 0) {
+      this.#wakeTimer = setTimeout(() => ((this.#wakeTimer = null), this.#wake()), wait)
+      return
+    }
+    this.#wokeAt = Date.now()
+    wakeWebhookProcessing().catch((error) => logger.error({ err: error }, 'webhook processing not woken (the sweeper will)'))
   }
 }
 
