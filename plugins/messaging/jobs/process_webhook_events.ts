@@ -7,7 +7,7 @@ import { hooks } from '#hooks/bus'
 import Channel from '#messaging/models/channel'
 import type { OptEvent } from '#messaging/services/channel_provider'
 import { providers } from '#messaging/services/providers'
-import { adoptOrphans, applyStatuses, type Orphan, type StatusOfChannel } from '#messaging/services/statuses'
+import { adoptOrphans, applyStatuses, type Moved, type Orphan, type StatusOfChannel } from '#messaging/services/statuses'
 import { announceAll, storeInbound, type Announcement, type Inbound } from '#messaging/services/inbound'
 import { withoutNul } from '#messaging/services/sanitize'
 import { toE164, waIdOf } from '#messaging/services/phone'
@@ -29,12 +29,34 @@ async function applyOpt(trx: TransactionClientContract, channel: Channel, event:
   )
 }
 
+/** Marks the events processed (each a try more); the caller's transaction commits it with what they led to. */
+function markProcessed(trx: TransactionClientContract, eventIds: number[]) {
+  return trx
+    .from('webhook_events')
+    .whereIn('id', eventIds)
+    .update({ processed_at: DateTime.now().toSQL(), attempts: trx.knexRawQuery('attempts + 1'), last_error: null })
+}
+
+/** Status events by stored event id: what a batch leaves to `processStatuses`. */
+type DeferredStatuses = Map<number, StatusOfChannel[]>
+
+const announceMoves = (moved: Moved[]): Announcement[] =>
+  moved.map((move) => ({ conversationId: move.conversationId, fire: () => hooks.emit('message.statusChanged', move) }))
+
 /**
  * Turns stored webhooks into contacts, conversations, messages and statuses — in one
  * transaction, a few statements for the whole batch — and marks them processed. Events another
  * job holds, or already processed, are skipped. Every batch locks rows in one order (contacts
  * by phone, their conversations, then messages by id), so concurrent batches cannot deadlock.
  * Returns what to announce once it committed.
+ *
+ * A batch holding inbound messages leaves its status events to a transaction of their own
+ * (`processStatuses`, right after): applying them locks outbound messages the sender may hold,
+ * and a customer's message would wait for that before its commit, so before its bot. The events
+ * carrying statuses (a webhook may carry messages too: those are stored here) stay unprocessed
+ * in this commit and are marked with their statuses in the next; killed in between, they are
+ * taken again like any unprocessed event (their messages then found stored, skipped), so each
+ * is still applied once. A batch without inbound messages applies its statuses here.
  *
  * The commit does not wait for the disk (synchronous_commit off, this transaction only): what it
  * writes can be made again from the stored events, which were flushed before the webhook was
@@ -47,6 +69,7 @@ async function applyOpt(trx: TransactionClientContract, channel: Channel, event:
 async function processTogether(batch: Batch) {
   const announce: Announcement[] = []
   let orphans: Orphan[] = []
+  const deferred: DeferredStatuses = new Map()
   await db.transaction(async (trx) => {
     const query = trx
       .from('webhook_events')
@@ -67,7 +90,7 @@ async function processTogether(batch: Batch) {
     const channelById = new Map(channels.filter((channel) => channel !== null).map((channel) => [channel.id, channel]))
     const inbound: Inbound[] = []
     const opts: { channel: Channel; event: OptEvent }[] = []
-    const statuses: StatusOfChannel[] = []
+    const statuses: DeferredStatuses = new Map()
     for (const stored of events) {
       // A channel deleted meanwhile takes its events with it (on delete cascade).
       const channel = channelById.get(Number(stored.channel_id))
@@ -75,26 +98,53 @@ async function processTogether(batch: Batch) {
       for (const event of withoutNul(providers.get(channel.provider).parseWebhook(JSON.parse(stored.body)))) {
         if (event.kind === 'message') inbound.push({ channel, event })
         else if (event.kind === 'opt') opts.push({ channel, event })
-        else statuses.push({ workspaceId: channel.workspaceId, channelId: channel.id, event })
+        else {
+          const ofEvent = statuses.get(Number(stored.id)) ?? []
+          ofEvent.push({ workspaceId: channel.workspaceId, channelId: channel.id, event })
+          statuses.set(Number(stored.id), ofEvent)
+        }
       }
     }
 
     opts.sort((a, b) => (a.event.from < b.event.from ? -1 : a.event.from > b.event.from ? 1 : 0))
     for (const { channel, event } of opts) await applyOpt(trx, channel, event)
     announce.push(...(await storeInbound(trx, inbound)))
-    if (statuses.length) {
-      const applied = await applyStatuses(trx, statuses)
-      for (const moved of applied.moved) announce.push({ conversationId: moved.conversationId, fire: () => hooks.emit('message.statusChanged', moved) })
+    if (statuses.size && inbound.length) {
+      for (const [eventId, ofEvent] of statuses) deferred.set(eventId, ofEvent)
+    } else if (statuses.size) {
+      const applied = await applyStatuses(trx, [...statuses.values()].flat())
+      announce.push(...announceMoves(applied.moved))
       orphans = applied.orphans
     }
-    await trx
-      .from('webhook_events')
-      .whereIn('id', events.map((event) => event.id))
-      .update({ processed_at: DateTime.now().toSQL(), attempts: trx.knexRawQuery('attempts + 1'), last_error: null })
+    const done = batch.taken.filter((eventId) => !deferred.has(eventId))
+    if (done.length) await markProcessed(trx, done)
   })
   // Statuses parked for a message whose send job stored its id meanwhile (see services/statuses.ts).
-  for (const moved of await adoptOrphans(orphans)) announce.push({ conversationId: moved.conversationId, fire: () => hooks.emit('message.statusChanged', moved) })
-  return announce
+  announce.push(...announceMoves(await adoptOrphans(orphans)))
+  return { announce, deferred }
+}
+
+/**
+ * The status events a batch left (see `processTogether`), applied and marked processed in one
+ * transaction: those still unprocessed and not held by another job (which then applies them) are
+ * locked and marked by the first statement, in id order. Returns what to announce.
+ */
+async function processStatuses(deferred: DeferredStatuses) {
+  let orphans: Orphan[] = []
+  const moved = await db.transaction(async (trx) => {
+    const { rows: taken } = await trx.rawQuery(
+      `update webhook_events set processed_at = ?, attempts = attempts + 1, last_error = null
+        where id in (select id from webhook_events where id = any(?::bigint[]) and processed_at is null order by id for update skip locked)
+        returning id, set_config('synchronous_commit', 'off', true) as synchronous_commit`,
+      [DateTime.now().toSQL()!, [...deferred.keys()]]
+    )
+    const statuses = taken.flatMap((row: { id: string }) => deferred.get(Number(row.id))!)
+    if (!statuses.length) return []
+    const applied = await applyStatuses(trx, statuses)
+    orphans = applied.orphans
+    return applied.moved
+  })
+  return announceMoves([...moved, ...(await adoptOrphans(orphans))])
 }
 
 /** One event failed alone: counted on its row, so the sweeper gives up on it after MAX_ATTEMPTS. */
@@ -132,7 +182,7 @@ const TAKING_AT_ONCE = 2
 let taking = 0
 const turns: (() => void)[] = []
 
-/** Runs `take` in a turn (its announcements run after it: they hold no turn). */
+/** Runs `take` in a turn (its announcements hold no turn: they run once their transaction committed, or after the turn). */
 async function inTurn<T>(take: () => Promise<T>) {
   if (taking < TAKING_AT_ONCE) taking++
   // A turn ending hands itself over: `taking` stays as it is.
@@ -146,34 +196,74 @@ async function inTurn<T>(take: () => Promise<T>) {
   }
 }
 
+type Announce = (announce: Announcement[]) => void
+
 /**
- * One batch in one transaction; when it fails, each of its events alone, so one bad event does
- * not hold back the others (those failing alone are counted on their rows and returned).
+ * Runs what a batch's transactions announce in the order they committed, each list as soon as
+ * its transaction committed (a batch's inbound messages go to their bots while its statuses are
+ * applied); `done()` settles once all ran.
  */
-async function processBatch(batch: Batch) {
+function announcer() {
+  let running = Promise.resolve()
+  return {
+    add: (announce: Announcement[]) => {
+      if (!announce.length) return
+      running = running.then(() => announceAll(announce))
+      // The job awaits `done()` once its batch is through: a failure until then is not unhandled.
+      running.catch(() => {})
+    },
+    done: () => running,
+  }
+}
+
+/**
+ * Events that failed together, each alone, so one bad event does not hold back the others.
+ * Returns those failing alone (counted on their rows); a lone event's failure is counted at once.
+ */
+async function eachAlone(eventIds: number[], error: unknown, announce: Announce) {
+  if (eventIds.length === 1) {
+    await recordFailure(eventIds[0], error)
+    return eventIds
+  }
   const failed: number[] = []
-  let announce: Announcement[] = []
+  for (const eventId of eventIds) {
+    try {
+      const alone = await processTogether({ ids: [eventId] })
+      announce(alone.announce)
+      if (alone.deferred.size) announce(await processStatuses(alone.deferred))
+    } catch (single) {
+      failed.push(eventId)
+      await recordFailure(eventId, single)
+    }
+  }
+  return failed
+}
+
+/**
+ * One batch: its transaction, then its statuses' (see `processTogether`), each announced once
+ * committed. When one fails, each of its events alone (those failing alone are returned).
+ */
+async function processBatch(batch: Batch, announce: Announce) {
+  let deferred: DeferredStatuses
   try {
-    announce = await processTogether(batch)
+    const together = await processTogether(batch)
+    announce(together.announce)
+    deferred = together.deferred
   } catch (error) {
     const taken = batch.taken ?? []
     // Nothing taken: the database itself failed; the job is retried.
-    if (!taken.length) return { taken, failed, announce, error }
-    if (taken.length === 1) {
-      failed.push(taken[0])
-      await recordFailure(taken[0], error)
-    } else {
-      for (const eventId of taken) {
-        try {
-          announce.push(...(await processTogether({ ids: [eventId] })))
-        } catch (single) {
-          failed.push(eventId)
-          await recordFailure(eventId, single)
-        }
-      }
+    if (!taken.length) return { taken, failed: [], error }
+    return { taken, failed: await eachAlone(taken, error, announce), error: null }
+  }
+  let failed: number[] = []
+  if (deferred.size) {
+    try {
+      announce(await processStatuses(deferred))
+    } catch (error) {
+      failed = await eachAlone([...deferred.keys()], error, announce)
     }
   }
-  return { taken: batch.taken ?? [], failed, announce, error: null }
+  return { taken: batch.taken ?? [], failed, error: null }
 }
 
 /**
@@ -190,20 +280,22 @@ export const processWebhookEvents = defineJob<{ eventIds?: number[] }>({
   async handle({ eventIds }) {
     const failed: number[] = []
     if (eventIds) {
-      const done = await processBatch({ ids: eventIds })
+      const announcements = announcer()
+      const done = await processBatch({ ids: eventIds }, announcements.add)
       if (done.error) throw done.error
       failed.push(...done.failed)
-      await announceAll(done.announce)
+      await announcements.done()
     } else {
       for (let round = 0; round < BATCHES_PER_JOB; round++) {
+        const announcements = announcer()
         const done = await inTurn(async () => {
           // Lowered once it may take: until then, webhooks stored meanwhile wait for this job.
           if (round === 0) await lowerWakeFlag(WAKE_FLAG)
-          return processBatch({ next: true })
+          return processBatch({ next: true }, announcements.add)
         })
         failed.push(...done.failed)
         if (done.taken.length === BATCH_SIZE) await wakeWebhookProcessing()
-        await announceAll(done.announce)
+        await announcements.done()
         if (done.error) throw done.error
         if (done.taken.length < BATCH_SIZE) break
       }

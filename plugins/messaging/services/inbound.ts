@@ -92,31 +92,51 @@ async function upsertContacts(trx: TransactionClientContract, pending: Pending[]
       if (item.at > row.last) row.last = item.at
     }
   }
+  const keys = [...byKey.values()]
+  // Each sender's id in the same statement, whether the upsert wrote their row (returned by the
+  // insert) or left it as it was (locked all the same, read from the table). Arrays and `unnest`:
+  // the planner knows how many there are when it weighs the index for that lookup.
   const { rows } = await trx.rawQuery(
-    `insert into contacts (workspace_id, phone, wa_id, profile_name, first_seen_at, last_seen_at, created_at, updated_at)
-     select v.workspace_id, v.phone, v.wa_id, v.profile_name, v.first, v.last, ?, ?
-       from jsonb_to_recordset(?::jsonb) as v(workspace_id int, phone text, wa_id text, profile_name text, first timestamptz, last timestamptz)
-      order by v.workspace_id, v.phone
-     on conflict (workspace_id, phone) do update
-       set profile_name = coalesce(excluded.profile_name, contacts.profile_name),
-           last_seen_at = greatest(contacts.last_seen_at, excluded.last_seen_at),
-           updated_at = excluded.updated_at
-       where excluded.profile_name <> contacts.profile_name
-          or (excluded.profile_name is not null and contacts.profile_name is null)
-          or excluded.last_seen_at >= coalesce(contacts.last_seen_at, '-infinity') + interval '${LAST_SEEN_STEP}'
-     returning id, workspace_id, phone, (xmax = 0) as inserted`,
-    [now, now, recordset([...byKey.values()])]
+    `with v as (select * from unnest(?::int[], ?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::timestamptz[])
+                  as v(workspace_id, phone, wa_id, profile_name, first, last)),
+          written as (
+            insert into contacts (workspace_id, phone, wa_id, profile_name, first_seen_at, last_seen_at, created_at, updated_at)
+            select v.workspace_id, v.phone, v.wa_id, v.profile_name, v.first, v.last, ?, ? from v
+             order by v.workspace_id, v.phone
+            on conflict (workspace_id, phone) do update
+              set profile_name = coalesce(excluded.profile_name, contacts.profile_name),
+                  last_seen_at = greatest(contacts.last_seen_at, excluded.last_seen_at),
+                  updated_at = excluded.updated_at
+              where excluded.profile_name <> contacts.profile_name
+                 or (excluded.profile_name is not null and contacts.profile_name is null)
+                 or excluded.last_seen_at >= coalesce(contacts.last_seen_at, '-infinity') + interval '${LAST_SEEN_STEP}'
+            returning id, workspace_id, phone, (xmax = 0) as inserted)
+     select coalesce(w.id, k.id) as id, v.workspace_id, v.phone, coalesce(w.inserted, false) as inserted
+       from v
+       left join written w on w.workspace_id = v.workspace_id and w.phone = v.phone
+       left join contacts k on k.workspace_id = v.workspace_id and k.phone = v.phone`,
+    [
+      keys.map((key) => key.workspace_id),
+      keys.map((key) => key.phone),
+      keys.map((key) => key.wa_id),
+      keys.map((key) => key.profile_name),
+      keys.map((key) => key.first.toISO()!),
+      keys.map((key) => key.last.toISO()!),
+      now,
+      now,
+      // (Lucid's binding types leave out arrays holding nulls; pg sends them as SQL nulls.)
+    ] as any[]
   )
   const ids = new Map<string, number>()
   const created = new Set<number>()
   for (const row of rows) {
+    if (row.id === null) continue
     ids.set(pairKey(row.workspace_id, row.phone), Number(row.id))
     if (row.inserted) created.add(Number(row.id))
   }
   if (ids.size < byKey.size) {
-    // The rows left as they were are not returned (they are locked all the same): their ids.
-    const keys = [...byKey.values()]
-    // (unnest: the planner knows how many keys there are.)
+    // A row left as it was that another batch inserted after this statement began: not in its
+    // snapshot, locked all the same. Read now (a new snapshot).
     const { rows: kept } = await trx.rawQuery(
       `select k.id, k.workspace_id, k.phone
          from unnest(?::int[], ?::text[]) as v(workspace_id, phone) join contacts k on k.workspace_id = v.workspace_id and k.phone = v.phone`,

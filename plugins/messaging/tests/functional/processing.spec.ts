@@ -172,6 +172,49 @@ test.group('Processing stored webhooks (Meta envelope)', (group) => {
     assert.equal((await db.from('webhook_events').where('id', eventIds[1]).firstOrFail()).attempts, MAX_ATTEMPTS)
   })
 
+  test('messages commit before their batch\'s statuses: an event whose status fails after its message was stored is retried without storing it twice', async ({ assert }) => {
+    const channel = await cloudChannel()
+    const contact = await Contact.create({ workspaceId: channel.workspaceId, phone: '+79001234567', optInStatus: 'opted_in', blocked: false, attributes: {} })
+    const conversation = await Conversation.create({ workspaceId: channel.workspaceId, contactId: contact.id, channelId: channel.id, status: 'open', lastActivityAt: DateTime.now(), unreadCount: 0 })
+    const sent = await Message.create({ workspaceId: channel.workspaceId, conversationId: conversation.id, channelId: channel.id, direction: 'outbound', type: 'text', content: { body: 'Hi' }, authorType: 'agent', providerMessageId: 'wamid.OUT', status: 'sent' })
+    // As if the worker died between the batch's two commits: the status part fails once.
+    await db.rawQuery(
+      `create function refuse_delivered() returns trigger language plpgsql as $$
+       begin if new.status = 'delivered' then raise exception 'delivered refused'; end if; return new; end $$`
+    )
+    await db.rawQuery('create trigger refuse_delivered before update on messages for each row execute function refuse_delivered()')
+    // One webhook with a message only; one carrying a message and a status together.
+    const mixed = inbound('wamid.IN2', 'two') as any
+    mixed.entry[0].changes[0].value.statuses = (status('wamid.OUT', 'delivered') as any).entry[0].changes[0].value.statuses
+    const eventIds: number[] = []
+    for (const payload of [inbound('wamid.IN1', 'one'), mixed]) {
+      const [row] = await db
+        .table('webhook_events')
+        .insert({ workspace_id: channel.workspaceId, channel_id: channel.id, provider: channel.provider, body: JSON.stringify(payload), received_at: DateTime.now().minus({ minutes: 5 }).toSQL() })
+        .returning('id')
+      eventIds.push(Number(row.id))
+    }
+
+    await assert.rejects(() => processWebhookEvents.handle({ eventIds }, {} as never), new RegExp(`webhook events ${eventIds[1]} could not`))
+    // Both messages are stored; only the event whose status is still to apply waits.
+    assert.deepEqual((await Message.query().where('direction', 'inbound').where('channel_id', channel.id).orderBy('id')).map((m) => m.providerMessageId), ['wamid.IN1', 'wamid.IN2'])
+    assert.isNotNull((await db.from('webhook_events').where('id', eventIds[0]).firstOrFail()).processed_at)
+    const waiting = await db.from('webhook_events').where('id', eventIds[1]).firstOrFail()
+    assert.isNull(waiting.processed_at)
+    assert.include(waiting.last_error, 'delivered refused')
+    await sent.refresh()
+    assert.equal(sent.status, 'sent')
+
+    await db.rawQuery('drop trigger refuse_delivered on messages')
+    await processWebhookEvents.handle({ eventIds: [eventIds[1]] }, {} as never)
+    await sent.refresh()
+    assert.equal(sent.status, 'delivered')
+    assert.isNotNull((await db.from('webhook_events').where('id', eventIds[1]).firstOrFail()).processed_at)
+    assert.lengthOf(await Message.query().where('direction', 'inbound').where('channel_id', channel.id), 2)
+    await conversation.refresh()
+    assert.equal(conversation.unreadCount, 2)
+  })
+
   test('an acknowledged event whose job was lost is processed after the sweeper runs', async ({ assert }) => {
     const channel = await cloudChannel()
     // As if the webhook was stored and answered 200, then Redis lost the job.

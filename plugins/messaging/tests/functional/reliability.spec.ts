@@ -8,6 +8,8 @@ import { jobs } from '#jobs/registry'
 import { pluginEnablement } from '#plugins/enablement'
 import { workspaceWithMember } from '#database/factories/index'
 import Channel from '#messaging/models/channel'
+import Contact from '#messaging/models/contact'
+import Conversation from '#messaging/models/conversation'
 import Message from '#messaging/models/message'
 import { sweepWebhookEvents } from '#messaging/jobs/sweep_webhook_events'
 import { dropQueuedJobs, jobsIdle, metaSignature, startWorker, until } from '#messaging/tests/support'
@@ -37,6 +39,12 @@ function batch(index: number, count: number) {
     ],
   }
 }
+
+/** Meta's "delivered" for one of our messages. */
+const delivered = (id: string) => ({
+  object: 'whatsapp_business_account',
+  entry: [{ id: 'WABA', changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', statuses: [{ id, status: 'delivered', timestamp: String(Math.floor(Date.now() / 1000)), recipient_id: '15550009999' }] } }] }],
+})
 
 const count = async (query: any) => Number((await query.count('* as n'))[0].n)
 const unprocessed = (channelId: number) => count(db.from('webhook_events').where('channel_id', channelId).whereNull('processed_at'))
@@ -69,7 +77,18 @@ test.group('Webhook reliability', (group) => {
     const channel = await cloudChannel()
     const events = 120
     const perEvent = 5
-    for (let i = 0; i < events; i++) await post(client, channel.id, batch(i, perEvent))
+    // Replies sent earlier, whose "delivered" statuses come between the messages: the batches
+    // store their messages and apply their statuses in two commits, and the kill may fall between.
+    const contact = await Contact.create({ workspaceId: channel.workspaceId, phone: '+15550009999', optInStatus: 'opted_in', blocked: false, attributes: {} })
+    const conversation = await Conversation.create({ workspaceId: channel.workspaceId, contactId: contact.id, channelId: channel.id, status: 'open', lastActivityAt: DateTime.now(), unreadCount: 0 })
+    const replies = 24
+    for (let i = 0; i < replies; i++) {
+      await Message.create({ workspaceId: channel.workspaceId, conversationId: conversation.id, channelId: channel.id, direction: 'outbound', type: 'text', content: { body: 'Hi' }, authorType: 'agent', providerMessageId: `wamid.R${i}`, status: 'sent' })
+    }
+    for (let i = 0; i < events; i++) {
+      await post(client, channel.id, batch(i, perEvent))
+      if (i % 5 === 0) await post(client, channel.id, delivered(`wamid.R${i / 5}`))
+    }
 
     const first = startWorker()
     await until(async () => (await unprocessed(channel.id)) < events - 10, 'the first worker to get going', 60_000)
@@ -87,10 +106,11 @@ test.group('Webhook reliability', (group) => {
       second.kill('SIGTERM')
       await new Promise((resolve) => second.once('exit', resolve))
     }
-    assert.equal(await count(db.from('messages').where('channel_id', channel.id)), events * perEvent)
+    assert.equal(await count(db.from('messages').where('channel_id', channel.id).where('direction', 'inbound')), events * perEvent)
     // Exactly once: each customer's conversation counted its one message once.
-    assert.equal(await count(db.from('conversations').where('channel_id', channel.id).whereNot('unread_count', 1)), 0)
-    assert.equal(await count(db.from('contacts').where('workspace_id', channel.workspaceId)), events * perEvent)
+    assert.equal(await count(db.from('conversations').where('channel_id', channel.id).whereNot('id', conversation.id).whereNot('unread_count', 1)), 0)
+    assert.equal(await count(db.from('contacts').where('workspace_id', channel.workspaceId)), events * perEvent + 1)
+    assert.equal(await count(db.from('messages').where('conversation_id', conversation.id).where('status', 'delivered')), replies)
   }).timeout(240_000)
 
   test('webhooks posted meanwhile share one wake-up; it takes them a hundred at a time and leaves one that fails to the sweeper', async ({ client, assert }) => {
