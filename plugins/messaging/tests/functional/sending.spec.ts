@@ -140,7 +140,8 @@ test.group('Sending through whatsapp-cloud to the simulator', (group) => {
       assert.equal(message.errorCode, '131047')
       assert.equal(message.errorReason, WINDOW_REASON)
       if (windowEnforcement === 'sync') {
-        // A refusal the provider answered shows on the channel's health.
+        // A refusal the provider answered shows on the channel's health (saved once the sender's claim ends, after the message).
+        await until(async () => (await Channel.findOrFail(message.channelId)).lastError !== null, "the channel's last error")
         const channel = await Channel.findOrFail(message.channelId)
         assert.include(channel.lastError, WINDOW_REASON)
         assert.isNotNull(channel.lastErrorAt)
