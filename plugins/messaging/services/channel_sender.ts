@@ -189,7 +189,6 @@ export class ChannelSender {
     }
   }
 
-  /** Claims the next due messages under a lease, with their recipients, and prepares them; returns how many. */
   /**
    * A wake-up for this channel while this sender runs: it claims again (whatever was queued is
    * seen by its next claim) instead of another sender starting beside it. False once it stopped
@@ -202,6 +201,7 @@ export class ChannelSender {
     return true
   }
 
+  /** Claims the next due messages under a lease, with their recipients, and prepares them; returns how many. */
   async #claim() {
     this.#claimedAt = Date.now()
     this.#more = false
