@@ -152,10 +152,9 @@ async function storedIds(trx: TransactionClientContract, keys: { workspace_id: n
   if (!keys.length) return new Map<string, number>()
   const { rows } = await trx.rawQuery(
     `select m.id, m.channel_id, m.provider_message_id
-       from messages m
-       join jsonb_to_recordset(?::jsonb) as v(workspace_id int, channel_id int, provider_message_id text)
-         on m.workspace_id = v.workspace_id and m.channel_id = v.channel_id and m.provider_message_id = v.provider_message_id`,
-    [recordset(keys)]
+       from unnest(?::int[], ?::int[], ?::text[]) as v(workspace_id, channel_id, provider_message_id)
+       join messages m on m.workspace_id = v.workspace_id and m.channel_id = v.channel_id and m.provider_message_id = v.provider_message_id`,
+    [keys.map((key) => key.workspace_id), keys.map((key) => key.channel_id), keys.map((key) => key.provider_message_id)]
   )
   return new Map<string, number>(rows.map((row: any) => [pairKey(row.channel_id, row.provider_message_id), Number(row.id)]))
 }
