@@ -79,7 +79,7 @@ function budgetText(budget, reference) {
 }
 
 function printTable(results) {
-  const header = ['target', 'req/s (avg)', 'p50 ms', 'p99 ms', 'non-2xx', '% of bare req/s', 'budget', 'pass/fail']
+  const header = ['target', 'req/s (avg)', 'p50 ms', 'p99 ms', 'non-2xx', '% of bare req/s', 'CPU ms/1k req', 'budget', 'pass/fail']
   const rows = results.map((r) => [
     r.name,
     fixed(r.rps, 0),
@@ -87,10 +87,11 @@ function printTable(results) {
     fixed(r.p99, 1),
     String(r.non2xx + (r.errors ? ` (+${r.errors} err)` : '')),
     fixed(r.ratioToBaseline * 100, 1),
+    fixed(r.cpuMsPer1000, 0),
     budgetText(r.budget, r.reference),
     r.pass === null ? '—' : r.pass ? 'PASS' : 'FAIL',
   ])
-  const numeric = new Set([1, 2, 3, 4, 5])
+  const numeric = new Set([1, 2, 3, 4, 5, 6])
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)))
   const line = (cells) => cells.map((cell, i) => (numeric.has(i) ? cell.padStart(widths[i]) : cell.padEnd(widths[i]))).join('  ')
   log(line(header))

@@ -27,10 +27,11 @@ router.use([
 const browser = router.named({
   session: () => import('@adonisjs/session/session_middleware'),
   shield: () => import('@adonisjs/shield/shield_middleware'),
+  csrfCookie: () => import('#middleware/csrf_cookie_middleware'),
   brand: () => import('#middleware/brand_middleware'),
   locale: () => import('#middleware/locale_middleware'),
 })
-export const web = () => [browser.session(), browser.shield(), browser.brand(), browser.locale()]
+export const web = () => [browser.session(), browser.shield(), browser.csrfCookie(), browser.brand(), browser.locale()]
 
 export const middleware = router.named({
   auth: () => import('#middleware/auth_middleware'),

@@ -8,12 +8,12 @@ import { Transmit } from '@adonisjs/transmit-client'
 
 window.htmx = htmx
 
-// The CSRF token from the XSRF cookie set by shield ('' without one): every HTMX request
-// carries it, and so do pages' own fetches (window.csrfToken).
+// The CSRF token from the XSRF-TOKEN cookie ('' without one; #middleware/csrf_cookie_middleware):
+// every HTMX request carries it as X-CSRF-TOKEN, and so do pages' own fetches (window.csrfToken).
 window.csrfToken = () => decodeURIComponent(document.cookie.match(/(?:^|; )XSRF-TOKEN=([^;]+)/)?.[1] ?? '')
 document.addEventListener('htmx:configRequest', (event) => {
   const token = window.csrfToken()
-  if (token) event.detail.headers['X-XSRF-TOKEN'] = token
+  if (token) event.detail.headers['X-CSRF-TOKEN'] = token
 })
 
 // 422 from an HTMX form: show each field's message beside the field; a refusal that names no

@@ -207,7 +207,7 @@ async function waitForTransfer(pool, table, id, { worker, timeoutMs = 15 * 60_00
 /** A form POST as the signed-in member (the XSRF cookie's token in the header, as the app's scripts send it). */
 async function postForm(url, body, { cookie, what }) {
   const xsrf = decodeURIComponent(/(?:^|;\s*)XSRF-TOKEN=([^;]+)/.exec(cookie)?.[1] ?? '')
-  const response = await fetch(url, { method: 'POST', body, redirect: 'manual', headers: { cookie, accept: 'text/html', 'x-xsrf-token': xsrf } })
+  const response = await fetch(url, { method: 'POST', body, redirect: 'manual', headers: { cookie, accept: 'text/html', 'x-csrf-token': xsrf } })
   const text = await response.text()
   const location = response.headers.get('location') ?? ''
   if (response.status !== 302) throw new BenchError(`${what} answered ${response.status} (expected 302):\n${indent(text.slice(0, 600))}`)

@@ -252,7 +252,7 @@ async function measureLive({ app, web, seeded, workspaceId, channelId, appSecret
     if (events.status !== 200) throw new BenchError(`GET /__transmit/events answered ${events.status}`)
     const subscribed = await fetch(`${web.base}/__transmit/subscribe`, {
       method: 'POST',
-      headers: { cookie: seeded.cookie, 'content-type': 'application/json', 'x-xsrf-token': xsrf },
+      headers: { cookie: seeded.cookie, 'content-type': 'application/json', 'x-csrf-token': xsrf },
       body: JSON.stringify({ uid, channel }),
     })
     if (subscribed.status !== 204 && subscribed.status !== 200) throw new BenchError(`POST /__transmit/subscribe answered ${subscribed.status}: ${(await subscribed.text()).slice(0, 200)}`)

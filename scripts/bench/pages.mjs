@@ -10,6 +10,7 @@ import {
   cannon,
   flushBenchRedis,
   freePort,
+  groupCpuMs,
   indent,
   isRunning,
   log,
@@ -123,7 +124,10 @@ async function measure(target, child, { connections, duration, warmup, settleUrl
     if (settleUrl) await settle(settleUrl)
   }
   log(`Measuring ${target.name} (${connections} connections, ${duration}s)...`)
+  // The server's CPU per request (all its processes) drifts less with the machine than req/s.
+  const cpuBefore = groupCpuMs(child.pid)
   const figures = await cannon({ url: target.url, headers: target.headers, connections, duration })
+  const cpuMs = groupCpuMs(child.pid) - cpuBefore
   if (!isRunning(child)) {
     throw new BenchError(`${child.benchName} exited during the run of ${target.name}:\n${indent(child.tail.join('\n'))}`)
   }
@@ -137,6 +141,7 @@ async function measure(target, child, { connections, duration, warmup, settleUrl
     errors: figures.errors,
     timeouts: figures.timeouts,
     requests: figures.total,
+    cpuMsPer1000: figures.total > 0 ? (cpuMs / figures.total) * 1000 : NaN,
   }
 }
 

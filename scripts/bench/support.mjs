@@ -590,8 +590,8 @@ export async function seedWorkspace(app, web, { plugins = [] } = {}) {
 }
 
 /**
- * POST /signup like a browser: GET the form for its _csrf field and cookies, post it, and
- * keep the cookies of the 302 to /w/<slug> — a signed-in session.
+ * POST /signup like a browser: GET the form for its _csrf field and cookies, post it, keep
+ * the cookies of the 302 to /w/<slug> and of that page — a signed-in session.
  */
 export async function signUp(base, app) {
   const jar = new CookieJar()
@@ -630,6 +630,12 @@ export async function signUp(base, app) {
     )
   }
   jar.store(response)
+  // Follow the redirect as a browser does and keep what the first visit sets (the session
+  // remembers the last workspace): a fixed cookie without it would rewrite the session on
+  // every request of the run, which no browser does.
+  const landing = await fetch(new URL(location, base), { redirect: 'manual', headers: { accept: 'text/html', cookie: jar.header() } })
+  await landing.text()
+  jar.store(landing)
   return { slug: decodeURIComponent(slug), cookie: jar.header(), fullName }
 }
 

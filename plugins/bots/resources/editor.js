@@ -845,7 +845,7 @@ function flowEditor() {
       try {
         const response = await fetch(this.urls.save, {
           method: 'PUT',
-          headers: { 'content-type': 'application/json', 'accept': 'application/json', 'x-xsrf-token': window.csrfToken() },
+          headers: { 'content-type': 'application/json', 'accept': 'application/json', 'x-csrf-token': window.csrfToken() },
           body: JSON.stringify({ json: JSON.stringify(documentForSave(this.flow)) }),
         })
         if (response.status === 422) {

@@ -43,7 +43,7 @@ async function partial(path) {
 function post(path) {
   const root = live()
   if (!root) return null
-  return fetch(`${root.dataset.inboxBase}${path}`, { method: 'POST', headers: { 'HX-Request': 'true', 'X-XSRF-TOKEN': window.csrfToken() } })
+  return fetch(`${root.dataset.inboxBase}${path}`, { method: 'POST', headers: { 'HX-Request': 'true', 'X-CSRF-TOKEN': window.csrfToken() } })
 }
 
 function parse(html) {

@@ -16,7 +16,7 @@ async function say(conversation, body = {}, keepalive = false) {
     const response = await fetch(conversation.url, {
       method: 'POST',
       keepalive,
-      headers: { 'Content-Type': 'application/json', 'Accept': 'application/json', 'X-XSRF-TOKEN': window.csrfToken() },
+      headers: { 'Content-Type': 'application/json', 'Accept': 'application/json', 'X-CSRF-TOKEN': window.csrfToken() },
       body: JSON.stringify(body),
     })
     if (response.ok && current === conversation && !body.left) show((await response.json()).viewers)
