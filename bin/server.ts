@@ -2,6 +2,7 @@ import cluster from 'node:cluster'
 import os from 'node:os'
 import { prettyPrintError } from '@adonisjs/core'
 import { createIgnitor } from './ignitor.js'
+import { createHttpServer } from '#core/http_server'
 
 /*
 | WEB_CONCURRENCY web processes share the port (node:cluster), to use every core of one host;
@@ -33,7 +34,7 @@ if (cluster.isPrimary && processes > 1) {
 } else {
   createIgnitor()
     .httpServer()
-    .start()
+    .start(createHttpServer)
     .catch((error) => {
       process.exitCode = 1
       prettyPrintError(error)

@@ -9,7 +9,7 @@ import proxyAddr from 'proxy-addr'
 export const appKey = new Secret(env.get('APP_KEY'))
 
 export const http = defineConfig({
-  // Ids come from #middleware/request_id_middleware (a UUID: cheaper than the framework's cuid2).
+  // Ids come from the Node server in front (app/core/http_server.ts: a UUID, cheaper than the framework's cuid2).
   generateRequestId: false,
   allowMethodSpoofing: true,
   // Off: nothing calls HttpContext.get(), and its promise hooks cost every request (the token API

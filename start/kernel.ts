@@ -4,15 +4,17 @@
 */
 import router from '@adonisjs/core/services/router'
 import server from '@adonisjs/core/services/server'
+import app from '@adonisjs/core/services/app'
 
 server.errorHandler(() => import('#exceptions/handler'))
 
 server.use([
-  () => import('#middleware/request_id_middleware'),
   () => import('#middleware/container_bindings_middleware'),
   () => import('#middleware/public_files_middleware'),
   () => import('@adonisjs/cors/cors_middleware'),
-  () => import('@adonisjs/vite/vite_middleware'),
+  // Vite's dev server (assets, hot reload) runs in development and tests only; elsewhere its
+  // middleware would be built for every request just to pass it on.
+  ...(app.inDev || app.inTest ? [() => import('@adonisjs/vite/vite_middleware')] : []),
 ])
 
 router.use([
