@@ -147,53 +147,60 @@ async function upsertContacts(trx: TransactionClientContract, pending: Pending[]
   return { ids, created }
 }
 
-/** Provider ids (per channel) among `keys` that are stored already. */
-async function storedIds(trx: TransactionClientContract, keys: { workspace_id: number; channel_id: number; provider_message_id: string }[]) {
-  if (!keys.length) return new Map<string, number>()
-  const { rows } = await trx.rawQuery(
-    `select m.id, m.channel_id, m.provider_message_id
-       from unnest(?::int[], ?::int[], ?::text[]) as v(workspace_id, channel_id, provider_message_id)
-       join messages m on m.workspace_id = v.workspace_id and m.channel_id = v.channel_id and m.provider_message_id = v.provider_message_id`,
-    [keys.map((key) => key.workspace_id), keys.map((key) => key.channel_id), keys.map((key) => key.provider_message_id)]
-  )
-  return new Map<string, number>(rows.map((row: any) => [pairKey(row.channel_id, row.provider_message_id), Number(row.id)]))
-}
+type MessageKey = { workspace_id: number; channel_id: number; provider_message_id: string }
+type ConversationKey = { workspace_id: number; contact_id: number; channel_id: number; at: DateTime }
+type Found = { id: number; opened: boolean; reopened: boolean }
 
 /**
- * The conversation of each (contact, channel): the latest one, or a new open one. Pending stays
- * pending (a bot is on it); resolved and snoozed conversations reopen.
+ * What the batch finds stored, in one statement: the messages among `keys` (per channel:
+ * provider id → id) and the latest conversation of each (contact, channel) in `pairs`, which
+ * takes the message (pending stays pending, a bot is on it; resolved and snoozed reopen). Run
+ * after the contacts' upsert, which locked the senders: a batch holding the same customers'
+ * messages has committed by then, and this statement's snapshot sees what it stored.
  */
-async function conversationsFor(trx: TransactionClientContract, pending: Pending[], now: string) {
-  const pairs = new Map<string, { workspace_id: number; contact_id: number; channel_id: number; at: DateTime }>()
-  for (const item of pending) {
-    const key = pairKey(item.contactId!, item.channel.id)
-    if (!pairs.has(key)) pairs.set(key, { workspace_id: item.channel.workspaceId, contact_id: item.contactId!, channel_id: item.channel.id, at: item.at })
-  }
-  const wanted = [...pairs.values()]
-  const { rows: found } = await trx.rawQuery(
-    `select distinct on (c.contact_id, c.channel_id) c.id, c.contact_id, c.channel_id, c.status
-       from unnest(?::int[], ?::bigint[], ?::int[]) as v(workspace_id, contact_id, channel_id)
-       join conversations c on c.workspace_id = v.workspace_id and c.contact_id = v.contact_id and c.channel_id = v.channel_id
-      order by c.contact_id, c.channel_id, c.id desc`,
-    [wanted.map((pair) => pair.workspace_id), wanted.map((pair) => pair.contact_id), wanted.map((pair) => pair.channel_id)]
+async function lookUp(trx: TransactionClientContract, keys: MessageKey[], pairs: ConversationKey[]) {
+  const { rows } = await trx.rawQuery(
+    `select m.id, m.channel_id, m.provider_message_id, null::bigint as contact_id, null::text as status
+       from unnest(?::int[], ?::int[], ?::text[]) as v(workspace_id, channel_id, provider_message_id)
+       join messages m on m.workspace_id = v.workspace_id and m.channel_id = v.channel_id and m.provider_message_id = v.provider_message_id
+     union all
+     (select distinct on (c.contact_id, c.channel_id) c.id, c.channel_id, null, c.contact_id, c.status
+        from unnest(?::int[], ?::bigint[], ?::int[]) as v(workspace_id, contact_id, channel_id)
+        join conversations c on c.workspace_id = v.workspace_id and c.contact_id = v.contact_id and c.channel_id = v.channel_id
+       order by c.contact_id, c.channel_id, c.id desc)`,
+    [
+      keys.map((key) => key.workspace_id),
+      keys.map((key) => key.channel_id),
+      keys.map((key) => key.provider_message_id),
+      pairs.map((pair) => pair.workspace_id),
+      pairs.map((pair) => pair.contact_id),
+      pairs.map((pair) => pair.channel_id),
+    ]
   )
-  const conversations = new Map<string, { id: number; opened: boolean; reopened: boolean }>()
-  for (const row of found) {
-    const reopened = row.status === 'resolved' || row.status === 'snoozed'
-    conversations.set(pairKey(row.contact_id, row.channel_id), { id: Number(row.id), opened: reopened, reopened })
+  const stored = new Map<string, number>()
+  const conversations = new Map<string, Found>()
+  for (const row of rows) {
+    if (row.contact_id === null) {
+      stored.set(pairKey(row.channel_id, row.provider_message_id), Number(row.id))
+    } else {
+      const reopened = row.status === 'resolved' || row.status === 'snoozed'
+      conversations.set(pairKey(row.contact_id, row.channel_id), { id: Number(row.id), opened: reopened, reopened })
+    }
   }
-  const missing = [...pairs.entries()].filter(([key]) => !conversations.has(key)).map(([, pair]) => pair)
-  if (missing.length) {
-    const { rows: created } = await trx.rawQuery(
-      `insert into conversations (workspace_id, contact_id, channel_id, status, last_activity_at, unread_count, created_at, updated_at)
-       select v.workspace_id, v.contact_id, v.channel_id, 'open', v.at, 0, ?, ?
-         from jsonb_to_recordset(?::jsonb) as v(workspace_id int, contact_id bigint, channel_id int, at timestamptz)
-       returning id, contact_id, channel_id`,
-      [now, now, recordset(missing)]
-    )
-    for (const row of created) conversations.set(pairKey(row.contact_id, row.channel_id), { id: Number(row.id), opened: true, reopened: false })
-  }
-  return conversations
+  return { stored, conversations }
+}
+
+/** New open conversations for the (contact, channel) pairs that have none; added to `conversations`. */
+async function openConversations(trx: TransactionClientContract, missing: ConversationKey[], conversations: Map<string, Found>, now: string) {
+  if (!missing.length) return
+  const { rows: created } = await trx.rawQuery(
+    `insert into conversations (workspace_id, contact_id, channel_id, status, last_activity_at, unread_count, created_at, updated_at)
+     select v.workspace_id, v.contact_id, v.channel_id, 'open', v.at, 0, ?, ?
+       from jsonb_to_recordset(?::jsonb) as v(workspace_id int, contact_id bigint, channel_id int, at timestamptz)
+     returning id, contact_id, channel_id`,
+    [now, now, recordset(missing)]
+  )
+  for (const row of created) conversations.set(pairKey(row.contact_id, row.channel_id), { id: Number(row.id), opened: true, reopened: false })
 }
 
 /**
@@ -218,29 +225,70 @@ export async function storeInbound(trx: TransactionClientContract, batch: Inboun
 
   const contacts = await upsertContacts(trx, pending, now)
   for (const item of pending) item.contactId = contacts.ids.get(pairKey(item.channel.workspaceId, item.phone))
-  const stored = await storedIds(
+
+  // Replies quote through context; reactions point at the message they react to (maybe in this batch).
+  const targetOf = (item: Pending) => (item.event.type === 'reaction' ? item.event.content.message_id : item.event.replyToProviderId)
+  const messageKey = (item: Pending, providerMessageId: string): MessageKey => ({ workspace_id: item.channel.workspaceId, channel_id: item.channel.id, provider_message_id: providerMessageId })
+  const pairs = new Map<string, ConversationKey>()
+  for (const item of pending) {
+    const key = pairKey(item.contactId!, item.channel.id)
+    if (!pairs.has(key)) pairs.set(key, { workspace_id: item.channel.workspaceId, contact_id: item.contactId!, channel_id: item.channel.id, at: item.at })
+  }
+  // The messages and what they point at, and the conversations: one round trip. Those of
+  // messages stored already are looked up for nothing (rare: a webhook Meta sent again).
+  const { stored, conversations } = await lookUp(
     trx,
-    pending.map((item) => ({ workspace_id: item.channel.workspaceId, channel_id: item.channel.id, provider_message_id: item.event.providerMessageId }))
+    [
+      ...pending.map((item) => messageKey(item, item.event.providerMessageId)),
+      ...pending.flatMap((item) => (typeof targetOf(item) === 'string' ? [messageKey(item, targetOf(item) as string)] : [])),
+    ],
+    [...pairs.values()]
   )
   const fresh = pending.filter((item) => !stored.has(pairKey(item.channel.id, item.event.providerMessageId)))
   if (!fresh.length) return []
 
-  const conversations = await conversationsFor(trx, fresh, now)
+  const missing = new Map(fresh.map((item) => [pairKey(item.contactId!, item.channel.id), item]))
+  for (const key of conversations.keys()) missing.delete(key)
+  await openConversations(trx, [...missing.keys()].map((key) => pairs.get(key)!), conversations, now)
   for (const item of fresh) item.conversationId = conversations.get(pairKey(item.contactId!, item.channel.id))!.id
 
-  // Replies quote through context; reactions point at the message they react to (maybe in this batch).
-  const targetOf = (item: Pending) => (item.event.type === 'reaction' ? item.event.content.message_id : item.event.replyToProviderId)
-  const targets = fresh
-    .filter((item) => typeof targetOf(item) === 'string')
-    .map((item) => ({ workspace_id: item.channel.workspaceId, channel_id: item.channel.id, provider_message_id: targetOf(item) as string }))
-  const targetIds = await storedIds(trx, targets)
-
+  // Each conversation once: its new messages counted, activity and window moved forward, reopened.
+  const touched = new Map<number, { id: number; count: number; at: DateTime; window: DateTime; reopen: boolean }>()
+  for (const item of fresh) {
+    const conversation = conversations.get(pairKey(item.contactId!, item.channel.id))!
+    const window = item.at.plus({ hours: WINDOW_HOURS })
+    const row = touched.get(conversation.id) ?? { id: conversation.id, count: 0, at: item.at, window, reopen: conversation.reopened }
+    row.count++
+    if (item.at > row.at) row.at = item.at
+    if (window > row.window) row.window = window
+    touched.set(conversation.id, row)
+  }
+  const rows = [...touched.values()]
+  // The messages and their conversations' update in one statement (its CTE runs whether or not
+  // the INSERT reads it). The update locks the conversations in id order; the INSERT locks no
+  // existing row (its foreign key checks share the conversations' locks this update holds).
   const { rows: inserted } = await trx.rawQuery(
-    `insert into messages (workspace_id, conversation_id, channel_id, direction, type, content, provider_message_id, status, reply_to_id, author_type, author_id, created_at, updated_at)
+    `with touched as (
+       update conversations c
+          set status = case when v.reopen then 'open' else c.status end,
+              snoozed_until = case when v.reopen then null else c.snoozed_until end,
+              last_activity_at = greatest(c.last_activity_at, v.at),
+              unread_count = c.unread_count + v.count,
+              window_expires_at = greatest(coalesce(c.window_expires_at, v.window), v.window),
+              updated_at = ?
+         from (select * from unnest(?::bigint[], ?::int[], ?::timestamptz[], ?::timestamptz[], ?::boolean[]) as r(id, count, at, "window", reopen) order by id) as v
+        where c.id = v.id)
+     insert into messages (workspace_id, conversation_id, channel_id, direction, type, content, provider_message_id, status, reply_to_id, author_type, author_id, created_at, updated_at)
      select v.workspace_id, v.conversation_id, v.channel_id, 'inbound', v.type, v.content, v.provider_message_id, 'received', v.reply_to_id, 'contact', v.author_id, v.at, ?
        from jsonb_to_recordset(?::jsonb) as v(workspace_id int, conversation_id bigint, channel_id int, type text, content jsonb, provider_message_id text, reply_to_id bigint, author_id text, at timestamptz)
      returning id, channel_id, provider_message_id`,
     [
+      now,
+      rows.map((row) => row.id),
+      rows.map((row) => row.count),
+      rows.map((row) => row.at.toISO()!),
+      rows.map((row) => row.window.toISO()!),
+      rows.map((row) => row.reopen),
       now,
       recordset(
         fresh.map((item) => ({
@@ -250,7 +298,7 @@ export async function storeInbound(trx: TransactionClientContract, batch: Inboun
           type: item.event.type,
           content: item.event.content,
           provider_message_id: item.event.providerMessageId,
-          reply_to_id: typeof targetOf(item) === 'string' ? (targetIds.get(pairKey(item.channel.id, targetOf(item) as string)) ?? null) : null,
+          reply_to_id: typeof targetOf(item) === 'string' ? (stored.get(pairKey(item.channel.id, targetOf(item) as string)) ?? null) : null,
           author_id: String(item.contactId),
           at: item.at,
         }))
@@ -262,7 +310,7 @@ export async function storeInbound(trx: TransactionClientContract, batch: Inboun
   // A reply to a message that arrived in this same batch: linked now that both have ids.
   const sameBatch = fresh.filter((item) => {
     const target = targetOf(item)
-    return typeof target === 'string' && !targetIds.has(pairKey(item.channel.id, target)) && messageIds.has(pairKey(item.channel.id, target))
+    return typeof target === 'string' && !stored.has(pairKey(item.channel.id, target)) && messageIds.has(pairKey(item.channel.id, target))
   })
   if (sameBatch.length) {
     await trx.rawQuery(
@@ -277,38 +325,6 @@ export async function storeInbound(trx: TransactionClientContract, batch: Inboun
       ]
     )
   }
-
-  // Each conversation once: its new messages counted, activity and window moved forward, reopened.
-  const touched = new Map<number, { id: number; count: number; at: DateTime; window: DateTime; reopen: boolean }>()
-  for (const item of fresh) {
-    const conversation = conversations.get(pairKey(item.contactId!, item.channel.id))!
-    const window = item.at.plus({ hours: WINDOW_HOURS })
-    const row = touched.get(conversation.id) ?? { id: conversation.id, count: 0, at: item.at, window, reopen: conversation.reopened }
-    row.count++
-    if (item.at > row.at) row.at = item.at
-    if (window > row.window) row.window = window
-    touched.set(conversation.id, row)
-  }
-  const rows = [...touched.values()]
-  await trx.rawQuery(
-    `update conversations c
-        set status = case when v.reopen then 'open' else c.status end,
-            snoozed_until = case when v.reopen then null else c.snoozed_until end,
-            last_activity_at = greatest(c.last_activity_at, v.at),
-            unread_count = c.unread_count + v.count,
-            window_expires_at = greatest(coalesce(c.window_expires_at, v.window), v.window),
-            updated_at = ?
-       from (select * from unnest(?::bigint[], ?::int[], ?::timestamptz[], ?::timestamptz[], ?::boolean[]) as r(id, count, at, "window", reopen) order by id) as v
-      where c.id = v.id`,
-    [
-      now,
-      rows.map((row) => row.id),
-      rows.map((row) => row.count),
-      rows.map((row) => row.at.toISO()!),
-      rows.map((row) => row.window.toISO()!),
-      rows.map((row) => row.reopen),
-    ]
-  )
 
   const announce: Announcement[] = []
   const announcedContacts = new Set<number>()
