@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
+import type { StrictValues } from '@adonisjs/lucid/types/querybuilder'
 import { hooks } from '#hooks/bus'
 import { jobs } from '#jobs/registry'
 import type Channel from '#messaging/models/channel'
@@ -203,14 +204,26 @@ async function openConversations(trx: TransactionClientContract, missing: Conver
   for (const row of created) conversations.set(pairKey(row.contact_id, row.channel_id), { id: Number(row.id), opened: true, reopened: false })
 }
 
+/** A statement of the caller's for the same transaction, built when it is sent. */
+export type Alongside = () => { sql: string; bindings: StrictValues[] }
+
 /**
  * Stores a batch's inbound messages in a handful of statements, whatever their number: contacts
  * upserted with their profile names, each message once (provider ids already stored, or twice
  * in the batch, are skipped), replies and reactions linked to their message, conversations
  * opened or reopened with their unread count, last activity and 24-hour window moved forward.
+ * `alongside` (the events' mark) runs in the messages' INSERT, as a data-modifying CTE (a round
+ * trip less before the commit the customer's bot waits for), or alone when nothing is inserted.
  * Returns what to announce once the transaction committed.
  */
-export async function storeInbound(trx: TransactionClientContract, batch: Inbound[]): Promise<Announcement[]> {
+export async function storeInbound(trx: TransactionClientContract, batch: Inbound[], alongside?: Alongside): Promise<Announcement[]> {
+  const alone = async () => {
+    if (alongside) {
+      const { sql, bindings } = alongside()
+      await trx.rawQuery(sql, bindings)
+    }
+    return []
+  }
   const seen = new Set<string>()
   const pending: Pending[] = []
   for (const item of batch) {
@@ -220,7 +233,7 @@ export async function storeInbound(trx: TransactionClientContract, batch: Inboun
     seen.add(key)
     pending.push({ ...item, phone, at: DateTime.fromJSDate(item.event.timestamp) })
   }
-  if (!pending.length) return []
+  if (!pending.length) return alone()
   const now = DateTime.now().toISO()!
 
   const contacts = await upsertContacts(trx, pending, now)
@@ -245,7 +258,7 @@ export async function storeInbound(trx: TransactionClientContract, batch: Inboun
     [...pairs.values()]
   )
   const fresh = pending.filter((item) => !stored.has(pairKey(item.channel.id, item.event.providerMessageId)))
-  if (!fresh.length) return []
+  if (!fresh.length) return alone()
 
   const missing = new Map(fresh.map((item) => [pairKey(item.contactId!, item.channel.id), item]))
   for (const key of conversations.keys()) missing.delete(key)
@@ -264,8 +277,9 @@ export async function storeInbound(trx: TransactionClientContract, batch: Inboun
     touched.set(conversation.id, row)
   }
   const rows = [...touched.values()]
-  // The messages and their conversations' update in one statement (its CTE runs whether or not
-  // the INSERT reads it). The update locks the conversations in id order; the INSERT locks no
+  const extra = alongside?.()
+  // The messages, their conversations' update and `alongside` in one statement (a data-modifying
+  // CTE runs whether or not the INSERT reads it). The update locks the conversations in id order; the INSERT locks no
   // existing row (its foreign key checks share the conversations' locks this update holds).
   const { rows: inserted } = await trx.rawQuery(
     `with touched as (
@@ -277,7 +291,7 @@ export async function storeInbound(trx: TransactionClientContract, batch: Inboun
               window_expires_at = greatest(coalesce(c.window_expires_at, v.window), v.window),
               updated_at = ?
          from (select * from unnest(?::bigint[], ?::int[], ?::timestamptz[], ?::timestamptz[], ?::boolean[]) as r(id, count, at, "window", reopen) order by id) as v
-        where c.id = v.id)
+        where c.id = v.id)${extra ? `, alongside as (${extra.sql})` : ''}
      insert into messages (workspace_id, conversation_id, channel_id, direction, type, content, provider_message_id, status, reply_to_id, author_type, author_id, created_at, updated_at)
      select v.workspace_id, v.conversation_id, v.channel_id, 'inbound', v.type, v.content, v.provider_message_id, 'received', v.reply_to_id, 'contact', v.author_id, v.at, ?
        from jsonb_to_recordset(?::jsonb) as v(workspace_id int, conversation_id bigint, channel_id int, type text, content jsonb, provider_message_id text, reply_to_id bigint, author_id text, at timestamptz)
@@ -289,6 +303,7 @@ export async function storeInbound(trx: TransactionClientContract, batch: Inboun
       rows.map((row) => row.at.toISO()!),
       rows.map((row) => row.window.toISO()!),
       rows.map((row) => row.reopen),
+      ...(extra?.bindings ?? []),
       now,
       recordset(
         fresh.map((item) => ({
