@@ -2,6 +2,7 @@ import { DateTime } from 'luxon'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import type { StrictValues } from '@adonisjs/lucid/types/querybuilder'
 import { hooks } from '#hooks/bus'
+import { prepared } from '#core/prepared'
 import { jobs } from '#jobs/registry'
 import type Channel from '#messaging/models/channel'
 import { MEDIA_TYPES } from '#messaging/models/message'
@@ -96,37 +97,41 @@ async function upsertContacts(trx: TransactionClientContract, pending: Pending[]
   const keys = [...byKey.values()]
   // Each sender's id in the same statement, whether the upsert wrote their row (returned by the
   // insert) or left it as it was (locked all the same, read from the table). Arrays and `unnest`:
-  // the planner knows how many there are when it weighs the index for that lookup.
-  const { rows } = await trx.rawQuery(
-    `with v as (select * from unnest(?::int[], ?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::timestamptz[])
-                  as v(workspace_id, phone, wa_id, profile_name, first, last)),
-          written as (
-            insert into contacts (workspace_id, phone, wa_id, profile_name, first_seen_at, last_seen_at, created_at, updated_at)
-            select v.workspace_id, v.phone, v.wa_id, v.profile_name, v.first, v.last, ?, ? from v
-             order by v.workspace_id, v.phone
-            on conflict (workspace_id, phone) do update
-              set profile_name = coalesce(excluded.profile_name, contacts.profile_name),
-                  last_seen_at = greatest(contacts.last_seen_at, excluded.last_seen_at),
-                  updated_at = excluded.updated_at
-              where excluded.profile_name <> contacts.profile_name
-                 or (excluded.profile_name is not null and contacts.profile_name is null)
-                 or excluded.last_seen_at >= coalesce(contacts.last_seen_at, '-infinity') + interval '${LAST_SEEN_STEP}'
-            returning id, workspace_id, phone, (xmax = 0) as inserted)
-     select coalesce(w.id, k.id) as id, v.workspace_id, v.phone, coalesce(w.inserted, false) as inserted
-       from v
-       left join written w on w.workspace_id = v.workspace_id and w.phone = v.phone
-       left join contacts k on k.workspace_id = v.workspace_id and k.phone = v.phone`,
-    [
-      keys.map((key) => key.workspace_id),
-      keys.map((key) => key.phone),
-      keys.map((key) => key.wa_id),
-      keys.map((key) => key.profile_name),
-      keys.map((key) => key.first.toISO()!),
-      keys.map((key) => key.last.toISO()!),
-      now,
-      now,
-      // (Lucid's binding types leave out arrays holding nulls; pg sends them as SQL nulls.)
-    ] as any[]
+  // the planner knows how many there are when it weighs the index for that lookup (while it plans
+  // each run: a kept plan of the prepared statement is the index's, right up to a batch's 100).
+  const { rows } = await prepared(
+    trx.rawQuery(
+      `with v as (select * from unnest(?::int[], ?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::timestamptz[])
+                    as v(workspace_id, phone, wa_id, profile_name, first, last)),
+            written as (
+              insert into contacts (workspace_id, phone, wa_id, profile_name, first_seen_at, last_seen_at, created_at, updated_at)
+              select v.workspace_id, v.phone, v.wa_id, v.profile_name, v.first, v.last, ?, ? from v
+               order by v.workspace_id, v.phone
+              on conflict (workspace_id, phone) do update
+                set profile_name = coalesce(excluded.profile_name, contacts.profile_name),
+                    last_seen_at = greatest(contacts.last_seen_at, excluded.last_seen_at),
+                    updated_at = excluded.updated_at
+                where excluded.profile_name <> contacts.profile_name
+                   or (excluded.profile_name is not null and contacts.profile_name is null)
+                   or excluded.last_seen_at >= coalesce(contacts.last_seen_at, '-infinity') + interval '${LAST_SEEN_STEP}'
+              returning id, workspace_id, phone, (xmax = 0) as inserted)
+       select coalesce(w.id, k.id) as id, v.workspace_id, v.phone, coalesce(w.inserted, false) as inserted
+         from v
+         left join written w on w.workspace_id = v.workspace_id and w.phone = v.phone
+         left join contacts k on k.workspace_id = v.workspace_id and k.phone = v.phone`,
+      [
+        keys.map((key) => key.workspace_id),
+        keys.map((key) => key.phone),
+        keys.map((key) => key.wa_id),
+        keys.map((key) => key.profile_name),
+        keys.map((key) => key.first.toISO()!),
+        keys.map((key) => key.last.toISO()!),
+        now,
+        now,
+        // (Lucid's binding types leave out arrays holding nulls; pg sends them as SQL nulls.)
+      ] as any[]
+    ),
+    'messaging.upsert_contacts'
   )
   const ids = new Map<string, number>()
   const created = new Set<number>()
@@ -160,23 +165,26 @@ type Found = { id: number; opened: boolean; reopened: boolean }
  * messages has committed by then, and this statement's snapshot sees what it stored.
  */
 async function lookUp(trx: TransactionClientContract, keys: MessageKey[], pairs: ConversationKey[]) {
-  const { rows } = await trx.rawQuery(
-    `select m.id, m.channel_id, m.provider_message_id, null::bigint as contact_id, null::text as status
-       from unnest(?::int[], ?::int[], ?::text[]) as v(workspace_id, channel_id, provider_message_id)
-       join messages m on m.workspace_id = v.workspace_id and m.channel_id = v.channel_id and m.provider_message_id = v.provider_message_id
-     union all
-     (select distinct on (c.contact_id, c.channel_id) c.id, c.channel_id, null, c.contact_id, c.status
-        from unnest(?::int[], ?::bigint[], ?::int[]) as v(workspace_id, contact_id, channel_id)
-        join conversations c on c.workspace_id = v.workspace_id and c.contact_id = v.contact_id and c.channel_id = v.channel_id
-       order by c.contact_id, c.channel_id, c.id desc)`,
-    [
-      keys.map((key) => key.workspace_id),
-      keys.map((key) => key.channel_id),
-      keys.map((key) => key.provider_message_id),
-      pairs.map((pair) => pair.workspace_id),
-      pairs.map((pair) => pair.contact_id),
-      pairs.map((pair) => pair.channel_id),
-    ]
+  const { rows } = await prepared(
+    trx.rawQuery(
+      `select m.id, m.channel_id, m.provider_message_id, null::bigint as contact_id, null::text as status
+         from unnest(?::int[], ?::int[], ?::text[]) as v(workspace_id, channel_id, provider_message_id)
+         join messages m on m.workspace_id = v.workspace_id and m.channel_id = v.channel_id and m.provider_message_id = v.provider_message_id
+       union all
+       (select distinct on (c.contact_id, c.channel_id) c.id, c.channel_id, null, c.contact_id, c.status
+          from unnest(?::int[], ?::bigint[], ?::int[]) as v(workspace_id, contact_id, channel_id)
+          join conversations c on c.workspace_id = v.workspace_id and c.contact_id = v.contact_id and c.channel_id = v.channel_id
+         order by c.contact_id, c.channel_id, c.id desc)`,
+      [
+        keys.map((key) => key.workspace_id),
+        keys.map((key) => key.channel_id),
+        keys.map((key) => key.provider_message_id),
+        pairs.map((pair) => pair.workspace_id),
+        pairs.map((pair) => pair.contact_id),
+        pairs.map((pair) => pair.channel_id),
+      ]
+    ),
+    'messaging.look_up_inbound'
   )
   const stored = new Map<string, number>()
   const conversations = new Map<string, Found>()
