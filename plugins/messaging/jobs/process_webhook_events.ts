@@ -36,6 +36,7 @@ async function applyOpt(trx: TransactionClientContract, channel: Channel, event:
 const markProcessed =
   (eventIds: number[]): Alongside =>
   () => ({
+    name: 'mark_processed',
     sql: 'update webhook_events set processed_at = ?, attempts = attempts + 1, last_error = null where id = any(?::bigint[])',
     bindings: [DateTime.now().toSQL()!, eventIds],
   })

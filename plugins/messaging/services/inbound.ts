@@ -212,8 +212,8 @@ async function openConversations(trx: TransactionClientContract, missing: Conver
   for (const row of created) conversations.set(pairKey(row.contact_id, row.channel_id), { id: Number(row.id), opened: true, reopened: false })
 }
 
-/** A statement of the caller's for the same transaction, built when it is sent. */
-export type Alongside = () => { sql: string; bindings: StrictValues[] }
+/** A statement of the caller's for the same transaction, built when it is sent; `name`: one per SQL text (see `prepared`). */
+export type Alongside = () => { name: string; sql: string; bindings: StrictValues[] }
 
 /**
  * Stores a batch's inbound messages in a handful of statements, whatever their number: contacts
@@ -287,46 +287,49 @@ export async function storeInbound(trx: TransactionClientContract, batch: Inboun
   const rows = [...touched.values()]
   const extra = alongside?.()
   // The messages, their conversations' update and `alongside` in one statement (a data-modifying
-  // CTE runs whether or not the INSERT reads it). The update locks the conversations in id order; the INSERT locks no
-  // existing row (its foreign key checks share the conversations' locks this update holds).
-  const { rows: inserted } = await trx.rawQuery(
-    `with touched as (
-       update conversations c
-          set status = case when v.reopen then 'open' else c.status end,
-              snoozed_until = case when v.reopen then null else c.snoozed_until end,
-              last_activity_at = greatest(c.last_activity_at, v.at),
-              unread_count = c.unread_count + v.count,
-              window_expires_at = greatest(coalesce(c.window_expires_at, v.window), v.window),
-              updated_at = ?
-         from (select * from unnest(?::bigint[], ?::int[], ?::timestamptz[], ?::timestamptz[], ?::boolean[]) as r(id, count, at, "window", reopen) order by id) as v
-        where c.id = v.id)${extra ? `, alongside as (${extra.sql})` : ''}
-     insert into messages (workspace_id, conversation_id, channel_id, direction, type, content, provider_message_id, status, reply_to_id, author_type, author_id, created_at, updated_at)
-     select v.workspace_id, v.conversation_id, v.channel_id, 'inbound', v.type, v.content, v.provider_message_id, 'received', v.reply_to_id, 'contact', v.author_id, v.at, ?
-       from jsonb_to_recordset(?::jsonb) as v(workspace_id int, conversation_id bigint, channel_id int, type text, content jsonb, provider_message_id text, reply_to_id bigint, author_id text, at timestamptz)
-     returning id, channel_id, provider_message_id`,
-    [
-      now,
-      rows.map((row) => row.id),
-      rows.map((row) => row.count),
-      rows.map((row) => row.at.toISO()!),
-      rows.map((row) => row.window.toISO()!),
-      rows.map((row) => row.reopen),
-      ...(extra?.bindings ?? []),
-      now,
-      recordset(
-        fresh.map((item) => ({
-          workspace_id: item.channel.workspaceId,
-          conversation_id: item.conversationId,
-          channel_id: item.channel.id,
-          type: item.event.type,
-          content: item.event.content,
-          provider_message_id: item.event.providerMessageId,
-          reply_to_id: typeof targetOf(item) === 'string' ? (stored.get(pairKey(item.channel.id, targetOf(item) as string)) ?? null) : null,
-          author_id: String(item.contactId),
-          at: item.at,
-        }))
-      ),
-    ]
+  // CTE runs whether or not the INSERT reads it). The update locks the conversations in id order;
+  // the INSERT locks no existing row (its foreign key checks share the locks the update holds).
+  const { rows: inserted } = await prepared(
+    trx.rawQuery(
+      `with touched as (
+         update conversations c
+            set status = case when v.reopen then 'open' else c.status end,
+                snoozed_until = case when v.reopen then null else c.snoozed_until end,
+                last_activity_at = greatest(c.last_activity_at, v.at),
+                unread_count = c.unread_count + v.count,
+                window_expires_at = greatest(coalesce(c.window_expires_at, v.window), v.window),
+                updated_at = ?
+           from (select * from unnest(?::bigint[], ?::int[], ?::timestamptz[], ?::timestamptz[], ?::boolean[]) as r(id, count, at, "window", reopen) order by id) as v
+          where c.id = v.id)${extra ? `, alongside as (${extra.sql})` : ''}
+       insert into messages (workspace_id, conversation_id, channel_id, direction, type, content, provider_message_id, status, reply_to_id, author_type, author_id, created_at, updated_at)
+       select v.workspace_id, v.conversation_id, v.channel_id, 'inbound', v.type, v.content, v.provider_message_id, 'received', v.reply_to_id, 'contact', v.author_id, v.at, ?
+         from jsonb_to_recordset(?::jsonb) as v(workspace_id int, conversation_id bigint, channel_id int, type text, content jsonb, provider_message_id text, reply_to_id bigint, author_id text, at timestamptz)
+       returning id, channel_id, provider_message_id`,
+      [
+        now,
+        rows.map((row) => row.id),
+        rows.map((row) => row.count),
+        rows.map((row) => row.at.toISO()!),
+        rows.map((row) => row.window.toISO()!),
+        rows.map((row) => row.reopen),
+        ...(extra?.bindings ?? []),
+        now,
+        recordset(
+          fresh.map((item) => ({
+            workspace_id: item.channel.workspaceId,
+            conversation_id: item.conversationId,
+            channel_id: item.channel.id,
+            type: item.event.type,
+            content: item.event.content,
+            provider_message_id: item.event.providerMessageId,
+            reply_to_id: typeof targetOf(item) === 'string' ? (stored.get(pairKey(item.channel.id, targetOf(item) as string)) ?? null) : null,
+            author_id: String(item.contactId),
+            at: item.at,
+          }))
+        ),
+      ]
+    ),
+    extra ? `messaging.store_inbound.${extra.name}` : 'messaging.store_inbound'
   )
   const messageIds = new Map<string, number>(inserted.map((row: any) => [pairKey(row.channel_id, row.provider_message_id), Number(row.id)]))
 
