@@ -25,6 +25,7 @@ import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import { hooks } from '#hooks/bus'
+import { prepared } from '#core/prepared'
 import { jobs } from '#jobs/registry'
 import { settingsOf } from '#plugins/settings'
 import Contact from '#messaging/models/contact'
@@ -252,6 +253,11 @@ function testContact(session: BotSession, state: TestState) {
 /** A session under its lock, with what its step reads: the conversation, the channel's name, the time zone, the contact. */
 type Locked = { session: BotSession; conversation: Conversation | null; contact: Contact | null; channelName: string | null; timezone: string | null }
 
+/** The model's columns, named (a prepared statement's result must not follow the table, see `prepared`). */
+const SESSION_COLUMNS = [...BotSession.$columnsDefinitions.values()].map((column) => `bot_sessions.${column.columnName}`)
+/** As SQL, not bindings: the live-session index is partial on these statuses. */
+const LIVE_SQL = `bot_sessions.status in (${LIVE_STATUSES.map((status) => `'${status}'`).join(', ')})`
+
 /**
  * Locks the session (FOR UPDATE OF the session only) and reads what its step needs in the same
  * statement: one round trip instead of four. The joined rows come from the statement's snapshot,
@@ -262,7 +268,7 @@ type Locked = { session: BotSession; conversation: Conversation | null; contact:
 async function lockSession(trx: TransactionClientContract, target: Target, again = false): Promise<Locked | null> {
   const query = BotSession.query({ client: trx })
     .select(
-      'bot_sessions.*',
+      ...SESSION_COLUMNS,
       trx.raw('bot_sessions.xmin::text as locked_version'),
       trx.raw('(select seen.xmin::text from bot_sessions seen where seen.id = bot_sessions.id) as seen_version'),
       'workspaces.timezone as workspace_timezone',
@@ -276,8 +282,8 @@ async function lockSession(trx: TransactionClientContract, target: Target, again
     .joinRaw('left join contacts on contacts.workspace_id = bot_sessions.workspace_id and contacts.id = bot_sessions.contact_id')
     .where('bot_sessions.workspace_id', target.workspaceId)
   if ('id' in target) query.where('bot_sessions.id', target.id)
-  else query.where('bot_sessions.conversation_id', target.conversationId).whereIn('bot_sessions.status', LIVE_STATUSES)
-  const session = await query.forUpdate('bot_sessions').first()
+  else query.where('bot_sessions.conversation_id', target.conversationId).whereRaw(LIVE_SQL)
+  const session = await prepared(query.forUpdate('bot_sessions'), 'id' in target ? 'bots.lock_session' : 'bots.lock_live_session').first()
   if (!session) return null
   const extras = session.$extras
   if (!again && extras.locked_version !== extras.seen_version) return lockSession(trx, target, true)

@@ -8,7 +8,7 @@ import Channel from '#messaging/models/channel'
 import type { OptEvent } from '#messaging/services/channel_provider'
 import { providers } from '#messaging/services/providers'
 import { adoptOrphans, applyStatuses, type Moved, type Orphan, type StatusOfChannel } from '#messaging/services/statuses'
-import { announceAll, storeInbound, type Announcement, type Inbound } from '#messaging/services/inbound'
+import { announceAll, storeInbound, type Alongside, type Announcement, type Inbound } from '#messaging/services/inbound'
 import { withoutNul } from '#messaging/services/sanitize'
 import { toE164, waIdOf } from '#messaging/services/phone'
 
@@ -29,13 +29,17 @@ async function applyOpt(trx: TransactionClientContract, channel: Channel, event:
   )
 }
 
-/** Marks the events processed (each a try more); the caller's transaction commits it with what they led to. */
-function markProcessed(trx: TransactionClientContract, eventIds: number[]) {
-  return trx
-    .from('webhook_events')
-    .whereIn('id', eventIds)
-    .update({ processed_at: DateTime.now().toSQL(), attempts: trx.knexRawQuery('attempts + 1'), last_error: null })
-}
+/**
+ * Marks the events processed (each a try more), with the batch's messages when it has some (see
+ * `storeInbound`); the transaction commits it with what they led to.
+ */
+const markProcessed =
+  (eventIds: number[]): Alongside =>
+  () => ({
+    name: 'mark_processed',
+    sql: 'update webhook_events set processed_at = ?, attempts = attempts + 1, last_error = null where id = any(?::bigint[])',
+    bindings: [DateTime.now().toSQL()!, eventIds],
+  })
 
 /** Status events by stored event id: what a batch leaves to `processStatuses`. */
 type DeferredStatuses = Map<number, StatusOfChannel[]>
@@ -108,7 +112,6 @@ async function processTogether(batch: Batch) {
 
     opts.sort((a, b) => (a.event.from < b.event.from ? -1 : a.event.from > b.event.from ? 1 : 0))
     for (const { channel, event } of opts) await applyOpt(trx, channel, event)
-    announce.push(...(await storeInbound(trx, inbound)))
     if (statuses.size && inbound.length) {
       for (const [eventId, ofEvent] of statuses) deferred.set(eventId, ofEvent)
     } else if (statuses.size) {
@@ -117,7 +120,7 @@ async function processTogether(batch: Batch) {
       orphans = applied.orphans
     }
     const done = batch.taken.filter((eventId) => !deferred.has(eventId))
-    if (done.length) await markProcessed(trx, done)
+    announce.push(...(await storeInbound(trx, inbound, done.length ? markProcessed(done) : undefined)))
   })
   // Statuses parked for a message whose send job stored its id meanwhile (see services/statuses.ts).
   announce.push(...announceMoves(await adoptOrphans(orphans)))
