@@ -68,16 +68,21 @@ async function acceptedTimes(simUrl, phoneNumberId, tag) {
     .sort((a, b) => a - b)
 }
 
-/** Rate over the accepted span, and the most sends in any one-second window [t, t + 1000 ms). */
+/**
+ * Rate over the accepted span, the most sends in any one-second window [t, t + 1000 ms), and the
+ * sends of each second counted from the first (where a rate under the limit loses its time).
+ */
 function sendFigures(times) {
-  if (times.length < 2) return { rate: NaN, spanSeconds: NaN, maxWindow: times.length }
+  if (times.length < 2) return { rate: NaN, spanSeconds: NaN, maxWindow: times.length, perSecond: [times.length] }
   const spanSeconds = (times.at(-1) - times[0]) / 1000
   let maxWindow = 0
   for (let start = 0, end = 0; start < times.length; start++) {
     while (end < times.length && times[end] < times[start] + 1000) end++
     maxWindow = Math.max(maxWindow, end - start)
   }
-  return { rate: times.length / spanSeconds, spanSeconds, maxWindow }
+  const perSecond = Array.from({ length: Math.floor(spanSeconds) + 1 }, () => 0)
+  for (const time of times) perSecond[Math.floor((time - times[0]) / 1000)]++
+  return { rate: times.length / spanSeconds, spanSeconds, maxWindow, perSecond }
 }
 
 const throttles = (before, after) => (after.sends.byCode['130429'] ?? 0) - (before.sends.byCode['130429'] ?? 0)
@@ -284,6 +289,7 @@ export async function run({ root, connections, connectionsSet, warmup }) {
   const redis0 = await redisCpuMs(app)
   const cpu0 = cpuNow()
   const started = performance.now()
+  const startedAt = Date.now()
   const queued = via === 'api' ? await queueThroughApi(tag, { amount: total }) : await queueThroughAction(tag, total)
   const queueSeconds = (performance.now() - started) / 1000
   log(`Queued ${queued.queued} in ${fixed(queueSeconds, 1)}s (${fixed(queued.queued / queueSeconds, 0)}/s); waiting until they are sent...`)
@@ -451,6 +457,7 @@ export async function run({ root, connections, connectionsSet, warmup }) {
         messages: total,
         accepted: times.length,
         spanSeconds: platform.spanSeconds,
+        perSecond: platform.perSecond,
         wallSeconds: wall,
         finished,
         byStatus,
@@ -472,6 +479,7 @@ export async function run({ root, connections, connectionsSet, warmup }) {
     `Processes: web WEB_CONCURRENCY=${app.env.WEB_CONCURRENCY}, ${workerCount} worker process(es) × queue:work --concurrency ${workerConcurrency} (messaging-send: ${Math.max(64, workerConcurrency)} jobs at once per process), the simulator; Redis database ${app.env.REDIS_DB}.`,
     `Statuses: ${statuses === 'off' ? 'posted to a sink, not the platform' : `sent → delivered → read posted back to the platform${statuses === 'batch' ? ', several per POST (Meta batches under load)' : ', one POST each'}`}; messages now ${Object.entries(byStatus).map(([k, v]) => `${k} ${v}`).join(', ')}.`,
     `Accepted by the simulator: ${times.length} over ${fixed(platform.spanSeconds, 2)}s; busiest second ${platform.maxWindow}; 130429 answers ${throttled}. The simulator itself refuses a send above the limit, so the 130429 count is where an overshoot shows.`,
+    `Accepted in each second from the first accepted send (${fixed((times[0] - startedAt) / 1000, 2)}s after the first was queued): ${platform.perSecond.join(', ')}.`,
     `CPU from the first queued message to the end of the wait (s): app ${fixed(cpu.app / 1000, 1)}, worker(s) ${fixed(cpu.workers / 1000, 1)} (${fixed(perThousand, 0)} ms per 1,000 messages together), ` +
       `PostgreSQL backends ${fixed(cpu.postgresBackends / 1000, 1)}, Redis server ${fixed(cpu.redisServer / 1000, 1)}, simulator ${fixed(cpu.simulator / 1000, 1)}, kernel irq/softirq ${fixed(cpu.kernelIrq / 1000, 1)}, ` +
       `${via !== 'api' ? `the enqueuing process ${fixed(queued.cpuMs / 1000, 1)}, ` : ''}the bench ${fixed(cpu.bench / 1000, 1)}; the whole machine ${fixed(cpu.machine / 1000, 1)} of ${fixed((wall * os.availableParallelism()), 1)} available.`,
