@@ -20,6 +20,8 @@ const FIRST_RETRY_MS = 2000
 const LEASE_SECONDS = 60
 /** Requests in flight per sender (per channel): enough for 1,000/s at a provider latency of 100 ms. */
 const IN_FLIGHT = 128
+/** A send still unanswered this long after its slot is logged again at each slot call (services/send_rate.ts). */
+const UNANSWERED_MS = 500
 /**
  * After a claim came back short (everything due was taken), the next is made ahead only this long
  * after it: while messages are still being queued (a campaign's audience, call by call), the
@@ -109,6 +111,8 @@ export class ChannelSender {
   #lastError: ProviderError | null = null
   /** Slots whose request was answered since the last slot call: logged again at their answer (services/send_rate.ts). */
   #answeredSlots: AnsweredSlot[] = []
+  /** Slots of the sends in flight and when each went, oldest first. */
+  #unanswered = new Map<string, number>()
 
   constructor(private readonly channel: Channel) {
     this.#provider = providers.get(channel.provider)
@@ -174,9 +178,7 @@ export class ChannelSender {
         await this.#nextSettled()
         continue
       }
-      const answered = this.#answeredSlots
-      this.#answeredSlots = []
-      const { granted, waitMs, slots } = await takeSendSlots(this.channel.id, this.channel.throughputPerSecond, ready.length, answered)
+      const { granted, waitMs, slots } = await takeSendSlots(this.channel.id, this.channel.throughputPerSecond, ready.length, this.#toLog())
       if (!granted) {
         // A few ms of jitter, so senders of one channel in other workers do not ask in lockstep.
         await sleep(waitMs + Math.random() * 3)
@@ -246,7 +248,9 @@ export class ChannelSender {
   #send({ message, request }: Outgoing, slot: string) {
     this.#inFlight++
     this.#busyConversations.add(message.conversationId)
+    this.#unanswered.set(slot, Date.now())
     const landed = () => {
+      this.#unanswered.delete(slot)
       this.#answeredSlots.push({ slot, at: Date.now() })
       this.#inFlight--
       this.#busyConversations.delete(message.conversationId)
@@ -279,6 +283,21 @@ export class ChannelSender {
     settled?.()
   }
 
+  /**
+   * What the next slot call logs again: the answers since the last, and the sends still unanswered
+   * after UNANSWERED_MS, at now (one may yet arrive, so its place must not lapse at its slot's end).
+   */
+  #toLog() {
+    const toLog = this.#answeredSlots
+    this.#answeredSlots = []
+    const now = Date.now()
+    for (const [slot, sentAt] of this.#unanswered) {
+      if (now - sentAt < UNANSWERED_MS) break
+      toLog.push({ slot, at: now })
+    }
+    return toLog
+  }
+
   #nextSettled() {
     return new Promise<void>((resolve) => (this.#settled = resolve))
   }
@@ -290,11 +309,13 @@ export class ChannelSender {
     const results = this.#results
     this.#results = []
     if (!results.length) return
-    // Answers are logged in the rate within a record batch even when no slot is asked for meanwhile.
-    const answered = this.#answeredSlots
-    this.#answeredSlots = []
+    // Answers are logged in the rate within a record batch even when no slot is asked for meanwhile, at
+    // once: behind earlier writes, a send's place could lapse at its slot's end before its answer moved it.
+    const toLog = this.#toLog()
+    const logged = toLog.length ? takeSendSlots(this.channel.id, this.channel.throughputPerSecond, 0, toLog) : null
+    logged?.catch(() => {})
     this.#recording = this.#recording.then(async () => {
-      if (answered.length) await takeSendSlots(this.channel.id, this.channel.throughputPerSecond, 0, answered)
+      await logged
       const moved = await recordSendResults(results)
       await this.#announce(results, moved)
     })

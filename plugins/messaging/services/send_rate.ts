@@ -3,24 +3,26 @@ import redis from '@adonisjs/redis/services/main'
 
 /**
  * Per-number send rate, shared by every worker through Redis: a sliding log of the last second's
- * sends. Slots are taken only while fewer than `limit` sends happened in the window, so no
- * one-second window (measured anywhere) ever holds more than the limit. The provider counts
- * arrivals, and a request arrives somewhere between its slot and its answer: the window is
- * 50 ms longer than a second for that, and a send answered later than 40 ms after its slot is
- * logged again at its answer less 40 ms (its sender's next call moves it, in Redis's clock). So a
- * new slot is never closer than a second to the latest moment an earlier send could have
- * arrived, while a quick answer costs no rate.
+ * sends. Slots are taken only while fewer than `limit` sends are in the window, so no one-second
+ * window (measured anywhere) ever holds more than the limit. The provider counts arrivals, and a
+ * request arrives somewhere between its slot and its answer: a send is logged at its slot, then
+ * again at its answer once it has one (its sender's next call moves it, in Redis's clock; one
+ * still unanswered half a second after its slot is moved to each call's time meanwhile). A new
+ * slot is so never closer than a second to the latest moment an earlier send could have arrived;
+ * each send holds its place in the log for a second plus its own round trip, which is all the rate
+ * the uncertainty costs. The window is 10 ms longer than a second, for clocks read in whole ms.
  *
- * A tenth of the window holds at most a tenth of the limit (rounded up): a sender that takes
- * slots in batches still sends evenly instead of a second's worth at once, so arrivals jitter
- * by milliseconds, not by the time a burst takes to leave.
+ * A tenth of a second grants at most a tenth of the limit (rounded up): a sender that takes slots
+ * in batches still sends evenly instead of a second's worth at once, so arrivals jitter by
+ * milliseconds, not by the time a burst takes to leave. That counts the grants themselves, in a
+ * log of their own: counted in the arrival log, where answered sends move forward by their round
+ * trip, a slow answer would hold the next tenth back too (at 140 ms round trips the rate fell to
+ * about 600/s of a 1,000/s limit).
  */
-const WINDOW_MS = 1050
+const WINDOW_MS = 1010
 const SLICE_MS = 100
-/** An answered send is logged again at its answer less this (within the window's 50 ms margin). */
-const ANSWER_ALLOWANCE_MS = 40
 
-// Redis's own clock: every worker measures the window the same way. Returns {granted, wait ms}.
+// Redis's own clock: every worker measures the window the same way. Returns {granted, wait ms, now}.
 const SCRIPT = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -33,13 +35,14 @@ for i = 6, #ARGV, 2 do
 end
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
 if want <= 0 then return {0, 0, now} end
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - slice)
 local free = limit - redis.call('ZCARD', KEYS[1])
 local wait = 0
 if free > 0 then
-  local sliceFree = math.ceil(limit * slice / 1000) - redis.call('ZCOUNT', KEYS[1], now - slice + 1, '+inf')
+  local sliceFree = math.ceil(limit * slice / 1000) - redis.call('ZCARD', KEYS[2])
   if sliceFree < free then free = sliceFree end
   if free <= 0 then
-    local first = redis.call('ZRANGEBYSCORE', KEYS[1], now - slice + 1, '+inf', 'WITHSCORES', 'LIMIT', 0, 1)
+    local first = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
     wait = math.max(1, tonumber(first[2]) + slice - now)
   end
 else
@@ -55,6 +58,8 @@ for i = 1, n do
 end
 redis.call('ZADD', KEYS[1], unpack(members))
 redis.call('PEXPIRE', KEYS[1], window)
+redis.call('ZADD', KEYS[2], unpack(members))
+redis.call('PEXPIRE', KEYS[2], slice)
 return {n, 0, now}
 `
 
@@ -62,11 +67,11 @@ let defined = false
 function connection() {
   const client = redis.connection().ioConnection
   if (!defined) {
-    client.defineCommand('sbTakeSendSlots', { numberOfKeys: 1, lua: SCRIPT })
+    client.defineCommand('sbTakeSendSlots', { numberOfKeys: 2, lua: SCRIPT })
     defined = true
   }
   return client as typeof client & {
-    sbTakeSendSlots(key: string, window: number, limit: number, want: number, member: string, slice: number, ...answered: (string | number)[]): Promise<[number, number, number]>
+    sbTakeSendSlots(log: string, grants: string, window: number, limit: number, want: number, member: string, slice: number, ...answered: (string | number)[]): Promise<[number, number, number]>
   }
 }
 
@@ -89,12 +94,13 @@ export async function takeSendSlots(channelId: number, limit: number, want: numb
   const asked = Date.now()
   const [granted, waitMs, redisNow] = await connection().sbTakeSendSlots(
     `sb:send-rate:${channelId}`,
+    `sb:send-rate:${channelId}:grants`,
     WINDOW_MS,
     Math.max(1, limit),
     Math.max(0, want),
     prefix,
     SLICE_MS,
-    ...answered.flatMap(({ slot, at }) => [Math.ceil(at - ANSWER_ALLOWANCE_MS + clockOffset), slot])
+    ...answered.flatMap(({ slot, at }) => [Math.ceil(at + clockOffset), slot])
   )
   clockOffset = redisNow - asked
   return { granted, waitMs, slots: Array.from({ length: granted }, (_, i) => `${prefix}${i + 1}`) }
