@@ -8,10 +8,13 @@ interface LucidUserProvider<Guarded> {
   createUserForGuard(user: any): Promise<Guarded>
 }
 
+// Lazily, once: config/auth.ts is read before models may be imported, and an `import()` on
+// every request still resolves the specifier again.
+let userModel: Promise<typeof import('#auth/models/user')> | undefined
+
 export function readingCachedUsers<Guarded, P extends LucidUserProvider<Guarded>>(provider: P): P {
   provider.findById = async (identifier) => {
-    // Lazily: config/auth.ts is read before models may be imported.
-    const { default: User } = await import('#auth/models/user')
+    const { default: User } = await (userModel ??= import('#auth/models/user'))
     const user = await User.findCached(Number(identifier))
     return user ? provider.createUserForGuard(user) : null
   }
