@@ -283,10 +283,7 @@ async function lockSession(trx: TransactionClientContract, target: Target, again
     .where('bot_sessions.workspace_id', target.workspaceId)
   if ('id' in target) query.where('bot_sessions.id', target.id)
   else query.where('bot_sessions.conversation_id', target.conversationId).whereRaw(LIVE_SQL)
-  // The test chat's claims carry no conversation: `conversation_id is null` is another statement
-  // text, and a prepared statement's name may stand for one text only.
-  const name = 'id' in target ? 'bots.lock_session' : target.conversationId == null ? 'bots.lock_test_session' : 'bots.lock_live_session'
-  const session = await prepared(query.forUpdate('bot_sessions'), name).first()
+  const session = await prepared(query.forUpdate('bot_sessions'), 'bots.lock_session').first()
   if (!session) return null
   const extras = session.$extras
   if (!again && extras.locked_version !== extras.seen_version) return lockSession(trx, target, true)

@@ -33,13 +33,10 @@ async function applyOpt(trx: TransactionClientContract, channel: Channel, event:
  * Marks the events processed (each a try more), with the batch's messages when it has some (see
  * `storeInbound`); the transaction commits it with what they led to.
  */
-const markProcessed =
-  (eventIds: number[]): Alongside =>
-  () => ({
-    name: 'mark_processed',
-    sql: 'update webhook_events set processed_at = ?, attempts = attempts + 1, last_error = null where id = any(?::bigint[])',
-    bindings: [DateTime.now().toSQL()!, eventIds],
-  })
+const markProcessed = (eventIds: number[]): Alongside => ({
+  sql: 'update webhook_events set processed_at = ?, attempts = attempts + 1, last_error = null where id = any(?::bigint[])',
+  bindings: [DateTime.now().toSQL()!, eventIds],
+})
 
 /** Status events by stored event id: what a batch leaves to `processStatuses`. */
 type DeferredStatuses = Map<number, StatusOfChannel[]>

@@ -212,8 +212,8 @@ async function openConversations(trx: TransactionClientContract, missing: Conver
   for (const row of created) conversations.set(pairKey(row.contact_id, row.channel_id), { id: Number(row.id), opened: true, reopened: false })
 }
 
-/** A statement of the caller's for the same transaction, built when it is sent; `name`: one per SQL text (see `prepared`). */
-export type Alongside = () => { name: string; sql: string; bindings: StrictValues[] }
+/** A statement of the caller's for the same transaction (see `storeInbound`). */
+export type Alongside = { sql: string; bindings: StrictValues[] }
 
 /**
  * Stores a batch's inbound messages in a handful of statements, whatever their number: contacts
@@ -226,10 +226,7 @@ export type Alongside = () => { name: string; sql: string; bindings: StrictValue
  */
 export async function storeInbound(trx: TransactionClientContract, batch: Inbound[], alongside?: Alongside): Promise<Announcement[]> {
   const alone = async () => {
-    if (alongside) {
-      const { sql, bindings } = alongside()
-      await trx.rawQuery(sql, bindings)
-    }
+    if (alongside) await trx.rawQuery(alongside.sql, alongside.bindings)
     return []
   }
   const seen = new Set<string>()
@@ -285,7 +282,6 @@ export async function storeInbound(trx: TransactionClientContract, batch: Inboun
     touched.set(conversation.id, row)
   }
   const rows = [...touched.values()]
-  const extra = alongside?.()
   // The messages, their conversations' update and `alongside` in one statement (a data-modifying
   // CTE runs whether or not the INSERT reads it). The update locks the conversations in id order;
   // the INSERT locks no existing row (its foreign key checks share the locks the update holds).
@@ -300,7 +296,7 @@ export async function storeInbound(trx: TransactionClientContract, batch: Inboun
                 window_expires_at = greatest(coalesce(c.window_expires_at, v.window), v.window),
                 updated_at = ?
            from (select * from unnest(?::bigint[], ?::int[], ?::timestamptz[], ?::timestamptz[], ?::boolean[]) as r(id, count, at, "window", reopen) order by id) as v
-          where c.id = v.id)${extra ? `, alongside as (${extra.sql})` : ''}
+          where c.id = v.id)${alongside ? `, alongside as (${alongside.sql})` : ''}
        insert into messages (workspace_id, conversation_id, channel_id, direction, type, content, provider_message_id, status, reply_to_id, author_type, author_id, created_at, updated_at)
        select v.workspace_id, v.conversation_id, v.channel_id, 'inbound', v.type, v.content, v.provider_message_id, 'received', v.reply_to_id, 'contact', v.author_id, v.at, ?
          from jsonb_to_recordset(?::jsonb) as v(workspace_id int, conversation_id bigint, channel_id int, type text, content jsonb, provider_message_id text, reply_to_id bigint, author_id text, at timestamptz)
@@ -312,7 +308,7 @@ export async function storeInbound(trx: TransactionClientContract, batch: Inboun
         rows.map((row) => row.at.toISO()!),
         rows.map((row) => row.window.toISO()!),
         rows.map((row) => row.reopen),
-        ...(extra?.bindings ?? []),
+        ...(alongside?.bindings ?? []),
         now,
         recordset(
           fresh.map((item) => ({
@@ -329,7 +325,7 @@ export async function storeInbound(trx: TransactionClientContract, batch: Inboun
         ),
       ]
     ),
-    extra ? `messaging.store_inbound.${extra.name}` : 'messaging.store_inbound'
+    'messaging.store_inbound'
   )
   const messageIds = new Map<string, number>(inserted.map((row: any) => [pairKey(row.channel_id, row.provider_message_id), Number(row.id)]))
 
