@@ -166,7 +166,8 @@ export class ChannelSender {
       }
       if (!this.#buffer.length) {
         if (this.#refilling) await this.#refilling
-        else if (!(await this.#claim())) {
+        // After a short claim nothing is due until a wake-up says more was queued: no claim to ask.
+        else if ((this.#exhausted && !this.#more) || !(await this.#claim())) {
           if (this.#more || (await this.#linger())) continue
           this.#closed = true
           return
