@@ -190,9 +190,16 @@ export async function run({ root }) {
     }
   }
 
-  /** Bot messages queued so far in the channel. */
+  /**
+   * Bot messages queued so far in the channel (asked every 100 ms while the answers come). By its
+   * workspace (an index's first column): by the channel alone it scanned every earlier run's
+   * messages too, a PostgreSQL load growing from run to run beside the one measured.
+   */
   const botMessages = async () =>
-    Number((await pool.query("select count(*)::int as n from messages where channel_id = $1 and direction = 'outbound' and author_type = 'bot'", [channelId])).rows[0].n)
+    Number(
+      (await pool.query("select count(*)::int as n from messages where workspace_id = $1 and channel_id = $2 and direction = 'outbound' and author_type = 'bot'", [workspaceId, channelId]))
+        .rows[0].n
+    )
 
   const cpu0 = { app: groupCpuMs(web.child.pid), workers: workers.reduce((sum, w) => sum + groupCpuMs(w.pid), 0), machine: machineBusyMs() }
   const rounds = []

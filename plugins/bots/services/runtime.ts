@@ -214,7 +214,7 @@ async function move(target: Target, input: StepInput, known?: BotSettings) {
     if (outcome === null || 'next' in outcome) outcome = await run(step, nodeId)
     finish(step, outcome)
     if (step.conversation) delivered = await deliver(trx, session, step.conversation, step.scope.contact, step.outbox)
-    await session.useTransaction(trx).save()
+    await saveSession(trx, session)
     return session
   })
   const result = { session, found: found as Found }
@@ -243,6 +243,37 @@ async function deliver(trx: TransactionClientContract, session: BotSession, conv
     }
   }
   return true
+}
+
+/**
+ * The step's write: every column a step may change, whatever it changed, so that it is one
+ * statement text, prepared (a model's save writes the changed columns only: a text per
+ * combination, each planned on every run).
+ */
+async function saveSession(trx: TransactionClientContract, session: BotSession) {
+  session.updatedAt = DateTime.now()
+  await prepared(
+    trx
+      .from('bot_sessions')
+      .where('id', session.id)
+      .update({
+        flow_id: session.flowId,
+        version_id: session.versionId,
+        status: session.status,
+        node_id: session.nodeId,
+        waiting: session.waiting,
+        retries: session.retries,
+        variables: JSON.stringify(session.variables),
+        wake_at: session.wakeAt?.toSQL() ?? null,
+        expires_at: session.expiresAt.toSQL(),
+        last_error: session.lastError,
+        test_state: session.testState ? JSON.stringify(session.testState) : null,
+        ended_at: session.endedAt?.toSQL() ?? null,
+        updated_at: session.updatedAt.toSQL(),
+      }),
+    'bots.save_session'
+  )
+  session.$hydrateOriginals()
 }
 
 /** A test session's pretend contact: a model never saved (contact_fields.ts writes rows only for saved ones). */

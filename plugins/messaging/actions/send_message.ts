@@ -2,6 +2,7 @@ import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import type { QueryClientContract, TransactionClientContract } from '@adonisjs/lucid/types/database'
 import { hooks } from '#hooks/bus'
+import { prepared } from '#core/prepared'
 import type Conversation from '#messaging/models/conversation'
 import Contact from '#messaging/models/contact'
 import Message from '#messaging/models/message'
@@ -71,6 +72,9 @@ async function checkReferences(client: QueryClientContract, conversation: Conver
   if (input.replyToId) await messageOf(client, conversation, input.replyToId, 'replyToId')
 }
 
+/** The model's columns, named: the queueing INSERT is prepared (see `prepared`). */
+const MESSAGE_COLUMNS = [...Message.$columnsDefinitions.values()].map((column) => column.columnName).join(', ')
+
 /** What one message of a `sendMessages` batch became: queued, or refused with the reason. */
 export type SendOutcome = { message: Message; refusal?: undefined } | { message?: undefined; refusal: Refusal }
 
@@ -138,7 +142,8 @@ export async function sendMessages(items: SendMessageOptions[], client: QueryCli
 
   const now = DateTime.now().toISO()!
   // Inserted in the given order (ord): ids, and so the send order, follow it.
-  const { rows: inserted } = await client.rawQuery(
+  const { rows: inserted } = await prepared(
+    client.rawQuery(
     `insert into messages (workspace_id, conversation_id, channel_id, direction, type, content, status, reply_to_id, author_type, author_id,
                            attempts, next_attempt_at, created_at, updated_at)
      select v.workspace_id, v.conversation_id, v.channel_id, 'outbound', v.type, v.content, 'queued', v.reply_to_id, v.author_type, v.author_id,
@@ -146,8 +151,10 @@ export async function sendMessages(items: SendMessageOptions[], client: QueryCli
        from jsonb_to_recordset(?::jsonb) as v(workspace_id int, conversation_id bigint, channel_id int, type text, content jsonb,
                                                           reply_to_id bigint, author_type text, author_id text, ord int)
       order by v.ord
-     returning *`,
-    [now, now, now, JSON.stringify(rows.map((row, ord) => ({ ...row, ord })))]
+     returning ${MESSAGE_COLUMNS}`,
+      [now, now, now, JSON.stringify(rows.map((row, ord) => ({ ...row, ord })))]
+    ),
+    'messaging.queue_messages'
   )
   const messages = Message.$createMultipleFromAdapterResult(inserted.sort((a: any, b: any) => Number(a.id) - Number(b.id))) as Message[]
   let next = 0

@@ -52,7 +52,11 @@ export function dispatchSender(workspaceId: number, channelId: number, at?: Date
   return jobs.dispatch(sendChannel, { workspaceId, channelId }, { delay, jobId: `send-${channelId}-${at ? at.getTime() : Date.now()}`, removeOnComplete: true })
 }
 
-/** Wakes the channel's sender after messages were queued: one job, however many messages and callers. */
+/**
+ * Wakes the channel's sender after messages were queued: one job, however many messages and
+ * callers; none when this process's sender of the channel still claims (it takes them).
+ */
 export async function wakeSender(workspaceId: number, channelId: number) {
+  if (running.get(channelId)?.takeMore()) return
   if (await raiseWakeFlag(wakeFlag(channelId))) await dispatchSender(workspaceId, channelId)
 }

@@ -28,6 +28,13 @@ const UNANSWERED_MS = 500
  * buffer is topped up before it runs dry, and an empty queue is asked at most this often.
  */
 const CLAIM_AGAIN_MS = 100
+/**
+ * A sender that found nothing due waits this long for a wake-up in its process before it ends: under
+ * a steady trickle (a bot answering customers one by one) the next message is queued meanwhile and
+ * claimed by this sender, without a wake-up job (a Redis flag, a BullMQ job, a sender's first and
+ * last claim and its look for the next due time) per message.
+ */
+const LINGER_MS = 250
 /** Results are written together: when this many are waiting, or this many ms after the first. */
 const RECORD_BATCH = 250
 const RECORD_MS = 40
@@ -100,6 +107,8 @@ export class ChannelSender {
   #more = false
   /** It made its last claim: it takes no more. */
   #closed = false
+  /** Resolves the wait of a sender that found nothing due (`LINGER_MS`): true when woken. */
+  #woken: ((more: boolean) => void) | null = null
   #refilling: Promise<void> | null = null
   #claimFailure: unknown = null
   #inFlight = 0
@@ -157,8 +166,9 @@ export class ChannelSender {
       }
       if (!this.#buffer.length) {
         if (this.#refilling) await this.#refilling
-        else if (!(await this.#claim())) {
-          if (this.#more) continue
+        // After a short claim nothing is due until a wake-up says more was queued: no claim to ask.
+        else if ((this.#exhausted && !this.#more) || !(await this.#claim())) {
+          if (this.#more || (await this.#linger())) continue
           this.#closed = true
           return
         }
@@ -200,7 +210,20 @@ export class ChannelSender {
     if (this.#closed) return false
     this.#more = true
     this.#exhausted = false
+    this.#woken?.(true)
     return true
+  }
+
+  /** Waits up to LINGER_MS for `takeMore`: true when it came. */
+  #linger() {
+    return new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => this.#woken?.(false), LINGER_MS)
+      this.#woken = (more) => {
+        clearTimeout(timer)
+        this.#woken = null
+        resolve(more)
+      }
+    })
   }
 
   /** Claims the next due messages under a lease, with their recipients, and prepares them; returns how many. */
