@@ -226,7 +226,11 @@ export class ChannelSender {
     })
   }
 
-  /** Claims the next due messages under a lease, with their recipients, and prepares them; returns how many. */
+  /**
+   * Claims the next due messages under a lease, with their recipients, and prepares them; returns how many.
+   * Their models hold only the columns sending and recording read: a thousand rows' dates turned
+   * into luxon objects held the event loop, and with it the pacing's next tenth, for tens of ms.
+   */
   async #claim() {
     this.#claimedAt = Date.now()
     this.#more = false
@@ -242,7 +246,9 @@ export class ChannelSender {
           set next_attempt_at = now() + make_interval(secs => ?)
          from due, conversations c, contacts k
         where m.id = due.id and c.id = m.conversation_id and k.id = c.contact_id
-       returning m.*, k.wa_id as recipient_wa_id, k.phone as recipient_phone,
+       returning m.id, m.workspace_id, m.conversation_id, m.channel_id, m.type, m.content, m.status, m.attempts,
+                 m.provider_message_id, m.error_code, m.error_reason,
+                 k.wa_id as recipient_wa_id, k.phone as recipient_phone,
                  (select r.provider_message_id from messages r where r.id = m.reply_to_id) as reply_to_provider_id`,
       [this.channel.workspaceId, this.channel.id, this.#claimSize, LEASE_SECONDS]
     )
