@@ -112,4 +112,16 @@ test.group('Browser: the admin shell', (group) => {
     assert.equal(await page.getByLabel('Name').getAttribute('aria-invalid'), 'true')
     assert.equal(await page.getByLabel('Name').inputValue(), 'x', 'what the user typed is kept')
   })
+
+  test('a saved form says so in a toast on the page it leads to', async ({ visit, browserContext, assert }) => {
+    const { user, workspace } = await workspaceWithMember('owner')
+    await browserContext.loginAs(user)
+    const page = await visit(`/w/${workspace.slug}/settings`)
+    await page.getByLabel('Name').fill('Renamed Shop')
+    await page.getByRole('button', { name: 'Save' }).click()
+    const toast = page.locator('[data-toast]')
+    await toast.filter({ hasText: 'Saved.' }).waitFor()
+    await workspace.refresh()
+    assert.equal(workspace.name, 'Renamed Shop')
+  })
 })
