@@ -107,8 +107,8 @@ export class ChannelSender {
   #more = false
   /** It made its last claim: it takes no more. */
   #closed = false
-  /** Resolves the wait of a sender that found nothing due (`LINGER_MS`): true when woken. */
-  #woken: ((more: boolean) => void) | null = null
+  /** Ends the wait of a sender that found nothing due (`LINGER_MS`) early. */
+  #woken: (() => void) | null = null
   #refilling: Promise<void> | null = null
   #claimFailure: unknown = null
   #inFlight = 0
@@ -168,7 +168,9 @@ export class ChannelSender {
         if (this.#refilling) await this.#refilling
         // After a short claim nothing is due until a wake-up says more was queued: no claim to ask.
         else if ((this.#exhausted && !this.#more) || !(await this.#claim())) {
-          if (this.#more || (await this.#linger())) continue
+          if (!this.#more) await this.#linger()
+          // Read after the wait, not from it: a wake-up may land between its timeout and this line.
+          if (this.#more) continue
           this.#closed = true
           return
         }
@@ -210,18 +212,18 @@ export class ChannelSender {
     if (this.#closed) return false
     this.#more = true
     this.#exhausted = false
-    this.#woken?.(true)
+    this.#woken?.()
     return true
   }
 
-  /** Waits up to LINGER_MS for `takeMore`: true when it came. */
+  /** Waits up to LINGER_MS for `takeMore` (which sets `#more`). */
   #linger() {
-    return new Promise<boolean>((resolve) => {
-      const timer = setTimeout(() => this.#woken?.(false), LINGER_MS)
-      this.#woken = (more) => {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(() => this.#woken?.(), LINGER_MS)
+      this.#woken = () => {
         clearTimeout(timer)
         this.#woken = null
-        resolve(more)
+        resolve()
       }
     })
   }
