@@ -1,4 +1,5 @@
 import type { Knex } from 'knex'
+import type { LucidModel } from '@adonisjs/lucid/types/model'
 
 /** Distinct texts named at most: past it a query runs unnamed, not as one more statement on every connection. */
 const MAX_TEXTS = 500
@@ -33,4 +34,9 @@ export function prepared<Query extends { knexQuery: Knex.QueryBuilder | Knex.Raw
   }
   query.knexQuery.options({ name: named })
   return query
+}
+
+/** A model's columns, to name a prepared statement's result (see `prepared`); qualified by `table` when given. */
+export function columnsOf(model: LucidModel, table?: string): string[] {
+  return [...model.$columnsDefinitions.values()].map((column) => (table ? `${table}.${column.columnName}` : column.columnName))
 }

@@ -25,7 +25,7 @@ import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import { hooks } from '#hooks/bus'
-import { prepared } from '#core/prepared'
+import { columnsOf, prepared } from '#core/prepared'
 import { jobs } from '#jobs/registry'
 import { settingsOf } from '#plugins/settings'
 import Contact from '#messaging/models/contact'
@@ -284,8 +284,7 @@ function testContact(session: BotSession, state: TestState) {
 /** A session under its lock, with what its step reads: the conversation, the channel's name, the time zone, the contact. */
 type Locked = { session: BotSession; conversation: Conversation | null; contact: Contact | null; channelName: string | null; timezone: string | null }
 
-/** The model's columns, named (a prepared statement's result must not follow the table, see `prepared`). */
-const SESSION_COLUMNS = [...BotSession.$columnsDefinitions.values()].map((column) => `bot_sessions.${column.columnName}`)
+const SESSION_COLUMNS = columnsOf(BotSession, 'bot_sessions')
 /** As SQL, not bindings: the live-session index is partial on these statuses. */
 const LIVE_SQL = `bot_sessions.status in (${LIVE_STATUSES.map((status) => `'${status}'`).join(', ')})`
 

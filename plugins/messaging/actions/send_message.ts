@@ -2,7 +2,7 @@ import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import type { QueryClientContract, TransactionClientContract } from '@adonisjs/lucid/types/database'
 import { hooks } from '#hooks/bus'
-import { prepared } from '#core/prepared'
+import { columnsOf, prepared } from '#core/prepared'
 import type Conversation from '#messaging/models/conversation'
 import Contact from '#messaging/models/contact'
 import Message from '#messaging/models/message'
@@ -72,8 +72,7 @@ async function checkReferences(client: QueryClientContract, conversation: Conver
   if (input.replyToId) await messageOf(client, conversation, input.replyToId, 'replyToId')
 }
 
-/** The model's columns, named: the queueing INSERT is prepared (see `prepared`). */
-const MESSAGE_COLUMNS = [...Message.$columnsDefinitions.values()].map((column) => column.columnName).join(', ')
+const MESSAGE_COLUMNS = columnsOf(Message).join(', ')
 
 /** What one message of a `sendMessages` batch became: queued, or refused with the reason. */
 export type SendOutcome = { message: Message; refusal?: undefined } | { message?: undefined; refusal: Refusal }
