@@ -1,5 +1,6 @@
 /// <reference lib="dom" />
 import { test } from '@japa/runner'
+import type { TestContext } from '@japa/runner/core'
 import { truncateTables } from '#tests/helpers/database'
 import User from '#auth/models/user'
 import Membership from '#tenancy/models/membership'
@@ -101,24 +102,28 @@ test.group('Browser: the admin shell', (group) => {
     await page.getByTestId('shortcuts').waitFor({ state: 'hidden' })
   })
 
-  test('a form with a bad value shows the error beside the field, without losing the page', async ({ visit, browserContext, assert }) => {
+  /** An owner renames their workspace on its settings page. */
+  async function saveWorkspaceName({ visit, browserContext }: TestContext, name: string) {
     const { user, workspace } = await workspaceWithMember('owner')
     await browserContext.loginAs(user)
     const page = await visit(`/w/${workspace.slug}/settings`)
-    await page.getByLabel('Name').fill('x')
+    await page.getByLabel('Name').fill(name)
     await page.getByRole('button', { name: 'Save' }).click()
+    return { page, workspace }
+  }
+
+  test('a form with a bad value shows the error beside the field, without losing the page', async (context) => {
+    const { assert } = context
+    const { page } = await saveWorkspaceName(context, 'x')
     const error = page.locator('[data-error-for="name"]')
     await error.filter({ hasText: /at least 2/ }).waitFor()
     assert.equal(await page.getByLabel('Name').getAttribute('aria-invalid'), 'true')
     assert.equal(await page.getByLabel('Name').inputValue(), 'x', 'what the user typed is kept')
   })
 
-  test('a saved form says so in a toast on the page it leads to', async ({ visit, browserContext, assert }) => {
-    const { user, workspace } = await workspaceWithMember('owner')
-    await browserContext.loginAs(user)
-    const page = await visit(`/w/${workspace.slug}/settings`)
-    await page.getByLabel('Name').fill('Renamed Shop')
-    await page.getByRole('button', { name: 'Save' }).click()
+  test('a saved form says so in a toast on the page it leads to', async (context) => {
+    const { assert } = context
+    const { page, workspace } = await saveWorkspaceName(context, 'Renamed Shop')
     const toast = page.locator('[data-toast]')
     await toast.filter({ hasText: 'Saved.' }).waitFor()
     await workspace.refresh()
